@@ -1,0 +1,122 @@
+/**
+ * End-to-end tests of the command line: real `deno run lib/cli/main.ts` processes on real files.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", MAIN, ...args],
+    env: { NO_COLOR: "1", TZ: "UTC" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+const AGG = "ProbeTablesAggregator.node_tag_cmx_probe_hll_hour";
+const key = (m: string) => `statsd.${m}.gauges.aggregator.agg_length_behind_ratio.${AGG}`;
+
+Deno.test("inspect --json reads Grafana exports with a sep line, percentages and empty cells", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const rows = ["sep=,", `"Time","${key("n200-primary-meraki-com")}","${key("n201-primary-meraki-com")}"`];
+    for (let h = 0; h < 48; h++) {
+      const t = new Date(Date.UTC(2026, 5, 1, h)).toISOString().slice(0, 19).replace("T", " ");
+      rows.push(`${t},${h % 4 === 0 ? "" : `${(h / 10).toFixed(1)}%`},${h < 12 ? "" : "0.25"}`);
+    }
+    await Deno.writeTextFile(join(dir, "excel.csv"), rows.join("\n") + "\n");
+    const epoch = ["timestamp,web.cpu"];
+    for (let i = 0; i < 10; i++) epoch.push(`${Date.UTC(2026, 5, 1) / 1000 + i * 10},${i}`);
+    await Deno.writeTextFile(join(dir, "plain.csv"), epoch.join("\n") + "\n");
+
+    const { code, stdout, stderr } = await cli("inspect", "--json", dir);
+    assert.equal(code, 0, stderr);
+    const got = JSON.parse(stdout);
+    assert.equal(got.length, 3);
+    const [a, b, c] = got;
+    assert.deepEqual(a.labels, { machine: "n200-primary-meraki-com", aggregator: AGG });
+    assert.equal(a.start, Date.UTC(2026, 5, 1));
+    assert.equal(a.step, 3_600_000);
+    assert.equal(a.points, 48);
+    assert.equal(a.valid_pct, 36 / 48);
+    assert.ok(Math.abs(a.max - 0.047) < 1e-12, `percent scale: max ${a.max}`);
+    assert.equal(b.valid_pct, 36 / 48);
+    assert.equal(b.min, 0.25);
+    assert.deepEqual(c.labels, {});
+    assert.equal(c.key, "web.cpu");
+    assert.equal(c.step, 10_000);
+    assert.equal(c.valid_pct, 1);
+    assert.match(stderr, /excel\.csv: 48 rows, 36 percentages, 24 missing/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("inspect prints a table with one row per series", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      join(dir, "a.csv"),
+      `Time,${
+        key("n205-primary-meraki-com")
+      }\n2026-01-01 00:00:00,1\n2026-01-01 00:01:00,2\n2026-01-01 00:02:00,3\n`,
+    );
+    const { code, stdout } = await cli("inspect", join(dir, "a.csv"));
+    assert.equal(code, 0);
+    const lines = stdout.trim().split("\n");
+    assert.equal(lines.length, 3);
+    assert.match(
+      lines[0],
+      /^key\s+machine\s+aggregator\s+points\s+step\s+from\s+to\s+valid\s+min\s+p50\s+p95\s+max$/,
+    );
+    assert.match(
+      lines[2],
+      /n205-primary-meraki-com\s+ProbeTablesAggregator\.node_tag_cmx_probe_hll_hour\s+3\s+1m\s+2026-01-01 00:00\s+2026-01-01 00:02\s+100\.0%\s+1\s+2\s+2\.9\s+3$/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("inspect on a malformed file exits 1 with one line naming file and line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = join(dir, "broken.csv");
+    await Deno.writeTextFile(file, "sep=,\nTime,a\n2026-01-01 00:00:00,1\n2026-01-01 00:01:00,oops\n");
+    const { code, stdout, stderr } = await cli("inspect", file);
+    assert.equal(code, 1);
+    assert.equal(stdout, "");
+    assert.equal(
+      stderr,
+      `error: Cannot parse ${file}:4: the value "oops" in column "a" is not a number, a percentage or a missing marker\n`,
+    );
+    const skipped = await cli("inspect", "--skip-bad-rows", "--json", file);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stderr, /1 bad rows skipped \(first at line 4\)/);
+    const missing = await cli("inspect", join(dir, "nope.csv"));
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^error: Cannot read .*nope\.csv: no such file or directory/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("every command answers --help; unknown commands and flags fail with one line", async () => {
+  for (const name of ["inspect", "synth", "bench"]) {
+    const { code, stdout } = await cli(name, "--help");
+    assert.equal(code, 0, name);
+    assert.match(stdout, /^Usage: deno task /, name);
+  }
+  const unknown = await cli("frobnicate");
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.stderr, /^error: unknown command "frobnicate"; known: inspect, synth, bench\n$/);
+  const badFlag = await cli("inspect", "--nope", "x.csv");
+  assert.equal(badFlag.code, 1);
+  assert.match(badFlag.stderr, /^error: Cannot parse flags: .*--nope/);
+  assert.equal(badFlag.stderr.trim().split("\n").length, 1);
+});
