@@ -30,3 +30,23 @@ export {
 } from "./series/parse_grafana_csv.ts";
 export { listCsvFiles, loadCsv, type LoadCsvOptions, type LoadedCsv } from "./series/load_csv.ts";
 export { quantileSorted, type SeriesSummary, summarize } from "./series/summarize.ts";
+export { createRng, type Rng } from "./synth/prng.ts";
+export { generateCorpus, type GenerateOptions } from "./synth/generate.ts";
+export {
+  ANOMALY_KINDS,
+  type AnomalyKind,
+  type AnomalyLabel,
+  type Corpus,
+  PRESENCE_AGGREGATORS,
+} from "./synth/types.ts";
+export { formatGrafanaCsv, type FormatGrafanaCsvOptions } from "./synth/write_csv.ts";
+export { writeCorpus, type WriteCorpusOptions, type WriteCorpusResult } from "./synth/write_corpus.ts";
+export { type NabFile, readNabCorpus } from "./eval/nab_corpus.ts";
+export { type NabResultRows, writeNabResults } from "./eval/nab_write_results.ts";
+export { nabRowLabels } from "./eval/nab_row_labels.ts";
+export { nabWindowRows } from "./eval/nab_window_rows.ts";
+export { NAB_PROFILES, type NabCosts, type NabProfileName, resolveNabProfile } from "./eval/nab_profiles.ts";
+export { type NabRowWeights, nabRowWeights, type NabScoredFile } from "./eval/nab_row_weights.ts";
+export { type NabFileScore, type NabScore, scoreNabAtThreshold } from "./eval/nab_score_at_threshold.ts";
+export { optimizeNabThreshold, type OptimizeNabThresholdOptions } from "./eval/nab_optimize_threshold.ts";
+export { type NabProfileResult, type NabReport, scoreNab, type ScoreNabOptions } from "./eval/nab_score.ts";
