@@ -9,6 +9,8 @@ import type { Command } from "./_command.ts";
 const loaders: Record<string, () => Promise<Command>> = {
   inspect: async () => (await import("./inspect.ts")).command,
   synth: async () => (await import("./synth.ts")).command,
+  train: async () => (await import("./train.ts")).command,
+  detect: async () => (await import("./detect.ts")).command,
   bench: async () => (await import("./bench.ts")).command,
 };
 

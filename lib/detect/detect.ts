@@ -1,0 +1,274 @@
+import type { Series } from "../series/types.ts";
+import { resample } from "../series/resample.ts";
+import type { Model, Profile } from "../model/schema.ts";
+import type { Anomaly, Reason, Severity } from "./types.ts";
+import { scoreSeries, type SeriesScores } from "./score_series.ts";
+import { seasonalExpectation } from "../detectors/seasonal_expectation.ts";
+
+/** Options for {@link detect}. */
+export interface DetectOptions {
+  /** Threshold profile. @default the model's profile */
+  profile?: Profile;
+  /** An explicit ensemble threshold 0..1, overriding the profile. @default undefined */
+  threshold?: number;
+  /** Only report episodes that end at or after this time, epoch ms. @default -Infinity */
+  from?: number;
+  /** Only report episodes that start at or before this time, epoch ms. @default Infinity */
+  until?: number;
+  /** Flagged points this close belong to one episode, ms. @default the model's (6 h) */
+  episodeGap?: number;
+  /** Shorter episodes need `singlePointMargin` more score, ms. @default the model's (2 h) */
+  minDuration?: number;
+  /** Extra score (fraction of 1 − threshold) a short episode needs. @default the model's (0.1) */
+  singlePointMargin?: number;
+}
+
+/** A series that was not scored, and why. */
+export interface SeriesNote {
+  /** Series key. */
+  series: string;
+  /** Short reason code. */
+  reason: "too_short" | "all_missing" | "constant" | "wrong_step" | "other_family";
+  /** A sentence for humans. */
+  detail: string;
+}
+
+/** What {@link detect} found. */
+export interface DetectResult {
+  /** Anomalous episodes, by start time then series. */
+  anomalies: Anomaly[];
+  /** Series that could not be scored, each with its reason. */
+  notes: SeriesNote[];
+  /** Profile used. */
+  profile: Profile;
+  /** Ensemble threshold used, 0..1. */
+  threshold: number;
+  /** Series scored. */
+  scored: number;
+}
+
+const HOUR = 3_600_000, DAY = 86_400_000;
+
+const round = (v: number, digits = 4) => (v === v ? Number(v.toPrecision(digits)) : null);
+
+function fmt(v: number): string {
+  if (v !== v) return "missing";
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
+}
+
+function hours(ms: number): string {
+  const h = ms / HOUR;
+  return h >= 48 ? `${Number((h / 24).toFixed(1))} d` : `${Number(h.toFixed(1))} h`;
+}
+
+/** A sentence for one detector at index i. */
+function explain(name: string, raw: number, x: number, e: number, step: number): string {
+  switch (name) {
+    case "seasonal_lag":
+      return `${fmt(x)} vs ${fmt(e)} expected (median of the same time 1 d / 7 d / 14 d earlier)`;
+    case "robust_z":
+      return `${fmt(raw)} robust standard deviations from the trailing 24 h median`;
+    case "level_shift":
+      return `level ${
+        e > 0 && x === x ? `×${fmt(x / e)}` : "changed"
+      } vs expected, sustained over the last hours`;
+    case "stall":
+      return `climbing steadily above expectation (${fmt(x)} vs ${fmt(e)} expected)`;
+    case "flatline":
+      return `stuck at ${fmt(x)} for ${hours(raw * HOUR + step)}`;
+    case "missing_data":
+      return `no data for ${hours(raw * HOUR)}`;
+    case "rhythm_loss":
+      return `the daily rhythm is gone over the last 24 h (shape score ${fmt(raw)})`;
+    case "static_breach":
+      return `lag ${fmt(x)} min is over the level ${raw >= 2 ? "2 (72 h)" : "1 (24 h)"} breach`;
+    case "isolation_forest":
+      return `unusual 24 h shape (isolation score ${fmt(raw)})`;
+    default:
+      return `raw score ${fmt(raw)}`;
+  }
+}
+
+function severityOf(score: number, threshold: number, durationMs: number): Severity {
+  const margin = (score - threshold) / Math.max(1e-9, 1 - threshold);
+  const h = durationMs / HOUR;
+  if (margin >= 0.5 || (h >= 12 && margin >= 0.1)) return "high";
+  if (margin >= 0.2 || h >= 3) return "medium";
+  return "low";
+}
+
+/** Builds the episodes of one scored series. */
+function episodes(
+  series: Series,
+  scores: SeriesScores,
+  threshold: number,
+  opts: Required<Pick<DetectOptions, "from" | "until" | "episodeGap" | "minDuration" | "singlePointMargin">>,
+): Anomaly[] {
+  const { values, start, step } = series;
+  const { combined, calibrated, raw, names } = scores;
+  const out: Anomaly[] = [];
+  const gap = Math.max(1, Math.round(opts.episodeGap / step));
+  const strong = threshold + opts.singlePointMargin * (1 - threshold);
+  let expected: Float64Array | undefined;
+  const flatD = names.indexOf("flatline"), missD = names.indexOf("missing_data");
+  const close = (firstFlagged: number, last: number) => {
+    // A stuck value or a gap is known to have begun `raw` hours before it was flagged: date the episode from
+    // its onset, which the causal score itself measured (no look-ahead).
+    let first = firstFlagged;
+    for (const d of [flatD, missD]) {
+      if (d < 0 || scores.driver[firstFlagged] !== d) continue;
+      const back = Math.round((raw[d][firstFlagged] * HOUR) / step) - (d === flatD ? 0 : 1);
+      first = Math.max(0, Math.min(first, firstFlagged - back));
+    }
+    const t0 = start + first * step, t1 = start + last * step;
+    if (t1 < opts.from || t0 > opts.until) return;
+    let peak = firstFlagged;
+    for (let i = firstFlagged; i <= last; i++) if (combined[i] > combined[peak]) peak = i;
+    const score = combined[peak];
+    const duration = t1 - t0 + step;
+    if (duration < opts.minDuration && score < strong) return;
+    expected ??= seasonalExpectation(series);
+    const reasons: Reason[] = [];
+    names.forEach((name, d) => {
+      let best = first;
+      for (let i = first; i <= last; i++) if (calibrated[d][i] > (calibrated[d][best] || -1)) best = i;
+      const c = calibrated[d][best];
+      if (!(c >= 0.75 * threshold)) return;
+      reasons.push({
+        detector: name,
+        score: round(c, 3)!,
+        detail: explain(name, raw[d][best], values[best], expected![best], step),
+      });
+    });
+    reasons.sort((a, b) => b.score - a.score);
+    out.push({
+      machine: series.labels.machine ?? "",
+      aggregator: series.labels.aggregator ?? "",
+      timestamp: new Date(t0).toISOString(),
+      severity: severityOf(score, threshold, duration),
+      series: series.key,
+      start: t0,
+      end: t1,
+      detectedAt: start + firstFlagged * step,
+      peakAt: start + peak * step,
+      score: round(score, 3)!,
+      observed: round(values[peak], 6),
+      expected: round(expected[peak], 6),
+      reasons,
+    });
+  };
+  let first = -1, last = -1;
+  for (let i = 0; i < combined.length; i++) {
+    if (!(combined[i] >= threshold)) continue;
+    if (first >= 0 && i - last <= gap) {
+      last = i;
+      continue;
+    }
+    if (first >= 0) close(first, last);
+    first = last = i;
+  }
+  if (first >= 0) close(first, last);
+  return out;
+}
+
+/**
+ * Detects anomalies: scores each series with the model's calibrated ensemble, thresholds it with the profile
+ * (or an explicit threshold), groups flagged points into episodes (points within `episodeGap` are one episode,
+ * so a continuing incident is reported once), drops short blips unless they are strong, and grades severity
+ * from the score and the duration. Series that are too short, all missing, constant, of another family or on
+ * an incompatible step are not scored and each gets a note saying why.
+ *
+ * @param model A trained model.
+ * @param series Series to score (full history: the detectors need days of context).
+ * @param options See {@link DetectOptions}.
+ * @returns Anomalies and notes.
+ * @example
+ * ```ts
+ * import { detect } from "./detect.ts";
+ * import { train } from "../model/train.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series } = generateCorpus({ shards: 1, days: 40, aggregators: ["A"] });
+ * const { anomalies, notes } = detect(train(series), series);
+ * console.assert(Array.isArray(anomalies) && notes.length === 0);
+ * ```
+ */
+export function detect(model: Model, series: readonly Series[], options: DetectOptions = {}): DetectResult {
+  const {
+    profile = model.profile,
+    from = -Infinity,
+    until = Infinity,
+    episodeGap = model.events.episodeGap,
+    minDuration = model.events.minDuration,
+    singlePointMargin = model.events.singlePointMargin,
+  } = options;
+  const family = model.families[model.family];
+  if (!family) {
+    throw new RangeError(
+      `Cannot detect: the model has no family "${model.family}", current value is ${model.family}`,
+    );
+  }
+  const threshold = options.threshold ?? family.thresholds[profile];
+  if (!(threshold >= 0 && threshold <= 1)) {
+    throw new RangeError(`Cannot detect: the threshold must be within 0..1, current value is ${threshold}`);
+  }
+  const step = model.trainedOn.step;
+  const anomalies: Anomaly[] = [];
+  const notes: SeriesNote[] = [];
+  let scored = 0;
+  for (const original of series) {
+    const key = original.key;
+    if (original.labels.family && original.labels.family !== model.family) {
+      notes.push({
+        series: key,
+        reason: "other_family",
+        detail: `family "${original.labels.family}" but the model is for "${model.family}"`,
+      });
+      continue;
+    }
+    if (original.step !== step && !(original.step < step && step % original.step === 0)) {
+      notes.push({
+        series: key,
+        reason: "wrong_step",
+        detail: `step ${original.step / 1000} s cannot be averaged to the model's ${step / 1000} s`,
+      });
+      continue;
+    }
+    const s = resample(original, step);
+    let valid = 0, lo = Infinity, hi = -Infinity;
+    for (const v of s.values) {
+      if (v !== v) continue;
+      valid++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const need = Math.round((2 * DAY) / step);
+    if (valid === 0) {
+      notes.push({ series: key, reason: "all_missing", detail: `all ${s.values.length} points are missing` });
+      continue;
+    }
+    if (s.values.length < need) {
+      notes.push({
+        series: key,
+        reason: "too_short",
+        detail: `${s.values.length} points; the seasonal baselines need at least ${need} (2 days)`,
+      });
+      continue;
+    }
+    if (lo === hi && valid >= need) {
+      notes.push({
+        series: key,
+        reason: "constant",
+        detail: `constant at ${fmt(lo)} for all ${valid} valid points`,
+      });
+      continue;
+    }
+    scored++;
+    const scores = scoreSeries(model, family, s);
+    anomalies.push(
+      ...episodes(s, scores, threshold, { from, until, episodeGap, minDuration, singlePointMargin }),
+    );
+  }
+  anomalies.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));
+  return { anomalies, notes, profile, threshold, scored };
+}

@@ -1,0 +1,99 @@
+import type { Series } from "../series/types.ts";
+import type { FamilyModel, Model } from "../model/schema.ts";
+import { tailProbability } from "../model/calibration.ts";
+import { DETECTORS } from "../detectors/registry.ts";
+
+/** Per-point scores of one series under a model. */
+export interface SeriesScores {
+  /** Combined ensemble score per point, 0..1 (`NaN` where no detector can say). */
+  combined: Float64Array;
+  /** Index of the detector (in `names`) that drove each combined score, −1 when none. */
+  driver: Int8Array;
+  /** Detector names, in model order. */
+  names: string[];
+  /** Calibrated score per detector per point, 0..1. */
+  calibrated: Float64Array[];
+  /** Raw score per detector per point. */
+  raw: Float64Array[];
+}
+
+/** Tail probabilities of static breach levels 0, 1, 2 (not learned: a breach is a breach). */
+const BREACH_P = [1, 1e-5, 1e-9];
+
+/**
+ * Scores one series with every detector of the model, calibrates each detector's raw scores into tail
+ * probabilities p, and combines them: combined = −log10(min(1, D · min_d p_d)) / digits, capped at 1
+ * (a Bonferroni correction over the D detectors that could say something at that point).
+ *
+ * @param model The model.
+ * @param family The family's part of the model.
+ * @param series A series on the model's step.
+ * @returns Per-point scores.
+ * @example
+ * ```ts ignore
+ * const scores = scoreSeries(model, model.families.presence, series);
+ * ```
+ */
+export function scoreSeries(
+  model: Pick<Model, "detectors" | "ensemble">,
+  family: Pick<FamilyModel, "calibration">,
+  series: Series,
+): SeriesScores {
+  const names = Object.keys(model.detectors);
+  const n = series.values.length;
+  const digits = model.ensemble.digits;
+  const raw = names.map((name) => {
+    const det = DETECTORS[name];
+    if (!det) throw new RangeError(`Cannot score ${series.key}: unknown detector "${name}" in the model`);
+    return det.score(series, model.detectors[name]);
+  });
+  const calibrated = names.map(() => new Float64Array(n));
+  const logP = names.map(() => new Float64Array(n));
+  names.forEach((name, d) => {
+    const r = raw[d], c = calibrated[d], lp = logP[d];
+    if (name === "static_breach") {
+      for (let i = 0; i < n; i++) {
+        const v = r[i];
+        lp[i] = v === v ? Math.log10(BREACH_P[v]) : NaN;
+        c[i] = v === v ? Math.min(1, -lp[i] / digits) : NaN;
+      }
+      return;
+    }
+    const cal = family.calibration[name];
+    if (!cal) throw new RangeError(`Cannot score ${series.key}: the model has no calibration for "${name}"`);
+    for (let i = 0; i < n; i++) {
+      const v = r[i];
+      if (v !== v) {
+        lp[i] = c[i] = NaN;
+        continue;
+      }
+      const l = Math.log10(tailProbability(cal, v));
+      lp[i] = l;
+      c[i] = Math.min(1, -l / digits);
+    }
+  });
+  const combined = new Float64Array(n);
+  const driver = new Int8Array(n);
+  const D = names.length;
+  for (let i = 0; i < n; i++) {
+    let best = Infinity, who = -1, count = 0;
+    for (let d = 0; d < D; d++) {
+      const l = logP[d][i];
+      if (l !== l) continue;
+      count++;
+      if (l < best) {
+        best = l;
+        who = d;
+      }
+    }
+    if (count === 0) {
+      combined[i] = NaN;
+      driver[i] = -1;
+      continue;
+    }
+    const lc = Math.min(0, best + Math.log10(count));
+    combined[i] = Math.min(1, -lc / digits);
+    driver[i] = who;
+  }
+  return { combined, driver, names, calibrated, raw };
+}

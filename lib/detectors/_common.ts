@@ -1,0 +1,104 @@
+/** Private helpers shared by the detectors: grid arithmetic, small medians, selection, EW rates. */
+
+/** Milliseconds in an hour and a day. */
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+/** Grid points in a duration (at least 1). */
+export function pointsIn(durationMs: number, step: number): number {
+  return Math.max(1, Math.round(durationMs / step));
+}
+
+/** The per-point factor of an exponentially weighted average whose weights halve every `halfLife` points. */
+export function ewAlpha(halfLifePoints: number): number {
+  return 1 - Math.pow(0.5, 1 / Math.max(1, halfLifePoints));
+}
+
+/** Median of the first `n` entries of `buf` (n ≤ 8), sorting them in place. */
+export function smallMedian(buf: Float64Array, n: number): number {
+  for (let a = 1; a < n; a++) {
+    const v = buf[a];
+    let b = a - 1;
+    while (b >= 0 && buf[b] > v) {
+      buf[b + 1] = buf[b];
+      b--;
+    }
+    buf[b + 1] = v;
+  }
+  return n % 2 ? buf[n >> 1] : (buf[(n >> 1) - 1] + buf[n >> 1]) / 2;
+}
+
+/** The k-th smallest (0-based) of `a[0..n)`, reordering `a` (Hoare's quickselect). */
+export function select(a: Float64Array, n: number, k: number): number {
+  let lo = 0, hi = n - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >> 1];
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
+}
+
+/** Median of `a[0..n)` (reorders `a`). */
+export function medianOf(a: Float64Array, n: number): number {
+  if (n === 0) return NaN;
+  const hi = select(a, n, n >> 1);
+  if (n % 2) return hi;
+  let lo = -Infinity;
+  for (let i = 0; i < n >> 1; i++) if (a[i] > lo) lo = a[i];
+  return (lo + hi) / 2;
+}
+
+/**
+ * A causal, robust running scale of a signal: an exponentially weighted mean of |d| whose updates are clipped
+ * at `clip` × the current scale, so an anomaly barely moves it. Returns `NaN` until `warmup` values were seen.
+ */
+export class RobustScale {
+  #sum = 0;
+  #count = 0;
+  #scale = NaN;
+  constructor(readonly alpha: number, readonly warmup: number, readonly clip = 4) {}
+  /** The scale before seeing the next value. */
+  get value(): number {
+    return this.#scale;
+  }
+  /** Adds |d| (ignored when NaN). */
+  update(absD: number): void {
+    if (absD !== absD) return;
+    if (this.#count < this.warmup) {
+      this.#sum += absD;
+      this.#count++;
+      if (this.#count === this.warmup) this.#scale = this.#sum / this.warmup;
+      return;
+    }
+    const v = Math.min(absD, this.clip * this.#scale);
+    this.#scale += this.alpha * (v - this.#scale);
+  }
+}
+
+/** A causal level: EW mean of |x| with clipped updates, used to set floors relative to a series' size. */
+export class RobustLevel {
+  #scale: RobustScale;
+  constructor(alpha: number, warmup: number) {
+    this.#scale = new RobustScale(alpha, warmup, 3);
+  }
+  get value(): number {
+    return this.#scale.value;
+  }
+  update(x: number): void {
+    this.#scale.update(Math.abs(x));
+  }
+}

@@ -1,0 +1,32 @@
+import type { Series } from "../series/types.ts";
+import { DAY, ewAlpha, pointsIn, RobustLevel } from "./_common.ts";
+import { seasonalExpectation } from "./seasonal_expectation.ts";
+
+const cache = new WeakMap<Float64Array, { step: number; rho: Float64Array }>();
+
+/**
+ * ρ[i] = ln((x + c) / (e + c)): the log ratio of a value to its seasonal expectation, with c = 10% of the
+ * series' causal running level so near-zero values do not explode. `NaN` where either side is missing.
+ * Cached per values array, as level shift, stall and rhythm all use it.
+ */
+export function logRatio(series: Series): Float64Array {
+  const hit = cache.get(series.values);
+  if (hit && hit.step === series.step) return hit.rho;
+  const { values, step } = series;
+  const n = values.length;
+  const e = seasonalExpectation(series);
+  const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), pointsIn(DAY, step));
+  const rho = new Float64Array(n).fill(NaN);
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (x !== x) continue;
+    const lv = level.value, ex = e[i];
+    if (ex === ex && lv === lv) {
+      const c = 0.1 * lv + 1e-12;
+      rho[i] = Math.log((Math.max(x, 0) + c) / (Math.max(ex, 0) + c));
+    }
+    level.update(x);
+  }
+  cache.set(values, { step, rho });
+  return rho;
+}

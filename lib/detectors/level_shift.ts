@@ -1,0 +1,67 @@
+import type { Series } from "../series/types.ts";
+import type { Detector } from "./types.ts";
+import { DAY, ewAlpha, pointsIn, RobustScale } from "./_common.ts";
+import { logRatio } from "./_log_ratio.ts";
+
+/** Params of {@link levelShift}. */
+export interface LevelShiftParams extends Record<string, unknown> {
+  /** Allowance per point, in units of the running scale: deviations smaller than this do not accumulate. */
+  drift: number;
+  /** Each point adds at most this many scale units, so one spike cannot fake a shift. */
+  clip: number;
+}
+
+/** Options of {@link levelShift}'s `fit`. */
+export interface LevelShiftOptions {
+  /** @default 2 */
+  drift?: number;
+  /** @default 6 */
+  clip?: number;
+}
+
+/**
+ * Level shift: a two-sided CUSUM (Page 1954) of the log ratio of value to seasonal expectation, in units of the
+ * series' running scale of that ratio. Sustained deviations — a level ×3 for hours, a night that stays at the
+ * daytime level — accumulate; noise below the drift allowance does not, and one spike adds at most `clip`.
+ * The score is the larger of the upward and downward sums.
+ *
+ * @example
+ * ```ts
+ * import { levelShift } from "./level_shift.ts";
+ * const values = new Float64Array(24 * 12).map((_, i) => (1 + 0.3 * Math.sin(i / 3.8)) * (1 + 0.05 * Math.sin(i * 7.3)));
+ * for (let i = 24 * 10; i < values.length; i++) values[i] *= 4;
+ * const s = levelShift.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, levelShift.fit([]));
+ * console.assert(s[24 * 10 + 6] > 5 * s[24 * 10 - 1]);
+ * ```
+ */
+export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
+  name: "level_shift",
+  description: "sustained change of level vs the seasonal expectation (CUSUM)",
+  fit(_train, options = {}) {
+    const { drift = 2, clip = 6 } = options;
+    return { drift, clip };
+  },
+  score(series: Series, params) {
+    const { step } = series;
+    const rho = logRatio(series);
+    const n = rho.length;
+    const { drift, clip } = params;
+    const scale = new RobustScale(ewAlpha(pointsIn(3 * DAY, step)), pointsIn(DAY, step));
+    const out = new Float64Array(n).fill(NaN);
+    let up = 0, down = 0;
+    for (let i = 0; i < n; i++) {
+      const r = rho[i];
+      const s = scale.value;
+      if (r !== r || s !== s) {
+        if (r === r) scale.update(Math.abs(r));
+        continue;
+      }
+      const z = Math.max(-clip, Math.min(clip, r / (s + 1e-12)));
+      up = Math.max(0, up + z - drift);
+      down = Math.max(0, down - z - drift);
+      out[i] = Math.max(up, down);
+      scale.update(Math.abs(r));
+    }
+    return out;
+  },
+};

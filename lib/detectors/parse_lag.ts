@@ -1,0 +1,58 @@
+const UNITS: Record<string, number> = {
+  s: 1 / 60,
+  sec: 1 / 60,
+  secs: 1 / 60,
+  second: 1 / 60,
+  seconds: 1 / 60,
+  m: 1,
+  min: 1,
+  mins: 1,
+  minute: 1,
+  minutes: 1,
+  h: 60,
+  hr: 60,
+  hrs: 60,
+  hour: 60,
+  hours: 60,
+  d: 1440,
+  day: 1440,
+  days: 1440,
+  w: 10080,
+  wk: 10080,
+  week: 10080,
+  weeks: 10080,
+};
+
+/**
+ * Parses a lag string such as `3 hours`, `2d`, `45 min`, `1h 30m` or a bare number of minutes into minutes.
+ *
+ * @param text The lag.
+ * @returns Minutes.
+ * @throws {SyntaxError} When the text is not a lag.
+ * @example
+ * ```ts
+ * import { parseLagMinutes } from "./parse_lag.ts";
+ * console.assert(parseLagMinutes("3 hours") === 180 && parseLagMinutes("2d") === 2880);
+ * console.assert(parseLagMinutes("45 min") === 45 && parseLagMinutes("1h 30m") === 90);
+ * ```
+ */
+export function parseLagMinutes(text: string): number {
+  const s = text.trim().toLowerCase();
+  if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
+  const re = /(\d+(?:\.\d+)?)\s*([a-z]+)\s*,?\s*/gy;
+  let total = 0, matched = 0, m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    const unit = UNITS[m[2]];
+    if (unit === undefined) break;
+    total += Number(m[1]) * unit;
+    matched = re.lastIndex;
+  }
+  if (matched === 0 || matched !== s.length) {
+    throw new SyntaxError(
+      `Cannot parse lag: expected a duration like "3 hours", "2d" or "45 min", current value is ${
+        JSON.stringify(text)
+      }`,
+    );
+  }
+  return total;
+}

@@ -1,0 +1,71 @@
+import type { Series } from "../series/types.ts";
+import type { Detector } from "./types.ts";
+import { DAY, medianOf, pointsIn } from "./_common.ts";
+
+/** Params of {@link robustZ}. */
+export interface RobustZParams extends Record<string, unknown> {
+  /** Trailing window, ms. */
+  window: number;
+  /** Median and MAD are recomputed every window/`refreshes` points (1 = every point on short windows). */
+  refreshes: number;
+}
+
+/** Options of {@link robustZ}'s `fit`. */
+export interface RobustZOptions {
+  /** @default 1 day */
+  window?: number;
+  /** @default 32 */
+  refreshes?: number;
+}
+
+/**
+ * Robust z-score: |x − median| / (1.4826 · MAD) over the trailing window (excluding the current point),
+ * median and MAD refreshed every window/32 points so long windows at fine steps stay cheap.
+ *
+ * @example
+ * ```ts
+ * import { robustZ } from "./robust_z.ts";
+ * const values = new Float64Array(100).map((_, i) => 1 + (i % 5) * 0.1);
+ * values[80] = 5;
+ * const s = robustZ.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, robustZ.fit([]));
+ * console.assert(s[80] > 10 && s[79] < 3);
+ * ```
+ */
+export const robustZ: Detector<RobustZParams, RobustZOptions> = {
+  name: "robust_z",
+  description: "distance from the trailing 24 h median in robust standard deviations (MAD)",
+  fit(_train, options = {}) {
+    const { window = DAY, refreshes = 32 } = options;
+    return { window, refreshes };
+  },
+  score(series: Series, params) {
+    const { values, step } = series;
+    const n = values.length;
+    const w = pointsIn(params.window, step);
+    const stride = Math.max(1, Math.floor(w / params.refreshes));
+    const buf = new Float64Array(w);
+    const out = new Float64Array(n).fill(NaN);
+    let med = NaN, mad = NaN;
+    for (let i = 0; i < n; i++) {
+      if (i % stride === 0 && i >= w / 2) {
+        let m = 0;
+        for (let j = Math.max(0, i - w); j < i; j++) {
+          const v = values[j];
+          if (v === v) buf[m++] = v;
+        }
+        if (m >= w / 2) {
+          med = medianOf(buf, m);
+          for (let j = 0; j < m; j++) buf[j] = Math.abs(buf[j] - med);
+          mad = medianOf(buf, m);
+        } else {
+          med = mad = NaN;
+        }
+      }
+      const x = values[i];
+      if (x === x && med === med) {
+        out[i] = Math.abs(x - med) / (1.4826 * mad + 1e-3 * Math.abs(med) + 1e-12);
+      }
+    }
+    return out;
+  },
+};

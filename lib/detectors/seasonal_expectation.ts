@@ -1,0 +1,47 @@
+import type { Series } from "../series/types.ts";
+import { DAY, smallMedian } from "./_common.ts";
+
+/** Options for {@link seasonalExpectation}. */
+export interface SeasonalExpectationOptions {
+  /** Lags in ms whose values are compared. @default [1 d, 2 d, 3 d, 7 d] */
+  lags?: number[];
+  /** Fewest lagged values needed for an expectation. @default 2 */
+  minLags?: number;
+}
+
+/**
+ * The seasonal expectation of each point: the median of the values at the same time 1, 2, 3 and 7 days
+ * earlier. The median makes it robust to one bad day (an incident yesterday does not become today's normal).
+ * Causal: `e[i]` uses only earlier points. `NaN` where fewer than `minLags` lagged values exist.
+ *
+ * @param series The series.
+ * @param options See {@link SeasonalExpectationOptions}.
+ * @returns One expectation per point.
+ * @example
+ * ```ts
+ * import { seasonalExpectation } from "./seasonal_expectation.ts";
+ * const values = new Float64Array(24 * 4).map((_, i) => i % 24);
+ * const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: 3_600_000, values });
+ * console.assert(Number.isNaN(e[30]) && e[24 * 2 + 5] === 5);
+ * ```
+ */
+export function seasonalExpectation(series: Series, options: SeasonalExpectationOptions = {}): Float64Array {
+  const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 2 } = options;
+  const { values, step } = series;
+  const n = values.length;
+  const lagPts = lags.map((l) => Math.round(l / step)).filter((l) => l >= 1);
+  const out = new Float64Array(n).fill(NaN);
+  const buf = new Float64Array(Math.max(8, lagPts.length));
+  const k = lagPts.length;
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    for (let j = 0; j < k; j++) {
+      const idx = i - lagPts[j];
+      if (idx < 0) continue;
+      const v = values[idx];
+      if (v === v) buf[m++] = v;
+    }
+    if (m >= minLags) out[i] = smallMedian(buf, m);
+  }
+  return out;
+}
