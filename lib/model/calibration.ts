@@ -140,7 +140,7 @@ export function fitCalibration(samples: Float64Array, options: FitCalibrationOpt
  */
 export function tailProbability(cal: Calibration, x: number): number {
   if (x !== x) return NaN;
-  const { knots, probs, u, pu } = cal;
+  const { knots, probs, u } = cal;
   if (x > u) {
     const { m, pm } = cal;
     if (x <= m) return pm;
