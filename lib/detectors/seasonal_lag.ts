@@ -11,6 +11,8 @@ export interface SeasonalLagParams extends Record<string, unknown> {
   scaleHalfLife: number;
   /** Floor of the denominator as a fraction of the series' running level (keeps near-zero values sane). */
   floor: number;
+  /** Fewest lagged values needed for an expectation. */
+  minLags: number;
 }
 
 /** Options of {@link seasonalLag}'s `fit`. */
@@ -21,6 +23,8 @@ export interface SeasonalLagOptions {
   scaleHalfLife?: number;
   /** @default 0.1 */
   floor?: number;
+  /** @default 2 */
+  minLags?: number;
 }
 
 /**
@@ -42,13 +46,13 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
   description:
     "value vs the same time 1/2/3/7 days earlier (median), in units of the series' usual deviation",
   fit(_train, options = {}) {
-    const { lags = [DAY, 7 * DAY, 14 * DAY], scaleHalfLife = 3 * DAY, floor = 0.1 } = options;
-    return { lags, scaleHalfLife, floor };
+    const { lags = [DAY, 7 * DAY, 14 * DAY], scaleHalfLife = 3 * DAY, floor = 0.1, minLags = 2 } = options;
+    return { lags, scaleHalfLife, floor, minLags };
   },
   score(series: Series, params) {
     const { values, step } = series;
     const n = values.length;
-    const e = seasonalExpectation(series, { lags: params.lags });
+    const e = seasonalExpectation(series, { lags: params.lags, minLags: params.minLags ?? 2 });
     const out = new Float64Array(n).fill(NaN);
     const hl = pointsIn(params.scaleHalfLife, step);
     const level = new RobustLevel(ewAlpha(hl), pointsIn(DAY, step));

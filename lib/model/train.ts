@@ -26,6 +26,8 @@ export interface TrainOptions {
   now?: number;
   /** Calibration samples kept per detector (strided subsample). @default 400000 */
   maxSamples?: number;
+  /** Shortest usable training series, ms (the seasonal baselines need days of history). @default 3 days */
+  minHistory?: number;
   /** Which quantile of per-series-day maximum scores sets each profile's threshold. */
   profileQuantiles?: { permissive: number; strict: number };
 }
@@ -81,6 +83,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     template = DEFAULT_TEMPLATE,
     maxSamples = 400_000,
     profileQuantiles = { permissive: 0.95, strict: 0.99 },
+    minHistory = 3 * DAY,
   } = options;
   const detectorNames = options.detectors ??
     (unit === "minutes" ? [...DEFAULT_DETECTORS, "static_breach"] : [...DEFAULT_DETECTORS]);
@@ -108,11 +111,13 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     );
   }
   const points = train.reduce((a, s) => a + s.values.length, 0);
-  const minPoints = Math.round((3 * DAY) / step);
+  const minPoints = Math.max(10, Math.round(minHistory / step));
   const usable = train.filter((s) => s.values.length >= minPoints);
   if (usable.length === 0) {
     throw new RangeError(
-      `Cannot train: every series is shorter than 3 days (${minPoints} points at this step), current value is ` +
+      `Cannot train: every series is shorter than ${
+        minHistory / DAY
+      } days (${minPoints} points at this step), current value is ` +
         `${Math.max(...train.map((s) => s.values.length))} points`,
     );
   }
