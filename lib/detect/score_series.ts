@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { FamilyModel, Model } from "../model/schema.ts";
-import { tailProbability } from "../model/calibration.ts";
+import type { Calibration } from "../model/calibration.ts";
+import { compileCalibration } from "../model/compile_calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
 
 /** Per-point scores of one series under a model. */
@@ -15,6 +16,13 @@ export interface SeriesScores {
   calibrated: Float64Array[];
   /** Raw score per detector per point. */
   raw: Float64Array[];
+}
+
+const compiledCache = new WeakMap<Calibration, (x: number) => number>();
+function compiled(cal: Calibration): (x: number) => number {
+  let f = compiledCache.get(cal);
+  if (!f) compiledCache.set(cal, f = compileCalibration(cal));
+  return f;
 }
 
 /** Tail probabilities of static breach levels 0, 1, 2 (not learned: a breach is a breach). */
@@ -40,13 +48,33 @@ export function scoreSeries(
   series: Series,
 ): SeriesScores {
   const names = Object.keys(model.detectors);
-  const n = series.values.length;
-  const digits = model.ensemble.digits;
   const raw = names.map((name) => {
     const det = DETECTORS[name];
     if (!det) throw new RangeError(`Cannot score ${series.key}: unknown detector "${name}" in the model`);
     return det.score(series, model.detectors[name]);
   });
+  return combineRaw(model, family, names, raw, series.key);
+}
+
+/**
+ * Calibrates and combines raw detector scores already computed (see {@link scoreSeries}).
+ *
+ * @param model The model's ensemble settings.
+ * @param family The family's calibrations.
+ * @param names Detector names, one per raw array.
+ * @param raw Raw scores per detector.
+ * @param key Series key, for messages.
+ * @returns Per-point scores.
+ */
+export function combineRaw(
+  model: Pick<Model, "ensemble">,
+  family: Pick<FamilyModel, "calibration">,
+  names: string[],
+  raw: Float64Array[],
+  key: string,
+): SeriesScores {
+  const n = raw.length ? raw[0].length : 0;
+  const digits = model.ensemble.digits;
   const calibrated = names.map(() => new Float64Array(n));
   const logP = names.map(() => new Float64Array(n));
   names.forEach((name, d) => {
@@ -60,16 +88,12 @@ export function scoreSeries(
       return;
     }
     const cal = family.calibration[name];
-    if (!cal) throw new RangeError(`Cannot score ${series.key}: the model has no calibration for "${name}"`);
+    if (!cal) throw new RangeError(`Cannot score ${key}: the model has no calibration for "${name}"`);
+    const log10p = compiled(cal);
     for (let i = 0; i < n; i++) {
-      const v = r[i];
-      if (v !== v) {
-        lp[i] = c[i] = NaN;
-        continue;
-      }
-      const l = Math.log10(tailProbability(cal, v));
+      const l = log10p(r[i]);
       lp[i] = l;
-      c[i] = Math.min(1, -l / digits);
+      c[i] = l === l ? Math.min(1, -l / digits) : NaN;
     }
   });
   const combined = new Float64Array(n);

@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, pointsIn, RobustScale } from "./_common.ts";
+import { DAY, ewAlpha, HOUR, pointsIn, RobustScale } from "./_common.ts";
 import { logRatio } from "./_log_ratio.ts";
 
 /** Params of {@link levelShift}. */
@@ -48,6 +48,9 @@ export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
     const { drift, clip } = params;
     const scale = new RobustScale(ewAlpha(pointsIn(3 * DAY, step)), pointsIn(DAY, step));
     const out = new Float64Array(n).fill(NaN);
+    // Increments are weighted by the step in hours (at most 1), so the sums measure "hours of sustained
+    // deviation" the same way at 1-minute and 1-hour resolution.
+    const weight = Math.min(1, step / HOUR);
     let up = 0, down = 0;
     for (let i = 0; i < n; i++) {
       const r = rho[i];
@@ -57,8 +60,8 @@ export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
         continue;
       }
       const z = Math.max(-clip, Math.min(clip, r / (s + 1e-12)));
-      up = Math.max(0, up + z - drift);
-      down = Math.max(0, down - z - drift);
+      up = Math.max(0, up + (z - drift) * weight);
+      down = Math.max(0, down + (-z - drift) * weight);
       out[i] = Math.max(up, down);
       scale.update(Math.abs(r));
     }

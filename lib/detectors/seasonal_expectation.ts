@@ -1,6 +1,8 @@
 import type { Series } from "../series/types.ts";
 import { DAY, smallMedian } from "./_common.ts";
 
+const cache = new WeakMap<Float64Array, Map<string, Float64Array>>();
+
 /** Options for {@link seasonalExpectation}. */
 export interface SeasonalExpectationOptions {
   /** Lags in ms whose values are compared. @default [1 d, 2 d, 3 d, 7 d] */
@@ -12,7 +14,8 @@ export interface SeasonalExpectationOptions {
 /**
  * The seasonal expectation of each point: the median of the values at the same time 1, 2, 3 and 7 days
  * earlier. The median makes it robust to one bad day (an incident yesterday does not become today's normal).
- * Causal: `e[i]` uses only earlier points. `NaN` where fewer than `minLags` lagged values exist.
+ * Causal: `e[i]` uses only earlier points. `NaN` where fewer than `minLags` lagged values exist. The result is
+ * cached per values array (treat it as read-only; series values are not mutated after loading).
  *
  * @param series The series.
  * @param options See {@link SeasonalExpectationOptions}.
@@ -28,6 +31,11 @@ export interface SeasonalExpectationOptions {
 export function seasonalExpectation(series: Series, options: SeasonalExpectationOptions = {}): Float64Array {
   const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 2 } = options;
   const { values, step } = series;
+  // Several detectors need the same expectation of the same series: cache it per values array.
+  const cacheKey = `${step}|${minLags}|${lags.join(",")}`;
+  let perValues = cache.get(values);
+  const hit = perValues?.get(cacheKey);
+  if (hit) return hit;
   const n = values.length;
   const lagPts = lags.map((l) => Math.round(l / step)).filter((l) => l >= 1);
   const out = new Float64Array(n).fill(NaN);
@@ -43,5 +51,7 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
     }
     if (m >= minLags) out[i] = smallMedian(buf, m);
   }
+  if (!perValues) cache.set(values, perValues = new Map());
+  perValues.set(cacheKey, out);
   return out;
 }

@@ -19,7 +19,10 @@ function median(xs: number[]): number | null {
 }
 
 /** Hour-of-day and day-of-week profiles (ratios to the daily / overall median) and autocorrelations. */
-export function seasonality(series: readonly Series[]) {
+export function seasonality(series: readonly Series[], maxPoints = 300_000) {
+  let total = 0;
+  for (const s of series) total += s.values.length;
+  const dayStride = Math.max(1, Math.ceil(total / maxPoints)); // look at every dayStride-th day
   const hours: number[][] = Array.from({ length: 24 }, () => []);
   const days: number[][] = Array.from({ length: 7 }, () => []);
   const acf: Record<"24h" | "72h" | "7d", number[]> = { "24h": [], "72h": [], "7d": [] };
@@ -30,7 +33,11 @@ export function seasonality(series: readonly Series[]) {
     const dailyMedians: number[] = [];
     const buf = new Float64Array(perDay);
     const firstDay = Math.ceil(start / DAY) * DAY;
-    for (let d0 = Math.round((firstDay - start) / step); d0 + perDay <= values.length; d0 += perDay) {
+    for (
+      let d0 = Math.round((firstDay - start) / step);
+      d0 + perDay <= values.length;
+      d0 += perDay * dayStride
+    ) {
       let m = 0;
       for (let j = 0; j < perDay; j++) {
         const v = values[d0 + j];
@@ -40,10 +47,10 @@ export function seasonality(series: readonly Series[]) {
       const med = medianOf(buf, m);
       if (!(med > 0)) continue;
       dailyMedians.push(med);
-      days[new Date(start + d0 * step).getUTCDay()].push(med);
+      days[(Math.floor((start + d0 * step) / DAY) + 4) % 7].push(med); // 1970-01-01 was a Thursday
       for (let j = 0; j < perDay; j++) {
         const v = values[d0 + j];
-        if (v === v) hours[new Date(start + (d0 + j) * step).getUTCHours()].push(v / med);
+        if (v === v) hours[Math.floor((((start + (d0 + j) * step) % DAY) + DAY) % DAY / HOUR)].push(v / med);
       }
     }
     const overall = median(dailyMedians);
@@ -54,7 +61,7 @@ export function seasonality(series: readonly Series[]) {
     for (const [name, lag] of [["24h", DAY], ["72h", 3 * DAY], ["7d", 7 * DAY]] as const) {
       const l = Math.round(lag / step);
       let n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
-      for (let i = l; i < values.length; i++) {
+      for (let i = l; i < values.length; i += dayStride) {
         const a = values[i], b = values[i - l];
         if (!(a > 0) || !(b > 0)) continue;
         const la = Math.log(a), lb = Math.log(b);

@@ -16,7 +16,7 @@ export interface LoadModelOptions {
  * @returns The model.
  * @example
  * ```ts
- * import { parseModel } from "./load_model.ts";
+ * import { parseModel } from "./parse_model.ts";
  * let message = "";
  * try { parseModel({ schemaVersion: 99 }, "m.json"); } catch (e) { message = (e as Error).message; }
  * console.assert(message.includes("schema version 99"));

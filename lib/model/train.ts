@@ -5,7 +5,7 @@ import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
 import { fitCalibration } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./_family_stats.ts";
-import { scoreSeries } from "../detect/score_series.ts";
+import { combineRaw } from "../detect/score_series.ts";
 import { quantileSorted } from "../series/summarize.ts";
 
 /** Options for {@link train}. */
@@ -24,7 +24,7 @@ export interface TrainOptions {
   template?: string;
   /** Creation time, epoch ms (lib never reads the clock). @default the end of the training data */
   now?: number;
-  /** Calibration samples kept per detector (strided subsample). @default 400000 */
+  /** Calibration samples kept per detector (strided subsample). @default 200000 */
   maxSamples?: number;
   /** Shortest usable training series, ms (the seasonal baselines need days of history). @default 3 days */
   minHistory?: number;
@@ -81,7 +81,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     profile = "strict",
     detectorOptions = {},
     template = DEFAULT_TEMPLATE,
-    maxSamples = 400_000,
+    maxSamples = 200_000,
     profileQuantiles = { permissive: 0.95, strict: 0.99 },
     minHistory = 3 * DAY,
   } = options;
@@ -149,8 +149,8 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // Thresholds: quantiles of the per-series-day maximum ensemble score on the training data.
   const ensemble = { digits: 8 };
   const dailyMax: number[] = [];
-  for (const s of usable) {
-    const { combined } = scoreSeries({ detectors, ensemble }, { calibration }, s);
+  for (const [k, s] of usable.entries()) {
+    const { combined } = combineRaw({ ensemble }, { calibration }, detectorNames, raw[k], s.key);
     const perDay = Math.max(1, Math.round(DAY / step));
     for (let d0 = 0; d0 + perDay <= combined.length; d0 += perDay) {
       let m = -Infinity;
@@ -164,14 +164,11 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   const to = Math.max(...train.map((s) => s.start + (s.values.length - 1) * s.step));
   const seriesRanges: FamilyModel["seriesRanges"] = {};
   for (const s of train) seriesRanges[s.key] = valueRange(s.values);
-  let pooledN = 0;
-  for (const s of train) pooledN += s.values.length;
-  const pooled = new Float64Array(pooledN);
+  // Pooled range from a strided sample (at most ~maxSamples values).
+  const poolStride = Math.max(1, Math.ceil(points / maxSamples));
+  const pooled = new Float64Array(Math.ceil(points / poolStride) + train.length);
   let off = 0;
-  for (const s of train) {
-    pooled.set(s.values, off);
-    off += s.values.length;
-  }
+  for (const s of train) for (let i = 0; i < s.values.length; i += poolStride) pooled[off++] = s.values[i];
   const uniq = (key: string) =>
     [...new Set(train.map((s) => s.labels[key]).filter((v): v is string => !!v))].sort();
   return {
@@ -193,7 +190,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         template,
         aggregators: uniq("aggregator"),
         machines: uniq("machine"),
-        range: valueRange(pooled),
+        range: valueRange(pooled.subarray(0, off)),
         seriesRanges,
         seasonality: seasonality(train),
         calibration,
