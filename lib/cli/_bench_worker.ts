@@ -1,8 +1,12 @@
 /**
  * One benchmark run in a fresh process, so that peak RSS (VmHWM) belongs to this run alone.
- * Usage: _bench_worker.ts csv FILE  → prints {"ms": ..., "peakRssMb": ..., ...} on stdout.
+ * Usage: _bench_worker.ts csv FILE | train DIR OUT | detect MODEL DIR → prints {"ms", "peakRssMb", ...} on stdout.
  */
 import { loadCsv } from "../series/load_csv.ts";
+import { train } from "../model/train.ts";
+import { saveModel } from "../model/save_model.ts";
+import { loadModel } from "../model/load_model.ts";
+import { detect } from "../detect/detect.ts";
 
 function peakRssMb(): number {
   const status = Deno.readTextFileSync("/proc/self/status");
@@ -18,6 +22,25 @@ if (kind === "csv") {
   const rows = reports.reduce((a, r) => a + r.rows, 0);
   const points = series.reduce((a, s) => a + s.values.length, 0);
   console.log(JSON.stringify({ ms, rows, points, peakRssMb: peakRssMb() }));
+} else if (kind === "train") {
+  // CSV exports → model file, end to end.
+  const [dir, out] = rest;
+  const t0 = performance.now();
+  const { series } = await loadCsv([dir], { extraLabels: { family: "presence" } });
+  const model = train(series);
+  await saveModel(model, out);
+  const ms = performance.now() - t0;
+  console.log(JSON.stringify({ ms, points: model.trainedOn.points, peakRssMb: peakRssMb() }));
+} else if (kind === "detect") {
+  // Scoring only (model and series already in memory): the full ensemble, calibration and events, one core.
+  const [modelPath, dir] = rest;
+  const model = await loadModel(modelPath);
+  const { series } = await loadCsv([dir], { extraLabels: { family: "presence" } });
+  const points = series.reduce((a, s) => a + s.values.length, 0);
+  const t0 = performance.now();
+  const result = detect(model, series);
+  const ms = performance.now() - t0;
+  console.log(JSON.stringify({ ms, points, anomalies: result.anomalies.length, peakRssMb: peakRssMb() }));
 } else {
   console.error(`unknown bench kind ${kind}`);
   Deno.exit(1);

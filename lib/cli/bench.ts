@@ -2,16 +2,25 @@ import { join } from "node:path";
 import type { Command } from "./_command.ts";
 import { parseFlags } from "./_command.ts";
 import { formatTable } from "./_format.ts";
+import { generateCorpus } from "../synth/generate.ts";
+import { writeCorpus } from "../synth/write_corpus.ts";
 
-const help = `Usage: deno task bench [--runs N] [--rows N] [--out reports/bench.json]
+const help =
+  `Usage: deno task bench [--runs N] [--rows N] [--python-runs N] [--only LIST] [--out reports/bench.json]
 
-Runs the benchmarks, each in a fresh process, N times, and prints the medians; writes them as JSON.
-  csv_parse   load a generated Grafana CSV export (sep=, line, percentages, empty cells): rows/s, peak RSS
+Runs the benchmarks, each run in a fresh process, and prints medians; writes them as JSON.
+  csv_parse   load a generated 1.5 M-row Grafana CSV export (sep=, line, percentages, empty cells): rows/s, peak RSS
+  train       six months of the six aggregators at 1-minute steps (≈ 1.57 M points), CSV → model file
+  detect      the full ensemble (calibration, events) over the same 1.57 M points: points/s on one core
+  original    the original method in pandas + scikit-learn on the same CSVs, in the same run
+              (/usr/bin/python3 ../shared/bench/original_method.py perf DIR; Debian python3-pandas python3-sklearn)
 
 Options:
-  --runs N    runs per benchmark (default 5)
-  --rows N    rows in the generated CSV (default 1500000)
-  --out FILE  where to write the JSON (default reports/bench.json)`;
+  --runs N          runs per benchmark (default 5)
+  --python-runs N   runs of the original method (default 3; it takes a while)
+  --rows N          rows in the generated CSV for csv_parse (default 1500000)
+  --only LIST       comma-separated subset: csv_parse,train,detect,original
+  --out FILE        where to write the JSON (default reports/bench.json)`;
 
 /** Median of numbers. */
 function median(xs: number[]): number {
@@ -55,8 +64,9 @@ async function writeBigCsv(path: string, rows: number): Promise<number> {
 
 async function runWorker(args: string[]): Promise<Record<string, number>> {
   const worker = new URL("./_bench_worker.ts", import.meta.url).pathname;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-all", worker, ...args], // --allow-all: /proc/self/status (peak RSS)
+    args: ["run", "--allow-all", "--config", config, worker, ...args], // --allow-all: /proc/self/status (peak RSS)
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
@@ -67,48 +77,174 @@ async function runWorker(args: string[]): Promise<Record<string, number>> {
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
+/** Runs the original method's perf mode; undefined when Python or its packages are missing. */
+async function runOriginal(dir: string): Promise<Record<string, number> | string> {
+  const script = new URL("../../../shared/bench/original_method.py", import.meta.url).pathname;
+  try {
+    await Deno.stat(script);
+  } catch {
+    return `missing ${script}`;
+  }
+  let out: Deno.CommandOutput;
+  try {
+    out = await new Deno.Command("/usr/bin/python3", {
+      args: [script, "perf", dir],
+      stdout: "piped",
+      stderr: "piped",
+    })
+      .output();
+  } catch (err) {
+    return `cannot run /usr/bin/python3: ${(err as Error).message}`;
+  }
+  if (!out.success) return new TextDecoder().decode(out.stderr).trim().split("\n").pop() ?? "failed";
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
 /** `bench`: run the benchmarks and write reports/bench.json. */
 export const command: Command = {
   help,
   async run(args) {
     const { values } = parseFlags(args, {
       runs: { type: "string", default: "5" },
+      "python-runs": { type: "string", default: "3" },
       rows: { type: "string", default: "1500000" },
+      only: { type: "string", default: "csv_parse,train,detect,original" },
       out: { type: "string", default: "reports/bench.json" },
     });
-    const runs = Number(values.runs), rows = Number(values.rows);
+    const runs = Number(values.runs), rows = Number(values.rows), pyRuns = Number(values["python-runs"]);
     if (!(Number.isInteger(runs) && runs >= 1)) {
       throw new RangeError(
         `Cannot bench: --runs must be a positive integer, current value is ${values.runs}`,
       );
     }
+    if (!(Number.isInteger(pyRuns) && pyRuns >= 1)) {
+      throw new RangeError(
+        `Cannot bench: --python-runs must be a positive integer, current value is ${values["python-runs"]}`,
+      );
+    }
     if (!(Number.isInteger(rows) && rows >= 10)) {
       throw new RangeError(`Cannot bench: --rows must be an integer ≥ 10, current value is ${values.rows}`);
     }
+    const only = new Set(values.only!.split(",").map((s) => s.trim()));
     const dir = await Deno.makeTempDir({ prefix: "bench-" });
-    try {
-      const csv = join(dir, "export.csv");
-      console.error(`generating a ${rows}-row CSV export ...`);
-      const bytes = await writeBigCsv(csv, rows);
+    const results: Record<string, Record<string, unknown>> = {};
+    const table: string[][] = [];
+    const sample = async (name: string, n: number, argv: string[]) => {
       const samples: Array<Record<string, number>> = [];
-      for (let r = 0; r < runs; r++) {
-        samples.push(await runWorker(["csv", csv]));
-        console.error(`csv_parse run ${r + 1}/${runs}: ${samples[r].ms.toFixed(0)} ms`);
+      for (let r = 0; r < n; r++) {
+        samples.push(await runWorker(argv));
+        console.error(`${name} run ${r + 1}/${n}: ${samples[r].ms.toFixed(0)} ms`);
       }
-      const ms = median(samples.map((s) => s.ms));
-      const results = {
-        csv_parse: {
+      return samples;
+    };
+    try {
+      if (only.has("csv_parse")) {
+        const csv = join(dir, "export.csv");
+        console.error(`generating a ${rows}-row CSV export ...`);
+        const bytes = await writeBigCsv(csv, rows);
+        const s = await sample("csv_parse", runs, ["csv", csv]);
+        const ms = median(s.map((x) => x.ms));
+        results.csv_parse = {
           rows,
           bytes,
           runs,
           median_ms: Math.round(ms),
           rows_per_s: Math.round(rows / (ms / 1000)),
-          mb_per_s: Number((bytes / 2 ** 20 / (ms / 1000)).toFixed(1)),
-          peak_rss_mb: Math.round(median(samples.map((s) => s.peakRssMb))),
-          runs_ms: samples.map((s) => Math.round(s.ms)),
+          peak_rss_mb: Math.round(median(s.map((x) => x.peakRssMb))),
+          runs_ms: s.map((x) => Math.round(x.ms)),
           target: "1.5 M rows well under 2 s",
-        },
-      };
+        };
+        table.push([
+          "csv_parse",
+          `${(ms / 1000).toFixed(2)} s`,
+          `${(rows / (ms / 1000) / 1e6).toFixed(2)} M rows/s`,
+          `${results.csv_parse.peak_rss_mb} MB`,
+          "",
+        ]);
+      }
+      const corpus = join(dir, "presence-1m");
+      if (only.has("train") || only.has("detect") || only.has("original")) {
+        console.error("generating six months of six aggregators at 1-minute steps ...");
+        await writeCorpus(
+          generateCorpus({ shards: 1, days: 182, step: 60_000, recent: false, seed: 42 }),
+          corpus,
+        );
+      }
+      let original: Record<string, number> | undefined;
+      if (only.has("original")) {
+        const s: Array<Record<string, number>> = [];
+        for (let r = 0; r < pyRuns; r++) {
+          const o = await runOriginal(corpus);
+          if (typeof o === "string") {
+            results.original = { unavailable: o };
+            console.error(`original method unavailable: ${o}`);
+            break;
+          }
+          s.push(o);
+          console.error(`original run ${r + 1}/${pyRuns}: ${o.total_s} s`);
+        }
+        if (s.length) {
+          original = {
+            points: s[0].points,
+            total_s: median(s.map((x) => x.total_s)),
+            score_s: median(s.map((x) => x.score_s)),
+            fit_s: median(s.map((x) => x.fit_s)),
+          };
+          results.original = { ...original, runs: s.length, runs_total_s: s.map((x) => x.total_s) };
+        }
+      }
+      const modelPath = join(dir, "model.json");
+      if (only.has("train") || only.has("detect")) {
+        const s = await sample("train", only.has("train") ? runs : 1, ["train", corpus, modelPath]);
+        if (only.has("train")) {
+          const ms = median(s.map((x) => x.ms));
+          const ratio = original ? original.total_s / (ms / 1000) : undefined;
+          results.train = {
+            points: s[0].points,
+            runs,
+            median_ms: Math.round(ms),
+            peak_rss_mb: Math.round(median(s.map((x) => x.peakRssMb))),
+            runs_ms: s.map((x) => Math.round(x.ms)),
+            vs_original: ratio ? Number(ratio.toFixed(1)) : null,
+            target: "≤ 3 s end to end, ≥ 10× the original method",
+          };
+          table.push([
+            "train (CSV → model)",
+            `${(ms / 1000).toFixed(2)} s`,
+            `${(s[0].points / (ms / 1000) / 1e6).toFixed(2)} M points/s`,
+            `${results.train.peak_rss_mb} MB`,
+            ratio ? `${ratio.toFixed(1)}× faster (original ${original!.total_s.toFixed(1)} s)` : "",
+          ]);
+        }
+      }
+      if (only.has("detect")) {
+        const s = await sample("detect", runs, ["detect", modelPath, corpus]);
+        const ms = median(s.map((x) => x.ms));
+        const pps = s[0].points / (ms / 1000);
+        const origPps = original ? original.points / original.score_s : undefined;
+        results.detect = {
+          points: s[0].points,
+          runs,
+          median_ms: Math.round(ms),
+          points_per_s: Math.round(pps),
+          peak_rss_mb: Math.round(median(s.map((x) => x.peakRssMb))),
+          runs_ms: s.map((x) => Math.round(x.ms)),
+          vs_original: origPps ? Number((pps / origPps).toFixed(1)) : null,
+          target: "≥ 5 M points/s on one core, ≥ 10× the original method",
+        };
+        table.push([
+          "detect (full ensemble)",
+          `${(ms / 1000).toFixed(2)} s`,
+          `${(pps / 1e6).toFixed(2)} M points/s`,
+          `${results.detect.peak_rss_mb} MB`,
+          origPps
+            ? `${(pps / origPps).toFixed(1)}× (original scores ${(origPps / 1e6).toFixed(2)} M points/s)`
+            : "",
+        ]);
+      }
+      console.log(
+        formatTable(["benchmark", "median", "throughput", "peak RSS", "vs original method"], table),
+      );
       const report = {
         date: new Date().toISOString(),
         deno: Deno.version.deno,
@@ -116,17 +252,10 @@ export const command: Command = {
         cpus: navigator.hardwareConcurrency,
         results,
       };
-      console.log(formatTable(["benchmark", "median", "throughput", "peak RSS", "runs"], [[
-        "csv_parse",
-        `${(ms / 1000).toFixed(2)} s`,
-        `${(results.csv_parse.rows_per_s / 1e6).toFixed(2)} M rows/s`,
-        `${results.csv_parse.peak_rss_mb} MB`,
-        String(runs),
-      ]]));
-      await Deno.mkdir(join(values.out, ".."), { recursive: true });
+      await Deno.mkdir(join(values.out!, ".."), { recursive: true });
       const tmp = `${values.out}.tmp-${Deno.pid}`;
       await Deno.writeTextFile(tmp, JSON.stringify(report, null, 2) + "\n");
-      await Deno.rename(tmp, values.out);
+      await Deno.rename(tmp, values.out!);
       console.error(`wrote ${values.out}`);
       return 0;
     } finally {

@@ -187,9 +187,9 @@ const SUMMARIES = 6;
  * Returns false when the window cannot be scored (no level, too few blocks, too many missing).
  *
  * The summaries are there because an isolation forest picks features at random: a spike in one of 24 blocks is
- * split on in few trees, so on its own it barely moves the score (measured: a ×2 spike on a small shard ranked
- * at the 74th percentile of a big shard's normal windows on average, as low as the 48th), while `max`, `jump`,
- * ... make it stand out in every tree that looks at them (≥ 98th percentile in the same test).
+ * split on in few trees. Measured on synthetic shards (8 seeds × 6 positions, hourly, 5 anomaly kinds), they
+ * raised the share of anomalies scored above every normal window of a big shard from 24 to 38 of 48 for a ×2
+ * one-hour spike, 21 → 28 for ×1.5, 33 → 37 for ×0.5, 25 → 31 for a 6-hour +30% shift (zeros: 47 → 46).
  */
 function _window(blocks: _Blocks, b: number, s: _Settings, row: Float64Array, at: number): boolean {
   const { window } = s;

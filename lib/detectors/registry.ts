@@ -7,6 +7,7 @@ import { flatline } from "./flatline.ts";
 import { missingData } from "./missing_data.ts";
 import { rhythmLoss } from "./rhythm_loss.ts";
 import { staticBreach } from "./static_breach.ts";
+import { isolationForest } from "./isolation_forest.ts";
 
 /**
  * Every detector by name. `static_breach` is for lag-in-minutes metrics and is only used when a family's unit
@@ -27,6 +28,7 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.freeze({
   missing_data: missingData as unknown as Detector,
   rhythm_loss: rhythmLoss as unknown as Detector,
   static_breach: staticBreach as unknown as Detector,
+  isolation_forest: isolationForest as unknown as Detector,
 });
 
 /**
