@@ -10,9 +10,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseGrafanaCsv, summarize } from "./mod.ts";
  * const { series } = parseGrafanaCsv("Time,a\n2026-01-01 00:00:00,1\n2026-01-01 00:01:00,3\n");
- * console.assert(summarize(series[0]).max === 3);
+ * assert.ok(summarize(series[0]).max === 3);
  * ```
  *
  * @module

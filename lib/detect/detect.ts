@@ -28,7 +28,7 @@ export interface SeriesNote {
   /** Series key. */
   series: string;
   /** Short reason code. */
-  reason: "too_short" | "all_missing" | "constant" | "wrong_step" | "other_family";
+  reason: "too_short" | "short_history" | "all_missing" | "constant" | "wrong_step" | "other_family";
   /** A sentence for humans. */
   detail: string;
 }
@@ -177,7 +177,8 @@ function episodes(
  * (or an explicit threshold), groups flagged points into episodes (points within `episodeGap` are one episode,
  * so a continuing incident is reported once), drops short blips unless they are strong, and grades severity
  * from the score and the duration. Series that are too short, all missing, constant, of another family or on
- * an incompatible step are not scored and each gets a note saying why.
+ * an incompatible step are not scored and each gets a note saying why; a series with under a week of history is
+ * scored with a note that the seasonal detectors cannot say anything yet.
  *
  * @param model A trained model.
  * @param series Series to score (full history: the detectors need days of context).
@@ -185,12 +186,13 @@ function episodes(
  * @returns Anomalies and notes.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { detect } from "./detect.ts";
  * import { train } from "../model/train.ts";
  * import { generateCorpus } from "../synth/generate.ts";
  * const { series } = generateCorpus({ shards: 1, days: 40, aggregators: ["A"] });
  * const { anomalies, notes } = detect(train(series), series);
- * console.assert(Array.isArray(anomalies) && notes.length === 0);
+ * assert.ok(Array.isArray(anomalies) && notes.length === 0);
  * ```
  */
 export function detect(model: Model, series: readonly Series[], options: DetectOptions = {}): DetectResult {
@@ -262,6 +264,15 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
         detail: `constant at ${fmt(lo)} for all ${valid} valid points`,
       });
       continue;
+    }
+    if (s.values.length < Math.round((7 * DAY) / step)) {
+      notes.push({
+        series: key,
+        reason: "short_history",
+        detail:
+          `${s.values.length} points (under 7 days): scored, but the seasonal detectors need a week of ` +
+          `history, so only stuck values and gaps can be found`,
+      });
     }
     scored++;
     const scores = scoreSeries(model, family, s);

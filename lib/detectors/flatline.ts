@@ -20,10 +20,11 @@ export interface FlatlineOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { flatline } from "./flatline.ts";
  * const values = new Float64Array([1, 2, 3, 3, 3, 3, 4]);
  * const s = flatline.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, flatline.fit([]));
- * console.assert(s[5] === 3 && s[6] === 0);
+ * assert.ok(s[5] === 3 && s[6] === 0);
  * ```
  */
 export const flatline: Detector<FlatlineParams, FlatlineOptions> = {

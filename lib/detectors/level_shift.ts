@@ -27,11 +27,12 @@ export interface LevelShiftOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { levelShift } from "./level_shift.ts";
  * const values = new Float64Array(24 * 12).map((_, i) => (1 + 0.3 * Math.sin(i / 3.8)) * (1 + 0.05 * Math.sin(i * 7.3)));
  * for (let i = 24 * 10; i < values.length; i++) values[i] *= 4;
  * const s = levelShift.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, levelShift.fit([]));
- * console.assert(s[24 * 10 + 6] > 5 * s[24 * 10 - 1]);
+ * assert.ok(s[24 * 10 + 6] > 5 * s[24 * 10 - 1]);
  * ```
  */
 export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {

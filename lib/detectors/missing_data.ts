@@ -11,10 +11,11 @@ export type MissingDataParams = Record<string, never>;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { missingData } from "./missing_data.ts";
  * const values = new Float64Array([NaN, 1, NaN, NaN, 2]);
  * const s = missingData.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, {});
- * console.assert(Number.isNaN(s[0]) && s[1] === 0 && s[3] === 2 && s[4] === 0);
+ * assert.ok(Number.isNaN(s[0]) && s[1] === 0 && s[3] === 2 && s[4] === 0);
  * ```
  */
 export const missingData: Detector<MissingDataParams> = {

@@ -31,15 +31,16 @@ const UNITS: Record<string, number> = {
  * @throws {SyntaxError} When the text is not a lag.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseLagMinutes } from "./parse_lag.ts";
- * console.assert(parseLagMinutes("3 hours") === 180 && parseLagMinutes("2d") === 2880);
- * console.assert(parseLagMinutes("45 min") === 45 && parseLagMinutes("1h 30m") === 90);
+ * assert.ok(parseLagMinutes("3 hours") === 180 && parseLagMinutes("2d") === 2880);
+ * assert.ok(parseLagMinutes("45 min") === 45 && parseLagMinutes("1h 30m") === 90);
  * ```
  */
 export function parseLagMinutes(text: string): number {
   const s = text.trim().toLowerCase();
   if (/^\d+(\.\d+)?$/.test(s)) return Number(s);
-  const re = /(\d+(?:\.\d+)?)\s*([a-z]+)\s*,?\s*/gy;
+  const re = /(\d+(?:\.\d+)?)\s*([a-z]+)(?:\s*,\s*(?=\d)|\s*)/gy;
   let total = 0, matched = 0, m: RegExpExecArray | null;
   while ((m = re.exec(s)) !== null) {
     const unit = UNITS[m[2]];

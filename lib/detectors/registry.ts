@@ -15,8 +15,9 @@ import { isolationForest } from "./isolation_forest.ts";
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { DETECTORS } from "./registry.ts";
- * console.assert(DETECTORS.seasonal_lag.name === "seasonal_lag");
+ * assert.ok(DETECTORS.seasonal_lag.name === "seasonal_lag");
  * ```
  */
 export const DETECTORS: Readonly<Record<string, Detector>> = Object.freeze({

@@ -22,11 +22,12 @@ export interface RhythmLossOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { rhythmLoss } from "./rhythm_loss.ts";
  * const values = new Float64Array(24 * 14).map((_, i) => 1 + 0.5 * Math.sin((2 * Math.PI * i) / 24) + 0.05 * Math.sin(i * 7.3));
  * for (let i = 24 * 12; i < values.length; i++) values[i] = 1 + 0.05 * Math.sin(i * 7.3);
  * const s = rhythmLoss.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, rhythmLoss.fit([]));
- * console.assert(s[24 * 13] > 5 * s[24 * 12 - 1]);
+ * assert.ok(s[24 * 13] > 5 * s[24 * 12 - 1]);
  * ```
  */
 export const rhythmLoss: Detector<RhythmLossParams, RhythmLossOptions> = {

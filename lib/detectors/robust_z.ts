@@ -24,11 +24,12 @@ export interface RobustZOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { robustZ } from "./robust_z.ts";
  * const values = new Float64Array(100).map((_, i) => 1 + (i % 5) * 0.1);
  * values[80] = 5;
  * const s = robustZ.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, robustZ.fit([]));
- * console.assert(s[80] > 10 && s[79] < 3);
+ * assert.ok(s[80] > 10 && s[79] < 3);
  * ```
  */
 export const robustZ: Detector<RobustZParams, RobustZOptions> = {

@@ -5,15 +5,16 @@ const cache = new WeakMap<Float64Array, Map<string, Float64Array>>();
 
 /** Options for {@link seasonalExpectation}. */
 export interface SeasonalExpectationOptions {
-  /** Lags in ms whose values are compared. @default [1 d, 2 d, 3 d, 7 d] */
+  /** Lags in ms whose values are compared. @default [1 d, 7 d, 14 d] */
   lags?: number[];
   /** Fewest lagged values needed for an expectation. @default 2 */
   minLags?: number;
 }
 
 /**
- * The seasonal expectation of each point: the median of the values at the same time 1, 2, 3 and 7 days
- * earlier. The median makes it robust to one bad day (an incident yesterday does not become today's normal).
+ * The seasonal expectation of each point: the median of the values at the same time 1, 7 and 14 days earlier.
+ * The median makes it robust to one bad day (an incident yesterday does not become today's normal), and the
+ * weekly lags keep a Monday from being compared with a Sunday only.
  * Causal: `e[i]` uses only earlier points. `NaN` where fewer than `minLags` lagged values exist. The result is
  * cached per values array (treat it as read-only; series values are not mutated after loading).
  *
@@ -22,10 +23,11 @@ export interface SeasonalExpectationOptions {
  * @returns One expectation per point.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seasonalExpectation } from "./seasonal_expectation.ts";
- * const values = new Float64Array(24 * 4).map((_, i) => i % 24);
+ * const values = new Float64Array(24 * 9).map((_, i) => i % 24);
  * const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: 3_600_000, values });
- * console.assert(Number.isNaN(e[30]) && e[24 * 2 + 5] === 5);
+ * assert.ok(Number.isNaN(e[30]) && e[24 * 7 + 5] === 5);
  * ```
  */
 export function seasonalExpectation(series: Series, options: SeasonalExpectationOptions = {}): Float64Array {

@@ -17,7 +17,7 @@ export interface SeasonalLagParams extends Record<string, unknown> {
 
 /** Options of {@link seasonalLag}'s `fit`. */
 export interface SeasonalLagOptions {
-  /** @default [1 d, 2 d, 3 d, 7 d] */
+  /** @default [1 d, 7 d, 14 d] */
   lags?: number[];
   /** @default 3 days */
   scaleHalfLife?: number;
@@ -28,17 +28,18 @@ export interface SeasonalLagOptions {
 }
 
 /**
- * Seasonal lag: how far a value is from the same time 1, 2, 3 and 7 days earlier (their median, robust to one
+ * Seasonal lag: how far a value is from the same time 1, 7 and 14 days earlier (their median, robust to one
  * bad day), relative to the expected value and in units of the series' own running scale of such deviations.
  * Scale-free, so shards of different sizes share one calibration.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { seasonalLag } from "./seasonal_lag.ts";
  * const values = new Float64Array(24 * 10).map((_, i) => 1 + Math.sin((2 * Math.PI * i) / 24) * 0.5 + (i % 7) * 0.01);
  * values[24 * 9 + 3] = 10;
  * const s = seasonalLag.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, seasonalLag.fit([]));
- * console.assert(s[24 * 9 + 3] > 10 * s[24 * 9 + 2]);
+ * assert.ok(s[24 * 9 + 3] > 10 * s[24 * 9 + 2]);
  * ```
  */
 export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {

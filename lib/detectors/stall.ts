@@ -23,11 +23,12 @@ export interface StallOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { stall } from "./stall.ts";
  * const values = new Float64Array(24 * 12).map((_, i) => 1 + 0.3 * Math.sin((2 * Math.PI * i) / 24) + 0.05 * Math.sin(i * 7.3));
  * for (let k = 0; k < 8; k++) values[24 * 11 + k] *= 1 + k;
  * const s = stall.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, stall.fit([]));
- * console.assert(s[24 * 11 + 6] > 5 * Math.max(s[24 * 11 - 2], 0.1));
+ * assert.ok(s[24 * 11 + 6] > 5 * Math.max(s[24 * 11 - 2], 0.1));
  * ```
  */
 export const stall: Detector<StallParams, StallOptions> = {

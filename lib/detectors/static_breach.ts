@@ -25,10 +25,11 @@ export interface StaticBreachOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { staticBreach } from "./static_breach.ts";
  * const p = staticBreach.fit([], { level1: "24 hours", level2: "3d" });
  * const s = staticBreach.score({ key: "k", labels: {}, start: 0, step: 60_000, values: new Float64Array([60, 1500, 5000, NaN]) }, p);
- * console.assert(s[0] === 0 && s[1] === 1 && s[2] === 2 && Number.isNaN(s[3]));
+ * assert.ok(s[0] === 0 && s[1] === 1 && s[2] === 2 && Number.isNaN(s[3]));
  * ```
  */
 export const staticBreach: Detector<StaticBreachParams, StaticBreachOptions> = {

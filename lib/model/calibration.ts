@@ -40,9 +40,10 @@ export interface FitCalibrationOptions {
  * @returns The calibration (plain JSON).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fitCalibration } from "./calibration.ts";
  * const cal = fitCalibration(Float64Array.from({ length: 1000 }, (_, i) => i / 1000));
- * console.assert(cal.n === 1000 && cal.probs[0] === 1);
+ * assert.ok(cal.n === 1000 && cal.probs[0] === 1);
  * ```
  */
 export function fitCalibration(samples: Float64Array, options: FitCalibrationOptions = {}): Calibration {
@@ -100,7 +101,9 @@ export function fitCalibration(samples: Float64Array, options: FitCalibrationOpt
         while (l < n && valid[l] === next) l++;
         const atM = k - j, atNext = l - k;
         tail = "exponential";
-        shape = (next - m) / Math.max(0.05, Math.log(atM / atNext));
+        // With no short normal runs at all (every run in training is an incident), the counts barely fall;
+        // assume then that a normal run continues with probability at most 1/2 per step.
+        shape = (next - m) / Math.max(Math.LN2, Math.log(atM / atNext));
       }
     }
   }
@@ -132,10 +135,11 @@ export function fitCalibration(samples: Float64Array, options: FitCalibrationOpt
  * @returns The tail probability in (0, 1].
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fitCalibration, tailProbability } from "./calibration.ts";
  * const cal = fitCalibration(Float64Array.from({ length: 1000 }, (_, i) => i / 1000));
- * console.assert(tailProbability(cal, 0.5) > 0.45 && tailProbability(cal, 0.5) < 0.55);
- * console.assert(tailProbability(cal, 5) < 1e-4);
+ * assert.ok(tailProbability(cal, 0.5) > 0.45 && tailProbability(cal, 0.5) < 0.55);
+ * assert.ok(tailProbability(cal, 5) < 1e-4);
  * ```
  */
 export function tailProbability(cal: Calibration, x: number): number {

@@ -9,11 +9,12 @@ import { type Calibration, tailProbability } from "./calibration.ts";
  * @returns The function; `NaN` in, `NaN` out.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { fitCalibration, tailProbability } from "./calibration.ts";
  * import { compileCalibration } from "./compile_calibration.ts";
  * const cal = fitCalibration(Float64Array.from({ length: 1000 }, (_, i) => i / 1000));
  * const log10p = compileCalibration(cal);
- * console.assert(Math.abs(log10p(0.5) - Math.log10(tailProbability(cal, 0.5))) < 0.01);
+ * assert.ok(Math.abs(log10p(0.5) - Math.log10(tailProbability(cal, 0.5))) < 0.01);
  * ```
  */
 export function compileCalibration(cal: Calibration): (x: number) => number {

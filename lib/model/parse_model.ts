@@ -16,10 +16,11 @@ export interface LoadModelOptions {
  * @returns The model.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseModel } from "./parse_model.ts";
  * let message = "";
  * try { parseModel({ schemaVersion: 99 }, "m.json"); } catch (e) { message = (e as Error).message; }
- * console.assert(message.includes("schema version 99"));
+ * assert.ok(message.includes("schema version 99"));
  * ```
  */
 export function parseModel(json: unknown, file: string, options: LoadModelOptions = {}): Model {

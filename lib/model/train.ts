@@ -67,11 +67,12 @@ function profileThresholds(sorted: Float64Array, q: { permissive: number; strict
  * @returns The model (plain JSON).
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { train } from "./train.ts";
  * import { generateCorpus } from "../synth/generate.ts";
  * const { series } = generateCorpus({ shards: 1, days: 30, aggregators: ["A"], recent: false });
  * const model = train(series);
- * console.assert(model.families.presence.thresholds.strict > 0);
+ * assert.ok(model.families.presence.thresholds.strict > 0);
  * ```
  */
 export function train(series: readonly Series[], options: TrainOptions = {}): Model {

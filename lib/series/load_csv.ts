@@ -21,11 +21,12 @@ export interface LoadedCsv {
  * @returns File paths.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { listCsvFiles } from "./load_csv.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/b.csv`, "Time,x\n0,1\n");
  * await Deno.writeTextFile(`${dir}/a.csv`, "Time,x\n0,1\n");
- * console.assert((await listCsvFiles([dir])).map((f) => f.slice(dir.length)).join() === "/a.csv,/b.csv");
+ * assert.ok((await listCsvFiles([dir])).map((f) => f.slice(dir.length)).join() === "/a.csv,/b.csv");
  * ```
  */
 export async function listCsvFiles(paths: string[]): Promise<string[]> {
@@ -61,11 +62,12 @@ export async function listCsvFiles(paths: string[]): Promise<string[]> {
  * @returns The series and one report per file.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { loadCsv } from "./load_csv.ts";
  * const dir = await Deno.makeTempDir();
  * await Deno.writeTextFile(`${dir}/a.csv`, "Time,x\n2026-01-01 00:00:00,1\n2026-01-01 00:01:00,2\n");
  * const { series } = await loadCsv([dir]);
- * console.assert(series.length === 1 && series[0].step === 60_000);
+ * assert.ok(series.length === 1 && series[0].step === 60_000);
  * ```
  */
 export async function loadCsv(paths: string[], options: LoadCsvOptions = {}): Promise<LoadedCsv> {

@@ -136,12 +136,13 @@ function parseCell(cell: string): number | undefined {
  * @returns The series and a report of duplicates, jitter, gaps, missing and skipped values.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseGrafanaCsv } from "./parse_grafana_csv.ts";
  * const csv = 'sep=,\n"Time","statsd.n200.gauges.aggregator.agg_length_behind_ratio.A"\n' +
  *   "2026-01-01 00:00:00,3.2%\n2026-01-01 01:00:00,\n2026-01-01 02:00:00,1.5%\n";
  * const { series } = parseGrafanaCsv(csv);
- * console.assert(series[0].labels.machine === "n200" && series[0].step === 3_600_000);
- * console.assert(series[0].values[0] === 0.032 && Number.isNaN(series[0].values[1]));
+ * assert.ok(series[0].labels.machine === "n200" && series[0].step === 3_600_000);
+ * assert.ok(series[0].values[0] === 0.032 && Number.isNaN(series[0].values[1]));
  * ```
  */
 export function parseGrafanaCsv(text: string, options: ParseGrafanaCsvOptions = {}): ParsedCsv {

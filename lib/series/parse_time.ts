@@ -9,9 +9,10 @@
  * @returns Epoch milliseconds, or `NaN` when the text is not a time this parser accepts.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { parseTime } from "./parse_time.ts";
- * console.assert(parseTime("2026-01-01 00:00:00") === Date.UTC(2026, 0, 1));
- * console.assert(parseTime("1767225600") === Date.UTC(2026, 0, 1));
+ * assert.ok(parseTime("2026-01-01 00:00:00") === Date.UTC(2026, 0, 1));
+ * assert.ok(parseTime("1767225600") === Date.UTC(2026, 0, 1));
  * ```
  */
 export function parseTime(text: string): number {

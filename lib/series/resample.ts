@@ -10,9 +10,10 @@ import type { Series } from "./types.ts";
  * @returns The consolidated series.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { resample } from "./resample.ts";
  * const s = resample({ key: "k", labels: {}, start: 0, step: 60_000, values: new Float64Array([1, 3, NaN, 5]) }, 120_000);
- * console.assert(s.values.length === 2 && s.values[0] === 2 && s.values[1] === 5);
+ * assert.ok(s.values.length === 2 && s.values[0] === 2 && s.values[1] === 5);
  * ```
  */
 export function resample(series: Series, step: number): Series {

@@ -36,8 +36,9 @@ export interface SeriesSummary {
  * @returns The quantile.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { quantileSorted } from "./summarize.ts";
- * console.assert(quantileSorted(new Float64Array([1, 2, 3, 4]), 0.5) === 2.5);
+ * assert.ok(quantileSorted(new Float64Array([1, 2, 3, 4]), 0.5) === 2.5);
  * ```
  */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
@@ -56,9 +57,10 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
  * @returns Its summary.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { summarize } from "./summarize.ts";
  * const s = summarize({ key: "k", labels: {}, start: 0, step: 1000, values: new Float64Array([1, NaN, 3, 2]) });
- * console.assert(s.valid_pct === 0.75 && s.max === 3 && s.p50 === 2 && s.end === 3000);
+ * assert.ok(s.valid_pct === 0.75 && s.max === 3 && s.p50 === 2 && s.end === 3000);
  * ```
  */
 export function summarize(series: Series): SeriesSummary {

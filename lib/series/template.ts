@@ -27,9 +27,10 @@ export interface Template {
  * @returns The compiled template.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { compileTemplate } from "./template.ts";
  * const t = compileTemplate("statsd.{machine}.gauges.{aggregator}");
- * console.assert(t.parse("statsd.n200.gauges.A.b")?.aggregator === "A.b");
+ * assert.ok(t.parse("statsd.n200.gauges.A.b")?.aggregator === "A.b");
  * ```
  */
 export function compileTemplate(source: string): Template {

@@ -32,8 +32,9 @@ export interface Grid {
  * @returns The step in ms, or `NaN` when fewer than two distinct times exist.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { inferStep } from "./to_grid.ts";
- * console.assert(inferStep(new Float64Array([0, 60_000, 120_500, 180_000])) === 60_000);
+ * assert.ok(inferStep(new Float64Array([0, 60_000, 120_500, 180_000])) === 60_000);
  * ```
  */
 export function inferStep(sorted: Float64Array): number {
@@ -60,9 +61,10 @@ export function inferStep(sorted: Float64Array): number {
  * @returns The regular grid.
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { toGrid } from "./to_grid.ts";
  * const g = toGrid(new Float64Array([0, 1000, 3000]), [new Float64Array([1, 2, 4])], { step: 1000 });
- * console.assert(g.columns[0].length === 4 && Number.isNaN(g.columns[0][2]) && g.gaps === 1);
+ * assert.ok(g.columns[0].length === 4 && Number.isNaN(g.columns[0][2]) && g.gaps === 1);
  * ```
  */
 export function toGrid(times: Float64Array, columns: Float64Array[], options: ToGridOptions = {}): Grid {

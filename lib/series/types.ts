@@ -10,9 +10,10 @@
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import type { Series } from "./types.ts";
  * const s: Series = { key: "a.b", labels: {}, start: 0, step: 60_000, values: new Float64Array([1, NaN, 3]) };
- * console.assert(s.values.length === 3);
+ * assert.ok(s.values.length === 3);
  * ```
  */
 export interface Series {

@@ -113,12 +113,13 @@ interface Shape {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateCorpus } from "./generate.ts";
  * const corpus = generateCorpus({ shards: 2, days: 40 });
- * console.assert(corpus.series.length === 2 * 6);
- * console.assert(corpus.series[0].values.length === 40 * 24);
- * console.assert(corpus.series[0].key.startsWith("statsd.n200-primary-meraki-com.gauges.aggregator."));
- * console.assert(corpus.labels.some((label) => label.kind === "stall"));
+ * assert.ok(corpus.series.length === 2 * 6);
+ * assert.ok(corpus.series[0].values.length === 40 * 24);
+ * assert.ok(corpus.series[0].key.startsWith("statsd.n200-primary-meraki-com.gauges.aggregator."));
+ * assert.ok(corpus.labels.some((label) => label.kind === "stall"));
  * ```
  */
 export function generateCorpus(options: GenerateOptions = {}): Corpus {

@@ -40,13 +40,14 @@ function splitmix32(state: number): () => number {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { createRng } from "./prng.ts";
  * const a = createRng(42);
  * const b = createRng(42);
  * const x = a.next();
- * console.assert(x === b.next() && x >= 0 && x < 1);
+ * assert.ok(x === b.next() && x >= 0 && x < 1);
  * const die = a.int(1, 6);
- * console.assert(Number.isInteger(die) && die >= 1 && die <= 6);
+ * assert.ok(Number.isInteger(die) && die >= 1 && die <= 6);
  * ```
  */
 export function createRng(seed: number): Rng {

@@ -22,8 +22,9 @@ export type AnomalyKind = "spike" | "stall" | "flatline" | "dropout" | "level_sh
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { ANOMALY_KINDS } from "./types.ts";
- * console.assert(ANOMALY_KINDS.length === 6 && ANOMALY_KINDS.includes("stall"));
+ * assert.ok(ANOMALY_KINDS.length === 6 && ANOMALY_KINDS.includes("stall"));
  * ```
  */
 export const ANOMALY_KINDS: readonly AnomalyKind[] = Object.freeze([
@@ -40,8 +41,9 @@ export const ANOMALY_KINDS: readonly AnomalyKind[] = Object.freeze([
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { PRESENCE_AGGREGATORS } from "./types.ts";
- * console.assert(PRESENCE_AGGREGATORS.every((a) => a.startsWith("ProbeTablesAggregator.")));
+ * assert.ok(PRESENCE_AGGREGATORS.every((a) => a.startsWith("ProbeTablesAggregator.")));
  * ```
  */
 export const PRESENCE_AGGREGATORS: readonly string[] = Object.freeze([

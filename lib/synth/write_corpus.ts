@@ -40,13 +40,14 @@ export interface WriteCorpusResult {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { generateCorpus } from "./generate.ts";
  * import { writeCorpus } from "./write_corpus.ts";
  * const dir = await Deno.makeTempDir();
  * const result = await writeCorpus(generateCorpus({ shards: 2, days: 30 }), dir);
- * console.assert(result.files.length === 7);
+ * assert.ok(result.files.length === 7);
  * const labels = JSON.parse(await Deno.readTextFile(`${dir}/labels.json`));
- * console.assert(labels.generator.seed === 42 && labels.labels.length > 0);
+ * assert.ok(labels.generator.seed === 42 && labels.labels.length > 0);
  * await Deno.remove(dir, { recursive: true });
  * ```
  */

@@ -49,10 +49,11 @@ const ROWS_PER_CHUNK = 4096;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { formatGrafanaCsv } from "./write_csv.ts";
  * const series = [{ key: "a.b", labels: {}, start: Date.UTC(2026, 0, 1), step: 3_600_000, values: new Float64Array([0.03265, NaN]) }];
  * const csv = formatGrafanaCsv(series, { sep: true, percent: true, digits: 4, newline: "\n" });
- * console.assert(csv === 'sep=,\n"Time","a.b"\n2026-01-01 00:00:00,3.265%\n2026-01-01 01:00:00,\n');
+ * assert.ok(csv === 'sep=,\n"Time","a.b"\n2026-01-01 00:00:00,3.265%\n2026-01-01 01:00:00,\n');
  * ```
  */
 export function formatGrafanaCsv(series: readonly Series[], options: FormatGrafanaCsvOptions = {}): string {

@@ -1,0 +1,202 @@
+import assert from "node:assert/strict";
+import { detect } from "./detect.ts";
+import type { Anomaly } from "./types.ts";
+import { train } from "../model/train.ts";
+import { type AnomalyLabel, generateCorpus } from "../synth/generate.ts";
+import type { Series } from "../series/types.ts";
+
+const DAY = 86_400_000;
+const AGGREGATORS = ["AggA", "AggB"];
+// 4 shards, so all four "recent" anomalies (stall, spike, flatline, dropout) are planted in the final 24 h.
+const corpus = generateCorpus({ shards: 4, days: 40, aggregators: AGGREGATORS, seed: 3 });
+const END = corpus.options.end;
+const model = train(corpus.series);
+const result = detect(model, corpus.series);
+const recent = (kind: string) => corpus.labels.filter((l) => l.kind === kind && l.start >= END - DAY);
+
+const overlaps = (a: Anomaly, l: AnomalyLabel) =>
+  a.series === l.series && a.start <= l.end && a.end >= l.start;
+
+Deno.test("detect() finds the labelled spike, dropout and stall of the last 24 h", () => {
+  for (const kind of ["spike", "dropout", "stall"]) {
+    const labels = recent(kind);
+    assert.equal(labels.length, 1, kind);
+    const found = result.anomalies.filter((a) => overlaps(a, labels[0]));
+    assert.ok(
+      found.length >= 1,
+      `${kind} on ${labels[0].series} at ${new Date(labels[0].start).toISOString()}`,
+    );
+  }
+  assert.equal(result.scored, 8);
+  assert.deepEqual(result.notes, []);
+});
+
+// Regression: with no normal repeats in training, every flatline score above 0 comes from incidents, and the
+// calibration used to read a near-zero decay from them (p(11 h) ≈ 1e-3, never reported). It now assumes a normal
+// run continues with probability at most 1/2 per step.
+Deno.test({
+  name: "detect() finds the labelled flatline of the last 24 h",
+  fn() {
+    const [label] = recent("flatline");
+    assert.ok(label, "a flatline was planted");
+    assert.ok(
+      result.anomalies.some((a) => overlaps(a, label)),
+      `flatline on ${label.series} at ${new Date(label.start).toISOString()}`,
+    );
+  },
+});
+
+Deno.test("detect() dates a flatline episode from the onset of the stuck run", () => {
+  // A model trained on anomaly-free history (where flatline does fire; see the BUG above).
+  const clean = generateCorpus({
+    shards: 4,
+    days: 40,
+    aggregators: AGGREGATORS,
+    seed: 3,
+    anomalyRate: 0,
+    recent: false,
+  });
+  const r = detect(train(clean.series), corpus.series);
+  const [label] = recent("flatline");
+  const series = corpus.series.find((s) => s.key === label.series)!;
+  const episode = r.anomalies.find((a) => overlaps(a, label));
+  assert.ok(episode, "the flatline is found");
+  assert.ok(episode.start <= episode.detectedAt, "start ≤ detectedAt");
+  assert.ok(episode.reasons.some((x) => x.detector === "flatline"), JSON.stringify(episode.reasons));
+  // The onset, by hand: walk back from the first flagged point over the points holding the same exact value.
+  const { start, step, values } = series;
+  const flagged = (episode.detectedAt - start) / step;
+  let onset = flagged;
+  while (onset > 0 && (values[onset - 1] === values[flagged] || Number.isNaN(values[onset - 1]))) onset--;
+  while (Number.isNaN(values[onset])) onset++;
+  assert.equal(episode.start, start + onset * step);
+  // The generator freezes the value before the label, so the stuck run starts one step before it.
+  assert.equal(episode.start, label.start - step);
+  assert.ok(episode.detectedAt > episode.start, "flagged only after it had lasted a while");
+});
+
+Deno.test("detect() anomalies carry the original record fields and the explanation", () => {
+  assert.ok(result.anomalies.length > 0);
+  const byKey = new Map(corpus.series.map((s) => [s.key, s]));
+  for (const a of result.anomalies) {
+    const s = byKey.get(a.series)!;
+    assert.ok(s, a.series);
+    assert.equal(a.machine, s.labels.machine);
+    assert.equal(a.aggregator, s.labels.aggregator);
+    assert.equal(a.timestamp, new Date(a.start).toISOString());
+    assert.ok(["low", "medium", "high"].includes(a.severity), a.severity);
+    assert.ok(a.score >= result.threshold - 1e-3 && a.score <= 1, `score ${a.score}`);
+    assert.ok(a.start <= a.detectedAt && a.detectedAt <= a.peakAt && a.peakAt <= a.end, JSON.stringify(a));
+    for (const t of [a.start, a.end, a.peakAt, a.detectedAt]) {
+      assert.equal((t - s.start) % s.step, 0, "on the grid");
+    }
+    assert.ok(a.reasons.length >= 1, "at least the detector that drove the peak");
+    for (let k = 0; k < a.reasons.length; k++) {
+      const r = a.reasons[k];
+      assert.ok(r.detector in model.detectors, r.detector);
+      assert.ok(r.score > 0 && r.score <= 1, `${r.detector} ${r.score}`);
+      assert.ok(r.detail.length > 0);
+      if (k > 0) assert.ok(r.score <= a.reasons[k - 1].score, "strongest first");
+    }
+    assert.ok(a.observed === null || typeof a.observed === "number");
+    assert.ok(a.expected === null || typeof a.expected === "number");
+  }
+  // Sorted by start, then series.
+  for (let i = 1; i < result.anomalies.length; i++) {
+    const p = result.anomalies[i - 1], a = result.anomalies[i];
+    assert.ok(p.start < a.start || (p.start === a.start && p.series <= a.series));
+  }
+  // The dropout has no value at its peak.
+  const drop = result.anomalies.find((a) => overlaps(a, recent("dropout")[0]))!;
+  assert.equal(drop.observed, null);
+  assert.ok(drop.reasons.some((r) => r.detector === "missing_data"));
+});
+
+Deno.test("detect() does not score a too-short, all-missing, constant, other-family or odd-step series", () => {
+  const base = corpus.series[0];
+  const odd: Series[] = [
+    { ...base, key: "short", values: base.values.slice(0, 47) }, // 2 days at 1 h = 48 points needed
+    { ...base, key: "missing", values: new Float64Array(960).fill(NaN) },
+    { ...base, key: "constant", values: new Float64Array(960).fill(0.25) },
+    { ...base, key: "other", labels: { ...base.labels, family: "cpu" } },
+    { ...base, key: "step", step: 7 * 60_000 }, // 7 minutes cannot be averaged to 1 hour
+  ];
+  odd[2].values[5] = NaN; // a gap does not make a constant series scoreable
+  const r = detect(model, [...odd, corpus.series[1]]);
+  assert.deepEqual(r.notes.map((n) => [n.series, n.reason]), [
+    ["short", "too_short"],
+    ["missing", "all_missing"],
+    ["constant", "constant"],
+    ["other", "other_family"],
+    ["step", "wrong_step"],
+  ]);
+  for (const n of r.notes) assert.ok(n.detail.length > 0, n.series);
+  assert.equal(r.notes[0].detail, "47 points; the seasonal baselines need at least 48 (2 days)");
+  assert.equal(r.notes[1].detail, "all 960 points are missing");
+  assert.equal(r.notes[2].detail, "constant at 0.25 for all 959 valid points");
+  assert.equal(r.scored, 1);
+  assert.ok(r.anomalies.every((a) => a.series === corpus.series[1].key));
+});
+
+Deno.test("detect() filters episodes with from and until", () => {
+  const from = END - 2 * DAY, until = END - 10 * DAY;
+  const late = detect(model, corpus.series, { from });
+  assert.deepEqual(late.anomalies, result.anomalies.filter((a) => a.end >= from));
+  assert.ok(late.anomalies.length >= 3 && late.anomalies.length < result.anomalies.length);
+  const early = detect(model, corpus.series, { until });
+  assert.deepEqual(early.anomalies, result.anomalies.filter((a) => a.start <= until));
+  assert.ok(early.anomalies.length >= 1);
+  assert.ok(early.anomalies.every((a) => a.start <= until));
+  const none = detect(model, corpus.series, { from, until });
+  assert.deepEqual(none.anomalies, []);
+});
+
+Deno.test("detect() uses the profile's threshold or an explicit one within 0..1", () => {
+  const fam = model.families.presence;
+  assert.equal(result.profile, "strict");
+  assert.equal(result.threshold, fam.thresholds.strict);
+  const permissive = detect(model, corpus.series, { profile: "permissive" });
+  assert.equal(permissive.threshold, fam.thresholds.permissive);
+  // A lower threshold flags every point the strict one flags: each strict episode overlaps a permissive one.
+  for (const a of result.anomalies) {
+    assert.ok(
+      permissive.anomalies.some((b) => b.series === a.series && b.start <= a.end && b.end >= a.start),
+    );
+  }
+  assert.equal(detect(model, corpus.series, { threshold: 0.9 }).threshold, 0.9);
+  for (const threshold of [1.01, -0.1, NaN]) {
+    assert.throws(() => detect(model, corpus.series, { threshold }), {
+      name: "RangeError",
+      message: `Cannot detect: the threshold must be within 0..1, current value is ${threshold}`,
+    });
+  }
+});
+
+Deno.test("detect() with a threshold of 1 reports only episodes at the maximum score", () => {
+  const r = detect(model, corpus.series, { threshold: 1 });
+  assert.ok(r.anomalies.length >= 1, "the recent spike saturates the score");
+  assert.ok(r.anomalies.every((a) => a.score === 1));
+});
+
+Deno.test("detect() episode options: a wider gap merges, a long minimum duration drops blips", () => {
+  const merged = detect(model, corpus.series, { episodeGap: 10 * DAY });
+  assert.ok(merged.anomalies.length <= result.anomalies.length);
+  const perSeries = new Map<string, number>();
+  for (const a of merged.anomalies) perSeries.set(a.series, (perSeries.get(a.series) ?? 0) + 1);
+  // With no two flagged points of a series ≥ 10 days apart unmerged, a 40-day series has at most 4 episodes.
+  for (const [key, count] of perSeries) assert.ok(count <= 4, `${key}: ${count}`);
+  // A short episode needs score ≥ threshold + margin · (1 − threshold); with margin 1 that is 1.
+  const strictShort = detect(model, corpus.series, { minDuration: 1000 * DAY, singlePointMargin: 1 });
+  assert.ok(strictShort.anomalies.length < result.anomalies.length);
+  assert.ok(
+    strictShort.anomalies.every((a) => a.score === 1),
+    JSON.stringify(strictShort.anomalies.map((a) => a.score)),
+  );
+});
+
+Deno.test("detect() is deterministic and does not modify its input", () => {
+  const before = corpus.series.map((s) => s.values.slice());
+  assert.deepEqual(detect(model, corpus.series), result);
+  corpus.series.forEach((s, i) => assert.deepEqual([...s.values], [...before[i]]));
+  assert.ok(result.anomalies.every((a) => a.start >= corpus.series[0].start && a.end < END));
+});

@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import { scoreSeries } from "./score_series.ts";
+import type { Calibration } from "../model/calibration.ts";
+import { tailProbability } from "../model/calibration.ts";
+import { train } from "../model/train.ts";
+import { generateCorpus } from "../synth/generate.ts";
+import type { Series } from "../series/types.ts";
+
+const HOUR = 3_600_000;
+const LOG2 = Math.log10(2);
+
+/**
+ * A hand-made calibration with P(raw ≥ x) = 1 at x ≤ 0, 0.1 on (0, 1] and 10^−x above 1
+ * (exponential tail from m = 1 with pm = 0.1 and scale 1 / ln 10: 0.1 · e^(−(x − 1) ln 10) = 10^−x).
+ */
+const CAL: Calibration = {
+  n: 100,
+  knots: [0],
+  probs: [1],
+  u: 0,
+  pu: 1,
+  m: 1,
+  pm: 0.1,
+  tail: "exponential",
+  shape: 1 / Math.LN10,
+};
+
+const hourly = (values: number[]): Series => ({
+  key: "k",
+  labels: {},
+  start: 0,
+  step: HOUR,
+  values: Float64Array.from(values),
+});
+
+function assertClose(actual: ArrayLike<number>, want: number[], what: string, tol = 1e-9) {
+  assert.equal(actual.length, want.length, what);
+  want.forEach((w, i) => {
+    if (Number.isNaN(w)) assert.ok(Number.isNaN(actual[i]), `${what}[${i}] = ${actual[i]}, want NaN`);
+    else assert.ok(Math.abs(actual[i] - w) <= tol, `${what}[${i}] = ${actual[i]}, want ${w}`);
+  });
+}
+
+Deno.test("scoreSeries() calibrates and combines with a Bonferroni correction (hand-computed)", () => {
+  const model = { detectors: { flatline: { tolerance: 1e-9 }, missing_data: {} }, ensemble: { digits: 8 } };
+  const family = { calibration: { flatline: CAL, missing_data: CAL } };
+  const r = scoreSeries(model, family, hourly([1, 2, 2, 2, NaN, NaN, NaN, 5]));
+  assert.deepEqual(r.names, ["flatline", "missing_data"]);
+  assertClose(r.raw[0], [0, 0, 1, 2, NaN, NaN, NaN, 0], "raw flatline");
+  assertClose(r.raw[1], [0, 0, 0, 0, 1, 2, 3, 0], "raw missing_data");
+  // calibrated = −log10 p / 8: p(1) = 0.1 → 0.125, p(2) = 0.01 → 0.25, p(3) = 0.001 → 0.375
+  assertClose(r.calibrated[0], [0, 0, 0.125, 0.25, NaN, NaN, NaN, 0], "calibrated flatline");
+  assertClose(r.calibrated[1], [0, 0, 0, 0, 0.125, 0.25, 0.375, 0], "calibrated missing_data");
+  // combined = −log10(min(1, D · min p)) / 8 with D the detectors that can say something at that point:
+  // i=2: D=2, p=0.1 → (1 − log10 2)/8; i=3: (2 − log10 2)/8; i=4..6: D=1 → 1/8, 2/8, 3/8
+  assertClose(r.combined, [0, 0, (1 - LOG2) / 8, (2 - LOG2) / 8, 1 / 8, 2 / 8, 3 / 8, 0], "combined");
+  assert.deepEqual([...r.driver.subarray(2)], [0, 0, 1, 1, 1, 0]);
+});
+
+Deno.test("scoreSeries() is NaN with no driver where no detector can say anything", () => {
+  const model = { detectors: { flatline: { tolerance: 1e-9 }, missing_data: {} }, ensemble: { digits: 8 } };
+  const family = { calibration: { flatline: CAL, missing_data: CAL } };
+  const r = scoreSeries(model, family, hourly([NaN, 1, 1]));
+  // i=0: both raw scores NaN (nothing reported yet); i=2: flatline 1 h → p 0.1, D = 2
+  assertClose(r.combined, [NaN, 0, (1 - LOG2) / 8], "combined");
+  assert.deepEqual([...r.driver], [-1, 0, 0]);
+});
+
+Deno.test("scoreSeries() caps calibrated and combined scores at 1", () => {
+  const model = { detectors: { missing_data: {} }, ensemble: { digits: 2 } };
+  const r = scoreSeries(model, { calibration: { missing_data: CAL } }, hourly([1, NaN, NaN, NaN]));
+  // raw 1, 2, 3 → −log10 p = 1, 2, 3 → /2 = 0.5, 1, 1.5 → capped at 1
+  assertClose(r.calibrated[0], [0, 0.5, 1, 1], "calibrated");
+  assertClose(r.combined, [0, 0.5, 1, 1], "combined");
+});
+
+Deno.test("scoreSeries() gives static breach levels fixed probabilities 1, 1e-5, 1e-9", () => {
+  const model = {
+    detectors: { static_breach: { level1: 60, level2: 120 }, missing_data: {} },
+    ensemble: { digits: 8 },
+  };
+  const r = scoreSeries(model, { calibration: { missing_data: CAL } }, hourly([30, 90, 150, NaN]));
+  assertClose(r.raw[0], [0, 1, 2, NaN], "raw static_breach");
+  assertClose(r.calibrated[0], [0, 5 / 8, 1, NaN], "calibrated static_breach"); // 9/8 capped at 1
+  // i=1: D=2, p=1e-5 → (5 − log10 2)/8; i=2: (9 − log10 2)/8 > 1 → 1; i=3: only missing_data, p(1) = 0.1 → 1/8
+  assertClose(r.combined, [0, (5 - LOG2) / 8, 1, 1 / 8], "combined");
+  assert.deepEqual([...r.driver], [0, 0, 0, 1]);
+});
+
+Deno.test("scoreSeries() rejects an unknown detector and a missing calibration", () => {
+  assert.throws(
+    () =>
+      scoreSeries({ detectors: { nope: {} }, ensemble: { digits: 8 } }, { calibration: {} }, hourly([1, 2])),
+    { name: "RangeError", message: 'Cannot score k: unknown detector "nope" in the model' },
+  );
+  assert.throws(
+    () =>
+      scoreSeries({ detectors: { flatline: {} }, ensemble: { digits: 8 } }, {
+        calibration: { missing_data: CAL },
+      }, hourly([1, 2])),
+    { name: "RangeError", message: 'Cannot score k: the model has no calibration for "flatline"' },
+  );
+});
+
+Deno.test("scoreSeries() under a trained model follows the documented formula at every point", () => {
+  const corpus = generateCorpus({ shards: 2, days: 30, aggregators: ["AggA", "AggB"], seed: 5 });
+  const model = train(corpus.series);
+  const family = model.families.presence;
+  const digits = model.ensemble.digits;
+  for (const s of corpus.series) {
+    const r = scoreSeries(model, family, s);
+    assert.deepEqual(r.names, Object.keys(model.detectors));
+    let scored = 0;
+    for (let i = 0; i < s.values.length; i++) {
+      const ps = r.names.map((name, d) =>
+        r.raw[d][i] !== r.raw[d][i] ? NaN : tailProbability(family.calibration[name], r.raw[d][i])
+      )
+        .filter((p) => !Number.isNaN(p));
+      if (ps.length === 0) {
+        assert.ok(Number.isNaN(r.combined[i]) && r.driver[i] === -1, `${s.key} i=${i}`);
+        continue;
+      }
+      scored++;
+      const want = Math.min(1, -Math.log10(Math.min(1, ps.length * Math.min(...ps))) / digits);
+      assert.ok(r.combined[i] >= 0 && r.combined[i] <= 1, `${s.key} i=${i}: ${r.combined[i]}`);
+      assert.ok(Math.abs(r.combined[i] - want) < 0.005, `${s.key} i=${i}: ${r.combined[i]} vs ${want}`);
+      // The driver is the detector with the smallest p, i.e. the highest calibrated score.
+      const best = Math.max(...r.calibrated.map((c) => (c[i] === c[i] ? c[i] : -1)));
+      assert.ok(Math.abs(r.calibrated[r.driver[i]][i] - best) < 1e-12, `${s.key} i=${i}: driver`);
+    }
+    assert.ok(scored > s.values.length / 2);
+  }
+});

@@ -1,0 +1,102 @@
+import assert from "node:assert/strict";
+import { levelShift } from "./level_shift.ts";
+import type { Series } from "../series/types.ts";
+import { createRng } from "../synth/prng.ts";
+
+const HOUR = 3_600_000;
+const MISSING = [30, 205, 290, 411]; // no two are 1, 2, 3, 7 or 14 days apart
+
+/** 20 days hourly: 10 · (1 + 0.4 sin(2πh/24)) with 10 % log-normal noise and four missing points. */
+function daily(seed = 7, days = 20): Series {
+  const rng = createRng(seed);
+  const values = Float64Array.from(
+    { length: days * 24 },
+    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 24)) * Math.exp(0.1 * rng.normal()),
+  );
+  for (const i of MISSING) values[i] = NaN;
+  return { key: "shard.agg", labels: {}, start: Date.UTC(2026, 0, 5), step: HOUR, values };
+}
+
+const finite = (a: Float64Array) => a.filter((x) => x === x);
+
+Deno.test("levelShift.fit() returns plain JSON with the documented defaults and honours options", () => {
+  const p = levelShift.fit([]);
+  assert.equal(p.drift, 2);
+  assert.equal(p.clip, 6);
+  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
+  const q = levelShift.fit([], { drift: 1, clip: 3 });
+  assert.equal(q.drift, 1);
+  assert.equal(q.clip, 3);
+  assert.deepEqual(JSON.parse(JSON.stringify(q)), q);
+  assert.equal(levelShift.name, "level_shift");
+});
+
+Deno.test("levelShift.score() is causal: a prefix gives the same scores", () => {
+  const s = daily();
+  const p = levelShift.fit([]);
+  const full = levelShift.score(s, p);
+  assert.ok(finite(full).length > 200);
+  for (const k of [0, 30, 100, 191, 192, 300, 411, 470]) {
+    const part = levelShift.score({ ...s, values: s.values.slice(0, k + 1) }, p);
+    assert.deepEqual([...part], [...full.subarray(0, k + 1)], `prefix 0..${k}`);
+  }
+});
+
+Deno.test("levelShift.score() is NaN at missing points and during the first two days", () => {
+  const s = levelShift.score(daily(), levelShift.fit([]));
+  for (const i of MISSING) assert.ok(Number.isNaN(s[i]), `missing i=${i}`);
+  for (let i = 0; i < 48; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
+  for (let i = 14 * 24; i < s.length; i++) {
+    if (!MISSING.includes(i)) assert.ok(s[i] >= 0, `i=${i} is ${s[i]}`);
+  }
+});
+
+Deno.test("levelShift.score() accumulates a sustained ×3 far above normal", () => {
+  const p = levelShift.fit([]);
+  const at = 16 * 24;
+  const shifted = daily();
+  for (let i = at; i < shifted.values.length; i++) shifted.values[i] *= 3;
+  const normal = Math.max(...finite(levelShift.score(daily(), p)));
+  const s = levelShift.score(shifted, p);
+  // ln 3 ≈ 1.1 is many running scales of a 10 % noise log ratio, so z is clipped at 6 and each shifted point adds
+  // exactly clip − drift = 6 − 2 = 4 to the upward sum.
+  for (let k = 1; k <= 6; k++) {
+    assert.ok(Math.abs(s[at + k] - s[at + k - 1] - 4) < 1e-9, `k=${k}: ${s[at + k - 1]} → ${s[at + k]}`);
+  }
+  assert.ok(s[at + 6] > 5 * normal, `after 6 h: ${s[at + 6]} vs normal max ${normal}`);
+});
+
+Deno.test("levelShift.score() lets one spike add at most clip − drift", () => {
+  for (const opts of [{}, { drift: 1, clip: 3 }]) {
+    const p = levelShift.fit([], opts);
+    const spiked = daily();
+    const at = 18 * 24 + 15;
+    spiked.values[at] *= 20;
+    const s = levelShift.score(spiked, p);
+    assert.ok(
+      s[at] <= s[at - 1] + (p.clip - p.drift) + 1e-9,
+      `${JSON.stringify(opts)}: ${s[at - 1]} → ${s[at]}`,
+    );
+    assert.ok(s[at] > s[at - 1], "the spike does add");
+  }
+});
+
+Deno.test("levelShift.score() is 0 everywhere once drift ≥ clip", () => {
+  // Each point adds at most clip − drift ≤ 0 to either sum, so neither can leave 0.
+  const shifted = daily();
+  for (let i = 16 * 24; i < shifted.values.length; i++) shifted.values[i] *= 3;
+  const s = levelShift.score(shifted, levelShift.fit([], { drift: 6, clip: 6 }));
+  const f = finite(s);
+  assert.ok(f.length > 200);
+  assert.ok(f.every((x) => x === 0));
+});
+
+Deno.test("levelShift.score() also accumulates a sustained drop (two-sided)", () => {
+  const p = levelShift.fit([]);
+  const at = 16 * 24;
+  const dropped = daily();
+  for (let i = at; i < dropped.values.length; i++) dropped.values[i] /= 3;
+  const normal = Math.max(...finite(levelShift.score(daily(), p)));
+  const s = levelShift.score(dropped, p);
+  assert.ok(s[at + 6] > 3 * normal, `after 6 h: ${s[at + 6]} vs normal max ${normal}`);
+});

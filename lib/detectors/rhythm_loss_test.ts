@@ -1,0 +1,91 @@
+import assert from "node:assert/strict";
+import { rhythmLoss } from "./rhythm_loss.ts";
+import type { Series } from "../series/types.ts";
+import { createRng } from "../synth/prng.ts";
+
+const HOUR = 3_600_000, DAY = 86_400_000;
+const MISSING = [30, 205, 290, 411]; // no two are 1, 2, 3, 7 or 14 days apart
+
+/** 20 days hourly: 10 · (1 + 0.4 sin(2πh/24)) with 10 % log-normal noise and four missing points. */
+function daily(seed = 7, days = 20): Series {
+  const rng = createRng(seed);
+  const values = Float64Array.from(
+    { length: days * 24 },
+    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 24)) * Math.exp(0.1 * rng.normal()),
+  );
+  for (const i of MISSING) values[i] = NaN;
+  return { key: "shard.agg", labels: {}, start: Date.UTC(2026, 0, 5), step: HOUR, values };
+}
+
+const finite = (a: Float64Array) => a.filter((x) => x === x);
+const LOST = 17 * 24; // from day 17 on: the daily mean (10) plus the same 10 % noise, no rhythm
+
+function lost(): Series {
+  const s = daily();
+  const rng = createRng(99);
+  for (let i = LOST; i < s.values.length; i++) {
+    if (s.values[i] === s.values[i]) s.values[i] = 10 * Math.exp(0.1 * rng.normal());
+  }
+  return s;
+}
+
+Deno.test("rhythmLoss.fit() returns plain JSON with the documented default window and honours options", () => {
+  const p = rhythmLoss.fit([]);
+  assert.equal(p.window, DAY);
+  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
+  const q = rhythmLoss.fit([], { window: 12 * HOUR });
+  assert.equal(q.window, 12 * HOUR);
+  assert.deepEqual(JSON.parse(JSON.stringify(q)), q);
+  assert.equal(rhythmLoss.name, "rhythm_loss");
+});
+
+Deno.test("rhythmLoss.score() is causal: a prefix gives the same scores", () => {
+  for (const p of [rhythmLoss.fit([]), rhythmLoss.fit([], { window: 12 * HOUR })]) {
+    const s = lost();
+    const full = rhythmLoss.score(s, p);
+    assert.ok(finite(full).length > 200);
+    // 96 and 192 are multiples of 4 windows, where the sums are recomputed from scratch.
+    for (const k of [0, 30, 96, 100, 191, 192, 300, 411, 470]) {
+      const part = rhythmLoss.score({ ...s, values: s.values.slice(0, k + 1) }, p);
+      assert.deepEqual([...part], [...full.subarray(0, k + 1)], `window ${p.window}: prefix 0..${k}`);
+    }
+  }
+});
+
+Deno.test("rhythmLoss.score() is NaN at missing points and during the first two days", () => {
+  const s = rhythmLoss.score(daily(), rhythmLoss.fit([]));
+  for (const i of MISSING) assert.ok(Number.isNaN(s[i]), `missing i=${i}`);
+  for (let i = 0; i < 48; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
+  for (let i = 15 * 24; i < s.length; i++) {
+    if (!MISSING.includes(i)) assert.ok(s[i] >= 0, `i=${i} is ${s[i]}`);
+  }
+});
+
+Deno.test("rhythmLoss.score() scores a day without rhythm far higher than normal days", () => {
+  const p = rhythmLoss.fit([]);
+  const normal = Math.max(...finite(rhythmLoss.score(daily(), p)));
+  const s = rhythmLoss.score(lost(), p);
+  // After a whole day without rhythm (the window holds only flat values).
+  const end = LOST + 24 - 1;
+  assert.ok(s[end] > 2.5 * normal, `${s[end]} vs normal max ${normal}`);
+  assert.ok(s[LOST - 1] <= normal); // causal: nothing before the change
+});
+
+Deno.test("rhythmLoss.score() is 0 once warmed up on a constant series", () => {
+  // The expectation is constant too: its variance is 0, so there is no slope to test and the score is 0.
+  const values = new Float64Array(10 * 24).fill(5);
+  const s = rhythmLoss.score({ key: "k", labels: {}, start: 0, step: HOUR, values }, rhythmLoss.fit([]));
+  const f = finite(s);
+  assert.ok(f.length > 24);
+  assert.ok(f.every((x) => x === 0));
+  assert.ok(Number.isNaN(s[0]));
+});
+
+Deno.test("rhythmLoss.score() does not score a series that keeps its rhythm at a new level", () => {
+  // ×2 from day 17: the slope of values on expectation is ≈ 2, so 1 − slope < 0 and the score is clipped to 0
+  // at the end of the first doubled day.
+  const s = daily();
+  for (let i = LOST; i < s.values.length; i++) s.values[i] *= 2;
+  const score = rhythmLoss.score(s, rhythmLoss.fit([]));
+  assert.equal(score[LOST + 23], 0);
+});

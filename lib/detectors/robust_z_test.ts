@@ -1,0 +1,100 @@
+import assert from "node:assert/strict";
+import { robustZ } from "./robust_z.ts";
+import type { Series } from "../series/types.ts";
+import { createRng } from "../synth/prng.ts";
+
+const HOUR = 3_600_000, DAY = 86_400_000;
+const MISSING = [30, 205, 290, 411];
+
+/** 20 days hourly: 10 · (1 + 0.4 sin(2πh/24)) with 10 % log-normal noise and four missing points. */
+function daily(seed = 7, days = 20): Series {
+  const rng = createRng(seed);
+  const values = Float64Array.from(
+    { length: days * 24 },
+    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 24)) * Math.exp(0.1 * rng.normal()),
+  );
+  for (const i of MISSING) values[i] = NaN;
+  return { key: "shard.agg", labels: {}, start: Date.UTC(2026, 0, 5), step: HOUR, values };
+}
+
+/** 20 days hourly around 10 with 10 % log-normal noise, no rhythm (robust z's own assumption). */
+function level(seed = 5): Series {
+  const rng = createRng(seed);
+  const values = Float64Array.from({ length: 480 }, () => 10 * Math.exp(0.1 * rng.normal()));
+  for (const i of MISSING) values[i] = NaN;
+  return { key: "level", labels: {}, start: Date.UTC(2026, 0, 5), step: HOUR, values };
+}
+
+Deno.test("robustZ.fit() returns plain JSON with the documented defaults and honours options", () => {
+  const p = robustZ.fit([]);
+  assert.deepEqual(p, { window: DAY, refreshes: 32 });
+  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
+  const q = robustZ.fit([], { window: 6 * HOUR, refreshes: 2 });
+  assert.deepEqual(q, { window: 6 * HOUR, refreshes: 2 });
+  assert.equal(robustZ.name, "robust_z");
+});
+
+Deno.test("robustZ.score() is |x − median| / (1.4826 · MAD) over the trailing window (hand-computed toy)", () => {
+  // Window 4 points, refreshed every point; scoring starts when half the window (2 points) is behind.
+  const p = robustZ.fit([], { window: 4 * HOUR });
+  const values = Float64Array.from([1, 2, 3, 4, 100, NaN, 5]);
+  const s = robustZ.score({ key: "k", labels: {}, start: 0, step: HOUR, values }, p);
+  const den = (mad: number, med: number) => 1.4826 * mad + 1e-3 * Math.abs(med) + 1e-12;
+  const want = [
+    NaN, // i=0, 1: fewer than 2 points behind
+    NaN,
+    1.5 / den(0.5, 1.5), // i=2: window 1 2 → median 1.5, MAD median(0.5, 0.5) = 0.5; |3 − 1.5| = 1.5
+    2 / den(1, 2), // i=3: window 1 2 3 → median 2, deviations 1 0 1 → MAD 1; |4 − 2| = 2
+    97.5 / den(1, 2.5), // i=4: window 1 2 3 4 → median 2.5, deviations 1.5 .5 .5 1.5 → MAD 1; |100 − 2.5|
+    NaN, // i=5: missing
+    1 / den(1, 4), // i=6: window 3 4 100 NaN → median 4, deviations 1 0 96 → MAD 1; |5 − 4| = 1
+  ];
+  assert.equal(s.length, want.length);
+  want.forEach((w, i) => {
+    if (Number.isNaN(w)) assert.ok(Number.isNaN(s[i]), `i=${i} is ${s[i]}`);
+    else assert.ok(Math.abs(s[i] - w) < 1e-12 * w, `i=${i} is ${s[i]}, want ${w}`);
+  });
+  assert.ok(Math.abs(s[4] - 65.65) < 0.01); // 97.5 / 1.4851
+});
+
+Deno.test("robustZ.score() is causal: a prefix gives the same scores", () => {
+  for (const p of [robustZ.fit([]), robustZ.fit([], { window: 7 * DAY, refreshes: 8 })]) {
+    const s = daily();
+    const full = robustZ.score(s, p);
+    assert.ok(full.filter((x) => !Number.isNaN(x)).length > 200);
+    for (const k of [0, 11, 12, 30, 100, 200, 300, 411, 470]) {
+      const part = robustZ.score({ ...s, values: s.values.slice(0, k + 1) }, p);
+      assert.deepEqual([...part], [...full.subarray(0, k + 1)], `window ${p.window}: prefix 0..${k}`);
+    }
+  }
+});
+
+Deno.test("robustZ.score() is NaN at missing points and until half a window is behind", () => {
+  const s = robustZ.score(daily(), robustZ.fit([]));
+  for (const i of MISSING) assert.ok(Number.isNaN(s[i]), `missing i=${i}`);
+  // Window 24 points: nothing before i = 12, then every reported point is scored.
+  for (let i = 0; i < 12; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
+  for (let i = 12; i < s.length; i++) if (!MISSING.includes(i)) assert.ok(s[i] >= 0, `i=${i} is ${s[i]}`);
+});
+
+Deno.test("robustZ.score() scores a spike far higher than normal points", () => {
+  const base = level();
+  const spiked = level();
+  const at = 18 * 24 + 15;
+  spiked.values[at] *= 5;
+  const p = robustZ.fit([]);
+  const normal = Math.max(...robustZ.score(base, p).filter((x) => x === x));
+  const s = robustZ.score(spiked, p);
+  assert.ok(s[at] > 5 * normal, `spike ${s[at]} vs normal max ${normal}`);
+  // The spike is one of 24 window points afterwards: median and MAD barely move.
+  assert.ok(s[at + 1] < normal * 1.5, `after the spike ${s[at + 1]}`);
+});
+
+Deno.test("robustZ.score() with a constant window stays finite (MAD 0 is floored)", () => {
+  const values = new Float64Array(48).fill(2);
+  values[40] = 3;
+  const s = robustZ.score({ key: "k", labels: {}, start: 0, step: HOUR, values }, robustZ.fit([]));
+  assert.equal(s[39], 0);
+  // MAD 0: the denominator is 1e-3 · |median| = 0.002 → |3 − 2| / 0.002 = 500
+  assert.ok(Math.abs(s[40] - 500) < 1e-6, `${s[40]}`);
+});

@@ -1,0 +1,120 @@
+import assert from "node:assert/strict";
+import { seasonalExpectation } from "./seasonal_expectation.ts";
+import type { Series } from "../series/types.ts";
+import { createRng } from "../synth/prng.ts";
+
+const HOUR = 3_600_000, DAY = 86_400_000;
+const MISSING = [30, 205, 290, 411]; // no two are 1, 2, 3, 7 or 14 days apart
+
+/** 20 days hourly: 10 · (1 + 0.4 sin(2πh/24)) with 10 % log-normal noise and four missing points. */
+function daily(seed = 7, days = 20): Series {
+  const rng = createRng(seed);
+  const values = Float64Array.from(
+    { length: days * 24 },
+    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 24)) * Math.exp(0.1 * rng.normal()),
+  );
+  for (const i of MISSING) values[i] = NaN;
+  return { key: "shard.agg", labels: {}, start: Date.UTC(2026, 0, 5), step: HOUR, values };
+}
+
+const hourly = (values: number[]): Series => ({
+  key: "k",
+  labels: {},
+  start: 0,
+  step: HOUR,
+  values: Float64Array.from(values),
+});
+
+Deno.test("seasonalExpectation() is the median of the lagged values (custom lags)", () => {
+  const cases: Array<{ name: string; values: number[]; lags: number[]; minLags?: number; want: number[] }> = [
+    {
+      name: "two lags: mean of the two",
+      values: [1, 2, 3, 4, 5],
+      lags: [2 * HOUR, 3 * HOUR],
+      // i=3: values[1], values[0] = 2, 1 → 1.5; i=4: 3, 2 → 2.5
+      want: [NaN, NaN, NaN, 1.5, 2.5],
+    },
+    {
+      name: "three lags: the middle one",
+      values: [5, 1, 9, 0, 0],
+      lags: [HOUR, 2 * HOUR, 3 * HOUR],
+      // i=2: 1, 5 → 3; i=3: 9, 1, 5 → 5; i=4: 0, 9, 1 → 1
+      want: [NaN, NaN, 3, 5, 1],
+    },
+    {
+      name: "minLags 1 uses a single lag",
+      values: [4, 6, 8],
+      lags: [HOUR, 2 * HOUR],
+      minLags: 1,
+      // i=1: 4; i=2: 6, 4 → 5
+      want: [NaN, 4, 5],
+    },
+    {
+      name: "missing lagged values are skipped",
+      values: [1, NaN, 3, 7, 100],
+      lags: [HOUR, 2 * HOUR, 3 * HOUR],
+      // i=2: NaN, 1 → only 1 value → NaN; i=3: 3, NaN, 1 → 2; i=4: 7, 3, NaN → 5
+      want: [NaN, NaN, NaN, 2, 5],
+    },
+    {
+      name: "a missing current point still gets an expectation",
+      values: [2, 4, NaN],
+      lags: [HOUR, 2 * HOUR],
+      // i=2: median(values[1], values[0]) = median(4, 2) = 3 — the current value is never looked at
+      want: [NaN, NaN, 3],
+    },
+  ];
+  for (const { name, values, lags, minLags, want } of cases) {
+    assert.deepEqual([...seasonalExpectation(hourly(values), { lags, minLags })], want, name);
+  }
+});
+
+Deno.test("seasonalExpectation() reproduces a purely daily pattern exactly once enough days exist", () => {
+  // Every default lag is a whole number of days, so each lagged value equals the current one.
+  const values = Float64Array.from({ length: 15 * 24 }, (_, i) => 1 + (i % 24));
+  const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: HOUR, values });
+  let defined = 0;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(e[i])) continue;
+    defined++;
+    assert.equal(e[i], values[i], `i=${i}`);
+  }
+  // Nothing can be expected on day 0 (no lagged value at all); everything on day 14 (all lags ≤ 14 d exist).
+  for (let i = 0; i < 24; i++) assert.ok(Number.isNaN(e[i]), `day 0, i=${i}`);
+  for (let i = 14 * 24; i < 15 * 24; i++) assert.ok(!Number.isNaN(e[i]), `day 14, i=${i}`);
+  assert.ok(defined >= 24);
+});
+
+Deno.test("seasonalExpectation() is robust to one bad day", () => {
+  const values = Float64Array.from({ length: 16 * 24 }, (_, i) => 1 + (i % 24));
+  for (let i = 14 * 24; i < 15 * 24; i++) values[i] *= 10; // yesterday was an incident
+  const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: HOUR, values });
+  // Today, at most one of the lagged values is from the bad day: the median ignores it.
+  for (let i = 15 * 24; i < 16 * 24; i++) assert.equal(e[i], 1 + (i % 24), `i=${i}`);
+});
+
+Deno.test("seasonalExpectation() uses the documented default lags 1, 7 and 14 days, needing two of them", () => {
+  const values = new Float64Array(24 * 9).map((_, i) => i % 24);
+  const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: HOUR, values });
+  assert.ok(Number.isNaN(e[24 * 6 + 5])); // day 6: only the 1-day lag exists
+  assert.equal(e[24 * 7 + 5], 5); // day 7: the 1-day and 7-day lags, both 5
+});
+
+Deno.test("seasonalExpectation() is causal: a prefix gives the same expectations", () => {
+  const s = daily();
+  const full = seasonalExpectation(s);
+  assert.ok(full.filter((x) => !Number.isNaN(x)).length > 200);
+  for (const k of [0, 30, 100, 200, 300, 411, 470]) {
+    const part = seasonalExpectation({ ...s, values: s.values.slice(0, k + 1) });
+    assert.deepEqual([...part], [...full.subarray(0, k + 1)], `prefix 0..${k}`);
+  }
+});
+
+Deno.test("seasonalExpectation() leaves the input untouched and ignores lags shorter than the step", () => {
+  const s = daily();
+  const before = s.values.slice();
+  const e = seasonalExpectation(s, { lags: [DAY, 60_000] }); // 1 min rounds to 0 points: dropped
+  assert.deepEqual([...s.values], [...before]);
+  // With one usable lag and minLags 2, nothing can be expected.
+  assert.ok(e.every((x) => Number.isNaN(x)));
+});

@@ -1,0 +1,127 @@
+import assert from "node:assert/strict";
+import { seasonalLag } from "./seasonal_lag.ts";
+import type { Series } from "../series/types.ts";
+import { createRng } from "../synth/prng.ts";
+
+const HOUR = 3_600_000, DAY = 86_400_000;
+const MISSING = [30, 205, 290, 411]; // no two are 1, 2, 3, 7 or 14 days apart
+
+/** 20 days hourly: 10 · (1 + 0.4 sin(2πh/24)) with 10 % log-normal noise and four missing points. */
+function daily(seed = 7, days = 20): Series {
+  const rng = createRng(seed);
+  const values = Float64Array.from(
+    { length: days * 24 },
+    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 24)) * Math.exp(0.1 * rng.normal()),
+  );
+  for (const i of MISSING) values[i] = NaN;
+  return { key: "shard.agg", labels: {}, start: Date.UTC(2026, 0, 5), step: HOUR, values };
+}
+
+const maxOf = (a: Float64Array, lo: number, hi: number) =>
+  Math.max(...a.subarray(lo, hi).filter((x) => x === x));
+
+Deno.test("seasonalLag.fit() returns plain JSON with the documented scale half-life and floor", () => {
+  const p = seasonalLag.fit([]);
+  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
+  assert.equal(p.scaleHalfLife, 3 * DAY);
+  assert.equal(p.floor, 0.1);
+  assert.equal(seasonalLag.name, "seasonal_lag");
+});
+
+Deno.test("seasonalLag.fit() defaults to the documented lags 1, 7 and 14 days", () => {
+  assert.deepEqual(seasonalLag.fit([]).lags, [DAY, 7 * DAY, 14 * DAY]);
+  assert.equal(seasonalLag.fit([]).minLags, 2);
+});
+
+Deno.test("seasonalLag.fit() honours its options", () => {
+  const p = seasonalLag.fit([], { lags: [DAY, 2 * DAY], scaleHalfLife: DAY, floor: 0.5 });
+  assert.deepEqual(p.lags, [DAY, 2 * DAY]);
+  assert.equal(p.scaleHalfLife, DAY);
+  assert.equal(p.floor, 0.5);
+  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
+  // Shorter lags start scoring earlier: the 2-day expectation exists from i = 48, then the running scale needs
+  // 24 updates; i = 54 has no expectation (its 1-day lag, i = 30, is missing), so the 24th update is at i = 72
+  // and the first score at i = 73.
+  const s = seasonalLag.score(daily(), p);
+  assert.equal(s.findIndex((x) => !Number.isNaN(x)), 73);
+});
+
+Deno.test("seasonalLag.score() is |relative deviation| in units of its running scale (hand-computed toy)", () => {
+  // Daily step, lags 1 and 2 days, floor 0: e = mean of the two previous values, d = (x − e) / |e|.
+  // 10, 12, 10, 12, … gives e = 11 and |d| = 1/11 everywhere, so the scale (warm-up 1 point) is 1/11 and the
+  // score 1; the final 30 gives d = (30 − 11) / 11 = 19/11 → score 19.
+  const p = seasonalLag.fit([], { lags: [DAY, 2 * DAY], floor: 0 });
+  const cases: Array<{ name: string; values: number[]; want: number[] }> = [
+    {
+      name: "steady then a spike",
+      values: [10, 12, 10, 12, 10, 12, 30],
+      // i=0,1: no expectation; i=2: first deviation only warms the scale up
+      want: [NaN, NaN, NaN, 1, 1, 1, 19],
+    },
+    {
+      name: "a missing point, and the two points whose lags include it",
+      values: [10, 12, 10, NaN, 10, 12, 10, 12],
+      want: [NaN, NaN, NaN, NaN, NaN, NaN, 1, 1],
+    },
+  ];
+  for (const { name, values, want } of cases) {
+    const s = seasonalLag.score({
+      key: "k",
+      labels: {},
+      start: 0,
+      step: DAY,
+      values: Float64Array.from(values),
+    }, p);
+    assert.equal(s.length, want.length, name);
+    want.forEach((w, i) => {
+      if (Number.isNaN(w)) assert.ok(Number.isNaN(s[i]), `${name}: i=${i} is ${s[i]}`);
+      else assert.ok(Math.abs(s[i] - w) < 1e-9, `${name}: i=${i} is ${s[i]}, want ${w}`);
+    });
+  }
+});
+
+Deno.test("seasonalLag.score() is causal: a prefix gives the same scores", () => {
+  const s = daily();
+  const p = seasonalLag.fit([]);
+  const full = seasonalLag.score(s, p);
+  assert.ok(full.filter((x) => !Number.isNaN(x)).length > 200);
+  for (const k of [0, 30, 100, 191, 192, 300, 411, 470]) {
+    const part = seasonalLag.score({ ...s, values: s.values.slice(0, k + 1) }, p);
+    assert.deepEqual([...part], [...full.subarray(0, k + 1)], `prefix 0..${k}`);
+  }
+});
+
+Deno.test("seasonalLag.score() is NaN at missing points and during the first two days", () => {
+  const s = seasonalLag.score(daily(), seasonalLag.fit([]));
+  for (const i of MISSING) assert.ok(Number.isNaN(s[i]), `missing i=${i}`);
+  // No default lag can give two lagged values before day 2, so nothing can be said.
+  for (let i = 0; i < 48; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
+  // Once every lag is available (day 14+), every reported point is scored.
+  for (let i = 14 * 24; i < s.length; i++) {
+    if (!MISSING.includes(i)) assert.ok(s[i] >= 0, `i=${i} is ${s[i]}`);
+  }
+});
+
+Deno.test("seasonalLag.score() scores a spike far higher than normal points", () => {
+  const base = daily();
+  const spiked = daily();
+  const at = 18 * 24 + 15;
+  spiked.values[at] *= 5;
+  const p = seasonalLag.fit([]);
+  const s = seasonalLag.score(spiked, p);
+  const normal = maxOf(seasonalLag.score(base, p), 0, base.values.length);
+  assert.ok(s[at] > 5 * normal, `spike ${s[at]} vs normal max ${normal}`);
+  // The previous point cannot know about the spike.
+  assert.ok(s[at - 1] <= normal);
+});
+
+Deno.test("seasonalLag.score() is scale-free: a series ×1000 scores the same", () => {
+  const s = daily();
+  const big = { ...s, values: s.values.map((x) => x * 1000) };
+  const p = seasonalLag.fit([]);
+  const a = seasonalLag.score(s, p), b = seasonalLag.score(big, p);
+  for (let i = 0; i < a.length; i++) {
+    if (Number.isNaN(a[i])) assert.ok(Number.isNaN(b[i]), `i=${i}`);
+    else assert.ok(Math.abs(a[i] - b[i]) <= 1e-6 * Math.max(1, a[i]), `i=${i}: ${a[i]} vs ${b[i]}`);
+  }
+});

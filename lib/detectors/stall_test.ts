@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import { stall } from "./stall.ts";
+import type { Series } from "../series/types.ts";
+import { createRng } from "../synth/prng.ts";
+
+const HOUR = 3_600_000;
+const MISSING = [30, 205, 290, 411]; // no two are 1, 2, 3, 7 or 14 days apart
+
+/** 20 days hourly: 10 · (1 + 0.4 sin(2πh/24)) with 10 % log-normal noise and four missing points. */
+function daily(seed = 7, days = 20): Series {
+  const rng = createRng(seed);
+  const values = Float64Array.from(
+    { length: days * 24 },
+    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 24)) * Math.exp(0.1 * rng.normal()),
+  );
+  for (const i of MISSING) values[i] = NaN;
+  return { key: "shard.agg", labels: {}, start: Date.UTC(2026, 0, 5), step: HOUR, values };
+}
+
+const finite = (a: Float64Array) => a.filter((x) => x === x);
+const AT = 18 * 24 + 2; // the climb starts at 02:00 on day 18
+
+Deno.test("stall.fit() returns plain JSON with the documented default window and honours options", () => {
+  const p = stall.fit([]);
+  assert.equal(p.window, 4 * HOUR);
+  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
+  const q = stall.fit([], { window: 8 * HOUR });
+  assert.equal(q.window, 8 * HOUR);
+  assert.deepEqual(JSON.parse(JSON.stringify(q)), q);
+  assert.equal(stall.name, "stall");
+});
+
+Deno.test("stall.score() is causal: a prefix gives the same scores", () => {
+  for (const p of [stall.fit([]), stall.fit([], { window: 8 * HOUR })]) {
+    const s = daily();
+    const full = stall.score(s, p);
+    assert.ok(finite(full).length > 200);
+    for (const k of [0, 30, 100, 191, 192, 300, 411, 470]) {
+      const part = stall.score({ ...s, values: s.values.slice(0, k + 1) }, p);
+      assert.deepEqual([...part], [...full.subarray(0, k + 1)], `window ${p.window}: prefix 0..${k}`);
+    }
+  }
+});
+
+Deno.test("stall.score() is causal at a 2-minute step too (scores held between refits)", () => {
+  const rng = createRng(21);
+  const n = 16 * 720;
+  const values = Float64Array.from(
+    { length: n },
+    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 720)) * Math.exp(0.1 * rng.normal()),
+  );
+  values[6000] = values[9001] = NaN;
+  const s: Series = { key: "fine", labels: {}, start: 0, step: HOUR / 30, values };
+  const p = stall.fit([]);
+  const full = stall.score(s, p);
+  assert.ok(finite(full).length > 5000);
+  for (const k of [3000, 6001, 8003, 9001, 10_007, n - 1]) {
+    const part = stall.score({ ...s, values: values.slice(0, k + 1) }, p);
+    assert.deepEqual([...part], [...full.subarray(0, k + 1)], `prefix 0..${k}`);
+  }
+});
+
+Deno.test("stall.score() is NaN at missing points and during the first two days", () => {
+  const s = stall.score(daily(), stall.fit([]));
+  for (const i of MISSING) assert.ok(Number.isNaN(s[i]), `missing i=${i}`);
+  for (let i = 0; i < 48; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
+  for (let i = 14 * 24; i < s.length; i++) {
+    if (!MISSING.includes(i)) assert.ok(s[i] >= 0, `i=${i} is ${s[i]}`);
+  }
+});
+
+Deno.test("stall.score() scores a steady climb far higher than normal points", () => {
+  const p = stall.fit([]);
+  const normal = Math.max(...finite(stall.score(daily(), p)));
+  const climbing = daily();
+  // ×e^(0.4k): the log ratio rises by 0.4 per hour, a straight line, for 8 h (to ×16).
+  for (let k = 0; k < 8; k++) climbing.values[AT + k] *= Math.exp(0.4 * k);
+  const s = stall.score(climbing, p);
+  // From the 4th climbing hour on, the 4-hour window holds the climb.
+  for (let k = 4; k < 8; k++) {
+    assert.ok(s[AT + k] > 2 * normal, `k=${k}: ${s[AT + k]} vs normal max ${normal}`);
+  }
+  assert.ok(s[AT - 1] <= normal);
+});
+
+Deno.test("stall.score() never scores a fall", () => {
+  const p = stall.fit([]);
+  const falling = daily();
+  for (let k = 0; k < 8; k++) falling.values[AT + k] *= Math.exp(-0.4 * k);
+  const s = stall.score(falling, p);
+  // Once the window holds only the fall (k ≥ 4 of a 4-hour window), the slope is negative: score 0.
+  for (let k = 4; k < 8; k++) assert.equal(s[AT + k], 0, `k=${k}`);
+});

@@ -1,0 +1,179 @@
+import assert from "node:assert/strict";
+import { type Calibration, fitCalibration, tailProbability } from "./calibration.ts";
+import { createRng } from "../synth/prng.ts";
+
+/** n uniform samples in [0, 1), seeded. */
+function uniform(n: number, seed = 1): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: n }, () => rng.next());
+}
+
+/** n samples of Exp(1): P(X ≥ x) = e^−x. */
+function exponential(n: number, seed = 2): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: n }, () => -Math.log(1 - rng.next()));
+}
+
+/** n samples of a Pareto with index 2 and minimum 1: P(X ≥ x) = x^−2. */
+function pareto(n: number, seed = 3): Float64Array {
+  const rng = createRng(seed);
+  return Float64Array.from({ length: n }, () => Math.pow(1 - rng.next(), -1 / 2));
+}
+
+/** 1000 run-length-like scores: 970 zeros, 15 ones, 10 twos, 5 threes. */
+function discrete(): Float64Array {
+  const counts: Array<[number, number]> = [[0, 970], [1, 15], [2, 10], [3, 5]];
+  const out: number[] = [];
+  for (const [v, c] of counts) for (let k = 0; k < c; k++) out.push(v);
+  // Shuffle (seeded) so nothing relies on the input order.
+  const rng = createRng(4);
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return Float64Array.from(out);
+}
+
+const calibrations = (): Array<[string, Calibration]> => [
+  ["uniform", fitCalibration(uniform(10_000))],
+  ["exponential", fitCalibration(exponential(10_000))],
+  ["pareto heavy", fitCalibration(pareto(10_000), { heavyTail: true })],
+  ["discrete", fitCalibration(discrete())],
+  ["few knots", fitCalibration(uniform(500, 9), { knots: 5 })],
+];
+
+Deno.test("tailProbability() is 1 at and below the smallest training score", () => {
+  for (const [name, cal] of calibrations()) {
+    const min = cal.knots[0];
+    for (const x of [min, min - 1e-9, min - 1, -1e9, -Infinity]) {
+      assert.equal(tailProbability(cal, x), 1, `${name}: ${x}`);
+    }
+  }
+  assert.ok(Number.isNaN(tailProbability(calibrations()[0][1], NaN)));
+});
+
+Deno.test("tailProbability() never increases with the score (random scores)", () => {
+  const rng = createRng(5);
+  for (const [name, cal] of calibrations()) {
+    const hi = cal.u * 3 + 5;
+    const xs = Array.from({ length: 2000 }, () => rng.uniform(-0.5, hi)).sort((a, b) => a - b);
+    // Also exactly at every knot, at u and at m, where the branches meet.
+    xs.push(...cal.knots, cal.u, cal.m, cal.u + 1e-12);
+    xs.sort((a, b) => a - b);
+    let prev = Infinity;
+    for (const x of xs) {
+      const p = tailProbability(cal, x);
+      assert.ok(p > 0 && p <= 1, `${name}: p(${x}) = ${p}`);
+      assert.ok(p <= prev, `${name}: p(${x}) = ${p} > ${prev}`);
+      prev = p;
+    }
+  }
+});
+
+Deno.test("tailProbability() follows the empirical survival inside the data", () => {
+  // Uniform on [0, 1): P(X ≥ x) = 1 − x.
+  const cal = fitCalibration(uniform(10_000));
+  for (const x of [0.1, 0.3, 0.5, 0.7, 0.9]) {
+    const p = tailProbability(cal, x);
+    assert.ok(Math.abs(p - (1 - x)) < 0.01, `p(${x}) = ${p}, want ${1 - x} ± 0.01`);
+  }
+  // Exp(1): P(X ≥ x) = e^−x.
+  const exp = fitCalibration(exponential(10_000));
+  for (const x of [0.5, 1, 2]) {
+    const p = tailProbability(exp, x);
+    assert.ok(Math.abs(p - Math.exp(-x)) < 0.01, `p(${x}) = ${p}, want ${Math.exp(-x)} ± 0.01`);
+  }
+});
+
+Deno.test("tailProbability() extrapolates below pu above u", () => {
+  for (const [name, cal] of calibrations()) {
+    for (const x of [cal.u + 1e-9, cal.u * 1.5 + 0.1, cal.u * 10 + 1, 1e6]) {
+      const p = tailProbability(cal, x);
+      assert.ok(p <= cal.pu, `${name}: p(${x}) = ${p} > pu ${cal.pu}`);
+    }
+    assert.ok(tailProbability(cal, cal.m + 1) < cal.pu, name);
+  }
+  // With tailFraction 0.05, u is the training p95: pu ≈ 0.05.
+  const cal = fitCalibration(uniform(10_000));
+  assert.ok(Math.abs(cal.pu - 0.05) < 0.001, `pu ${cal.pu}`);
+  assert.ok(Math.abs(cal.u - 0.95) < 0.01, `u ${cal.u}`);
+});
+
+Deno.test("fitCalibration() fits the exponential and Pareto tails it is meant for", () => {
+  // Exp(1): p80 = ln 5, p95 = ln 20, so beta = (ln 20 − ln 5) / ln(0.2 / 0.05) = 1 and p(6) ≈ e^−6.
+  const exp = fitCalibration(exponential(20_000));
+  assert.equal(exp.tail, "exponential");
+  assert.ok(Math.abs(exp.shape - 1) < 0.1, `beta ${exp.shape}`);
+  const p6 = tailProbability(exp, 6);
+  assert.ok(p6 > 0.7 * Math.exp(-6) && p6 < 1.3 * Math.exp(-6), `p(6) = ${p6}`);
+  // Pareto(2): p80 = 0.2^−½, p95 = 0.05^−½, so alpha = ln 4 / ln 2 = 2 and p(10) ≈ 10^−2.
+  const par = fitCalibration(pareto(20_000), { heavyTail: true });
+  assert.equal(par.tail, "pareto");
+  assert.ok(Math.abs(par.shape - 2) < 0.2, `alpha ${par.shape}`);
+  const p10 = tailProbability(par, 10);
+  assert.ok(p10 > 0.007 && p10 < 0.013, `p(10) = ${p10}`);
+  // Without heavyTail the same data gets an exponential tail.
+  assert.equal(fitCalibration(pareto(2000)).tail, "exponential");
+});
+
+Deno.test("tailProbability() handles a discrete score with a mass at 0", () => {
+  const cal = fitCalibration(discrete());
+  // u = p95 is 0 (970 of 1000 are 0); the tail starts at m = 1 with P(≥ 1) = (1000 − 970 + 1) / 1001.
+  assert.equal(cal.u, 0);
+  assert.equal(cal.m, 1);
+  const p1 = tailProbability(cal, 1);
+  assert.equal(p1, 31 / 1001);
+  assert.ok(Math.abs(p1 - 30 / 1000) < 0.002, "≈ count(≥ 1) / n");
+  assert.equal(tailProbability(cal, 0), 1);
+  assert.equal(tailProbability(cal, 0.5), p1); // between 0 and the next value seen
+  // The counts fall by count(= 2) / count(= 1) = 10 / 15 per unit, slower than the assumed worst case for a
+  // normal run (1/2 per step), so the decay is 1/2: p(3) = p(1) · (1/2)², p(5) = p(1) · (1/2)⁴.
+  const p3 = tailProbability(cal, 3), p5 = tailProbability(cal, 5);
+  assert.ok(Math.abs(p3 - p1 / 4) < 1e-12, `p(3) = ${p3}`);
+  assert.ok(Math.abs(p5 - p1 / 16) < 1e-12, `p(5) = ${p5}`);
+  assert.ok(p5 < p3);
+});
+
+Deno.test("fitCalibration() copes with every sample equal", () => {
+  const cal = fitCalibration(new Float64Array(50));
+  assert.equal(tailProbability(cal, 0), 1);
+  assert.ok(tailProbability(cal, 1) < 1e-6); // anything above the only value ever seen is very rare
+});
+
+Deno.test("fitCalibration() ignores NaN and rejects fewer than 10 finite samples", () => {
+  const nine = Float64Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, NaN, NaN, NaN]);
+  assert.throws(() => fitCalibration(nine), {
+    name: "RangeError",
+    message: "Cannot fit a calibration: need at least 10 finite scores, current value is 9",
+  });
+  assert.throws(() => fitCalibration(new Float64Array(0)), {
+    name: "RangeError",
+    message: "Cannot fit a calibration: need at least 10 finite scores, current value is 0",
+  });
+  const ten = Float64Array.from([NaN, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, NaN]);
+  assert.equal(fitCalibration(ten).n, 10);
+});
+
+Deno.test("fitCalibration() stores ascending knots with descending probabilities, at most knots + 2", () => {
+  for (const [name, cal] of calibrations()) {
+    assert.equal(cal.knots.length, cal.probs.length, name);
+    assert.equal(cal.probs[0], 1, name);
+    for (let i = 1; i < cal.knots.length; i++) {
+      assert.ok(cal.knots[i] > cal.knots[i - 1], `${name}: knots ascend at ${i}`);
+      assert.ok(cal.probs[i] <= cal.probs[i - 1], `${name}: probs descend at ${i}`);
+    }
+    assert.equal(cal.knots[cal.knots.length - 1], cal.u, name);
+  }
+  const few = fitCalibration(uniform(500, 9), { knots: 5 });
+  assert.ok(few.knots.length <= 7, `${few.knots.length} knots`);
+});
+
+Deno.test("fitCalibration() results survive a JSON round trip", () => {
+  for (const [name, cal] of calibrations()) {
+    const back = JSON.parse(JSON.stringify(cal)) as Calibration;
+    assert.deepEqual(back, cal, name);
+    for (const x of [-1, 0, 0.3, cal.u, cal.u + 1, 100]) {
+      assert.equal(tailProbability(back, x), tailProbability(cal, x));
+    }
+  }
+});

@@ -1,0 +1,160 @@
+import assert from "node:assert/strict";
+import { train } from "./train.ts";
+import { ModelSchema, SCHEMA_VERSION } from "./schema.ts";
+import { generateCorpus } from "../synth/generate.ts";
+import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
+import { DEFAULT_TEMPLATE } from "../series/template.ts";
+import { resample } from "../series/resample.ts";
+import type { Series } from "../series/types.ts";
+
+const HOUR = 3_600_000, DAY = 86_400_000;
+const AGGREGATORS = ["ProbeTablesAggregator.node_tag_cmx_probe_hll_hour", "AggregatorB"];
+const corpus = generateCorpus({ shards: 2, days: 40, aggregators: AGGREGATORS, seed: 3 });
+const END = Date.UTC(2026, 10, 24); // generateCorpus's default end
+const model = train(corpus.series);
+const fam = model.families.presence;
+
+Deno.test("train() returns a model that matches the schema, as plain JSON", () => {
+  const parsed = ModelSchema.safeParse(model);
+  assert.ok(parsed.success, parsed.success ? "" : JSON.stringify(parsed.error.issues[0]));
+  assert.deepEqual(JSON.parse(JSON.stringify(model)), model);
+  assert.equal(model.schemaVersion, SCHEMA_VERSION);
+  assert.equal(model.profile, "strict");
+  assert.equal(model.family, "presence");
+  assert.deepEqual(Object.keys(model.families), ["presence"]);
+  assert.equal(typeof model.generator, "string");
+  assert.ok(model.ensemble.digits > 0);
+  assert.ok(model.events.episodeGap >= 0 && model.events.minDuration >= 0);
+});
+
+Deno.test("train() records what it was trained on", () => {
+  // 2 shards × 2 aggregators, 40 days hourly = 960 points each, ending one step before `end`.
+  assert.deepEqual(model.trainedOn, {
+    series: 4,
+    points: 4 * 960,
+    from: new Date(END - 40 * DAY).toISOString(), // 2026-10-15T00:00:00.000Z
+    to: new Date(END - HOUR).toISOString(), // 2026-11-23T23:00:00.000Z
+    step: HOUR,
+  });
+  assert.equal(model.trainedOn.from, "2026-10-15T00:00:00.000Z");
+  // lib never reads the clock: createdAt defaults to the end of the data.
+  assert.equal(model.createdAt, "2026-11-23T23:00:00.000Z");
+  assert.equal(fam.unit, "ratio");
+  assert.equal(fam.template, DEFAULT_TEMPLATE);
+  assert.deepEqual(fam.aggregators, [...AGGREGATORS].sort());
+  assert.deepEqual(fam.machines, ["n200-primary-meraki-com", "n201-primary-meraki-com"]);
+  assert.deepEqual(Object.keys(fam.seriesRanges).sort(), corpus.series.map((s) => s.key).sort());
+});
+
+Deno.test("train() fits and calibrates every default detector", () => {
+  assert.deepEqual(Object.keys(model.detectors), [...DEFAULT_DETECTORS]);
+  assert.deepEqual(Object.keys(fam.calibration).sort(), [...DEFAULT_DETECTORS].sort());
+  for (const [name, cal] of Object.entries(fam.calibration)) {
+    // Calibrated on (a subsample of) the 3840 training points' scores, NaN dropped.
+    assert.ok(cal.n >= 10 && cal.n <= 3840, `${name}: n = ${cal.n}`);
+    assert.equal(cal.probs[0], 1, name);
+  }
+});
+
+Deno.test("train() sets thresholds 0 < permissive < strict ≤ 1", () => {
+  const { permissive, strict } = fam.thresholds;
+  assert.ok(permissive > 0, `permissive ${permissive}`);
+  assert.ok(permissive < strict, `permissive ${permissive} vs strict ${strict}`);
+  assert.ok(strict <= 1, `strict ${strict}`);
+});
+
+Deno.test("train() learns ranges and a business-hours daily profile", () => {
+  const { p05, p50, p95, p99 } = fam.range;
+  assert.ok(p05! > 0 && p05! < p50! && p50! < p95! && p95! <= p99!, JSON.stringify(fam.range));
+  const { hourOfDay, dayOfWeek, autocorrelation } = fam.seasonality;
+  assert.equal(hourOfDay.length, 24);
+  assert.equal(dayOfWeek.length, 7);
+  // The generator peaks between 13:00 and 17:00 UTC with an amplitude of 30–60 %, lowest ~12 h later.
+  const mean = (hours: number[]) => hours.reduce((a, h) => a + hourOfDay[h]!, 0) / hours.length;
+  const business = mean([13, 14, 15, 16, 17]), night = mean([1, 2, 3, 4, 5]);
+  assert.ok(business > 1.15 * night, `business ${business} vs night ${night}`);
+  assert.ok(business > 1 && night < 1, "ratios to the daily median straddle 1");
+  // Weekends are lower (×0.55–0.8): Saturday (6) and Sunday (0) below the weekdays.
+  const weekday = (dayOfWeek[1]! + dayOfWeek[2]! + dayOfWeek[3]! + dayOfWeek[4]! + dayOfWeek[5]!) / 5;
+  assert.ok(dayOfWeek[0]! < weekday && dayOfWeek[6]! < weekday, JSON.stringify(dayOfWeek));
+  assert.ok(autocorrelation["24h"]! > 0.3, `acf 24 h ${autocorrelation["24h"]}`);
+});
+
+Deno.test("train() is deterministic", () => {
+  assert.deepEqual(train(corpus.series), model);
+});
+
+Deno.test("train() honours its options", () => {
+  const m = train(corpus.series, {
+    profile: "permissive",
+    now: Date.UTC(2027, 0, 1),
+    detectors: ["flatline", "missing_data", "level_shift"],
+    detectorOptions: { level_shift: { drift: 3 }, flatline: { tolerance: 0.001 } },
+    template: "statsd.{machine}.x.{aggregator}",
+  });
+  assert.equal(m.profile, "permissive");
+  assert.equal(m.createdAt, "2027-01-01T00:00:00.000Z");
+  assert.deepEqual(Object.keys(m.detectors), ["flatline", "missing_data", "level_shift"]);
+  assert.equal(m.detectors.level_shift.drift, 3);
+  assert.equal(m.detectors.level_shift.clip, 6);
+  assert.equal(m.detectors.flatline.tolerance, 0.001);
+  assert.deepEqual(Object.keys(m.families.presence.calibration).sort(), [
+    "flatline",
+    "level_shift",
+    "missing_data",
+  ]);
+  assert.equal(m.families.presence.template, "statsd.{machine}.x.{aggregator}");
+  assert.ok(ModelSchema.safeParse(m).success);
+});
+
+Deno.test("train() adds uncalibrated static breach levels for a minutes family", () => {
+  const minutes: Series[] = corpus.series.map((s) => ({
+    ...s,
+    labels: { ...s.labels, family: "lag" },
+    values: s.values.map((x) => x * 1e5),
+  }));
+  const m = train(minutes, { family: "lag", unit: "minutes" });
+  assert.equal(m.family, "lag");
+  assert.equal(m.families.lag.unit, "minutes");
+  assert.deepEqual(Object.keys(m.detectors), [...DEFAULT_DETECTORS, "static_breach"]);
+  assert.deepEqual(m.detectors.static_breach, { level1: 1440, level2: 4320 });
+  assert.equal(m.families.lag.calibration.static_breach, undefined);
+  assert.ok(ModelSchema.safeParse(m).success);
+});
+
+Deno.test("train() averages finer series to the common step", () => {
+  // One series at 30 minutes (each hourly value twice) among hourly ones: resampled, it is the hourly series.
+  const [first, ...rest] = corpus.series;
+  const fine: Series = {
+    ...first,
+    step: HOUR / 2,
+    values: Float64Array.from({ length: first.values.length * 2 }, (_, i) => first.values[i >> 1]),
+  };
+  assert.deepEqual([...resample(fine, HOUR).values], [...first.values]);
+  const m = train([fine, ...rest]);
+  assert.equal(m.trainedOn.step, HOUR);
+  assert.equal(m.trainedOn.series, 4);
+  assert.deepEqual(m.families.presence.calibration, fam.calibration);
+});
+
+Deno.test("train() rejects an unknown detector, a missing family and too little history", () => {
+  assert.throws(() => train(corpus.series, { detectors: ["seasonal_lag", "nope"] }), {
+    name: "RangeError",
+    message: /^Cannot train: unknown detector "nope"; known: .*seasonal_lag.*, current value is nope$/,
+  });
+  assert.throws(() => train(corpus.series, { family: "other" }), {
+    name: "RangeError",
+    message: 'Cannot train: no series of family "other", current value is 4 series',
+  });
+  const short = corpus.series.map((s) => ({ ...s, values: s.values.slice(0, 48) }));
+  assert.throws(() => train(short), {
+    name: "RangeError",
+    message:
+      /^Cannot train: every series is shorter than 3 days \(72 points at this step\), current value is 48 points$/,
+  });
+  const odd: Series = { ...corpus.series[0], key: "odd", step: 7 * 60_000 };
+  assert.throws(() => train([...corpus.series, odd]), {
+    name: "RangeError",
+    message: /^Cannot train: series odd has step 420000 ms, not a divisor of the common step/,
+  });
+});
