@@ -7,6 +7,18 @@ import { join } from "node:path";
 const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
+const ROOT = new URL("..", import.meta.url).pathname;
+const NAB = join(ROOT, "..", "shared", "nab");
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", MAIN, ...args],
@@ -107,16 +119,138 @@ Deno.test("inspect on a malformed file exits 1 with one line naming file and lin
 });
 
 Deno.test("every command answers --help; unknown commands and flags fail with one line", async () => {
-  for (const name of ["inspect", "synth", "bench"]) {
+  for (const name of ["inspect", "synth", "train", "detect", "eval", "nab", "bench"]) {
     const { code, stdout } = await cli(name, "--help");
     assert.equal(code, 0, name);
     assert.match(stdout, /^Usage: deno task /, name);
   }
   const unknown = await cli("frobnicate");
   assert.equal(unknown.code, 1);
-  assert.match(unknown.stderr, /^error: unknown command "frobnicate"; known: inspect, synth, bench\n$/);
+  assert.match(
+    unknown.stderr,
+    /^error: unknown command "frobnicate"; known: inspect, synth, train, detect, eval, nab, bench\n$/,
+  );
   const badFlag = await cli("inspect", "--nope", "x.csv");
   assert.equal(badFlag.code, 1);
   assert.match(badFlag.stderr, /^error: Cannot parse flags: .*--nope/);
   assert.equal(badFlag.stderr.trim().split("\n").length, 1);
+});
+
+Deno.test("train then detect on the sample corpus finds the labelled anomalies of the last 24 h", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = join(dir, "models", "presence.json");
+    const trained = await cli("train", "--data", join(ROOT, "data"), "--out", model);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stdout, /^trained presence on 36 series, 157248 points/);
+    const out = join(dir, "anomalies.json");
+    const detected = await cli(
+      "detect",
+      "--model",
+      model,
+      "--csv",
+      join(ROOT, "data"),
+      "--from",
+      "now-24h",
+      "--out",
+      out,
+    );
+    assert.equal(detected.code, 0, detected.stderr);
+    const { run, anomalies } = JSON.parse(await Deno.readTextFile(out));
+    assert.equal(run.series.asked, 36);
+    assert.equal(run.series.scored, 36);
+    const { labels } = JSON.parse(await Deno.readTextFile(join(ROOT, "data", "labels.json")));
+    const end = Date.parse("2026-11-24T00:00:00Z");
+    const recent = labels.filter((l: { end: string }) => Date.parse(l.end) >= end - 86_400_000);
+    assert.ok(recent.length >= 3, "the sample plants several anomalies in its last day");
+    for (const l of recent) {
+      const hit = anomalies.find((a: { series: string; start: number; end: number }) =>
+        a.series === l.series && a.start <= Date.parse(l.end) + 6 * 3_600_000 &&
+        a.end >= Date.parse(l.start) - 3_600_000
+      );
+      assert.ok(hit, `${l.kind} on ${l.machine} ${l.aggregator} at ${l.start} was not found`);
+      for (const field of ["machine", "aggregator", "timestamp", "severity", "score", "reasons"]) {
+        assert.ok(field in hit, `record has ${field}`);
+      }
+      assert.equal(hit.timestamp, new Date(hit.start).toISOString());
+    }
+    assert.ok(
+      anomalies.length <= recent.length + 2,
+      `few false events: ${anomalies.length} for ${recent.length} labels`,
+    );
+    // A corrupt model is one clear line, and the earlier output is left alone.
+    await Deno.writeTextFile(model, '{"schemaVersion": 1, "family": 3}');
+    const bad = await cli("detect", "--model", model, "--csv", join(ROOT, "data"), "--out", out);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^error: Cannot load model .*presence\.json: /);
+    assert.equal(JSON.parse(await Deno.readTextFile(out)).anomalies.length, anomalies.length);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("eval puts ours ahead of the original method on the sample labels", async () => {
+  const { code, stdout, stderr } = await cli(
+    "eval",
+    "--data",
+    join(ROOT, "data"),
+    "--labels",
+    join(ROOT, "data", "labels.json"),
+  );
+  assert.equal(code, 0, stderr);
+  const row = (name: string) => {
+    const line = stdout.split("\n").find((l) => l.startsWith(name));
+    assert.ok(line, `row ${name} in\n${stdout}`);
+    const [precision, recall, f1, , falsePerMonth] = line.slice(name.length).trim().split(/\s+/).map(Number);
+    return { precision, recall, f1, falsePerMonth };
+  };
+  const strict = row("ours (strict)"), original = row("original method");
+  assert.ok(strict.f1 >= 0.9, `F1 ${strict.f1}`);
+  assert.ok(strict.recall >= 0.8, `recall ${strict.recall}`);
+  assert.ok(strict.falsePerMonth <= 1, `false events per series-month ${strict.falsePerMonth}`);
+  assert.ok(original.f1 < strict.f1 - 0.3, `original F1 ${original.f1}`);
+  for (const kind of ["spike", "stall", "flatline", "dropout", "level_shift", "rhythm_loss"]) {
+    const line = stdout.split("\n").find((l) => l.startsWith(kind + " "));
+    assert.ok(line, kind);
+    assert.ok(Number(line.trim().split(/\s+/)[2]) >= 0.8, `${kind} recall: ${line}`);
+  }
+});
+
+Deno.test({
+  name: "nab writes one result row per input row and scores the subset above 50",
+  ignore: !(await exists(NAB)) && Deno.env.get("CI") !== "true",
+  async fn() {
+    assert.ok(await exists(NAB), `the NAB subset is expected at ${NAB}`);
+    const dir = await Deno.makeTempDir();
+    try {
+      const { code, stdout, stderr } = await cli(
+        "nab",
+        "--data",
+        join(NAB, "data"),
+        "--labels",
+        join(NAB, "labels", "combined_windows.json"),
+        "--out",
+        dir,
+      );
+      assert.equal(code, 0, stderr);
+      assert.match(stdout, /^profile\s+optimised/);
+      const scores = JSON.parse(await Deno.readTextFile(join(dir, "nab_scores.json")));
+      assert.equal(scores.files, 18);
+      assert.ok(scores.optimized.standard.score >= 50, `standard ${scores.optimized.standard.score}`);
+      const input = (await Deno.readTextFile(join(NAB, "data", "realKnownCause", "nyc_taxi.csv"))).trim()
+        .split("\n");
+      const output = (await Deno.readTextFile(join(dir, "realKnownCause", "nyc_taxi.csv"))).trim().split(
+        "\n",
+      );
+      assert.equal(output[0], "timestamp,value,anomaly_score,label,is_anomaly");
+      assert.equal(output.length, input.length);
+      for (const i of [1, 100, input.length - 1]) {
+        assert.equal(output[i].split(",")[0], input[i].split(",")[0], `row ${i} keeps its timestamp`);
+        const score = Number(output[i].split(",")[2]);
+        assert.ok(score >= 0 && score <= 1, `score ${score}`);
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
