@@ -51,3 +51,61 @@ export { type NabRowWeights, nabRowWeights, type NabScoredFile } from "./eval/na
 export { type NabFileScore, type NabScore, scoreNabAtThreshold } from "./eval/nab_score_at_threshold.ts";
 export { optimizeNabThreshold, type OptimizeNabThresholdOptions } from "./eval/nab_optimize_threshold.ts";
 export { type NabProfileResult, type NabReport, scoreNab, type ScoreNabOptions } from "./eval/nab_score.ts";
+export { resample } from "./series/resample.ts";
+export type { Detector, Params } from "./detectors/types.ts";
+export { DEFAULT_DETECTORS, DETECTORS } from "./detectors/registry.ts";
+export { seasonalExpectation, type SeasonalExpectationOptions } from "./detectors/seasonal_expectation.ts";
+export { seasonalLag, type SeasonalLagOptions, type SeasonalLagParams } from "./detectors/seasonal_lag.ts";
+export { robustZ, type RobustZOptions, type RobustZParams } from "./detectors/robust_z.ts";
+export { levelShift, type LevelShiftOptions, type LevelShiftParams } from "./detectors/level_shift.ts";
+export { stall, type StallOptions, type StallParams } from "./detectors/stall.ts";
+export { flatline, type FlatlineOptions, type FlatlineParams } from "./detectors/flatline.ts";
+export { missingData, type MissingDataParams } from "./detectors/missing_data.ts";
+export { rhythmLoss, type RhythmLossOptions, type RhythmLossParams } from "./detectors/rhythm_loss.ts";
+export {
+  staticBreach,
+  type StaticBreachOptions,
+  type StaticBreachParams,
+} from "./detectors/static_breach.ts";
+export { parseLagMinutes } from "./detectors/parse_lag.ts";
+export {
+  isolationForest,
+  type IsolationForestOptions,
+  type IsolationForestParams,
+} from "./detectors/isolation_forest.ts";
+export {
+  originalMethod,
+  originalMethodFlags,
+  type OriginalMethodOptions,
+  type OriginalMethodParams,
+} from "./detectors/original_method.ts";
+export {
+  type Calibration,
+  fitCalibration,
+  type FitCalibrationOptions,
+  tailProbability,
+} from "./model/calibration.ts";
+export { compileCalibration } from "./model/compile_calibration.ts";
+export { type FamilyModel, type Model, ModelSchema, type Profile, SCHEMA_VERSION } from "./model/schema.ts";
+export { train, type TrainOptions } from "./model/train.ts";
+export { saveModel } from "./model/save_model.ts";
+export { type LoadModelOptions, parseModel } from "./model/parse_model.ts";
+export { loadModel } from "./model/load_model.ts";
+export type { Anomaly, Reason, Severity } from "./detect/types.ts";
+export { combineRaw, scoreSeries, type SeriesScores } from "./detect/score_series.ts";
+export { detect, type DetectOptions, type DetectResult, type SeriesNote } from "./detect/detect.ts";
+export { hydrate, type HydratedAnomaly, type HydrateOptions } from "./hydrate/hydrate.ts";
+export { type ShardSummary, shardSummary, type ShardSummaryOptions } from "./fleet/shard_summary.ts";
+export { loadLabels } from "./eval/labels.ts";
+export { parseLabels } from "./eval/parse_labels.ts";
+export {
+  type EventMetrics,
+  eventMetrics,
+  type EventMetricsOptions,
+  type KindMetrics,
+  type PredictedEvent,
+  type SeriesCoverage,
+} from "./eval/event_metrics.ts";
+export { eventsFromFlags, type EventsFromFlagsOptions } from "./eval/events_from_flags.ts";
+export { evaluate, type EvaluateOptions, type MethodResult } from "./eval/evaluate.ts";
+export { type NabRun, runNab, type RunNabOptions } from "./eval/run_nab.ts";

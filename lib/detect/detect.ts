@@ -21,6 +21,8 @@ export interface DetectOptions {
   minDuration?: number;
   /** Extra score (fraction of 1 − threshold) a short episode needs. @default the model's (0.1) */
   singlePointMargin?: number;
+  /** Keep every scored series' per-point scores in the result (for heatmaps and charts). @default false */
+  keepScores?: boolean;
 }
 
 /** A series that was not scored, and why. */
@@ -45,6 +47,8 @@ export interface DetectResult {
   threshold: number;
   /** Series scored. */
   scored: number;
+  /** Per-point scores by series key, with the series as scored (on the model's step); only with `keepScores`. */
+  scores?: Map<string, { series: Series; scores: SeriesScores }>;
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
@@ -218,6 +222,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
   const anomalies: Anomaly[] = [];
   const notes: SeriesNote[] = [];
   let scored = 0;
+  const kept = options.keepScores ? new Map<string, { series: Series; scores: SeriesScores }>() : undefined;
   for (const original of series) {
     const key = original.key;
     if (original.labels.family && original.labels.family !== model.family) {
@@ -276,10 +281,11 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     }
     scored++;
     const scores = scoreSeries(model, family, s);
+    kept?.set(key, { series: s, scores });
     anomalies.push(
       ...episodes(s, scores, threshold, { from, until, episodeGap, minDuration, singlePointMargin }),
     );
   }
   anomalies.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));
-  return { anomalies, notes, profile, threshold, scored };
+  return { anomalies, notes, profile, threshold, scored, ...(kept ? { scores: kept } : {}) };
 }
