@@ -7,6 +7,7 @@
 import type { Command } from "./_command.ts";
 
 const loaders: Record<string, () => Promise<Command>> = {
+  report: async () => (await import("./report.ts")).command,
   inspect: async () => (await import("./inspect.ts")).command,
   synth: async () => (await import("./synth.ts")).command,
   train: async () => (await import("./train.ts")).command,

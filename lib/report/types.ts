@@ -1,0 +1,82 @@
+/**
+ * The data a report page is rendered from: plain values, built by `buildReport` from the pipeline's results.
+ *
+ * @module
+ */
+import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
+import type { ShardSummary } from "../fleet/shard_summary.ts";
+import type { SeriesNote } from "../detect/detect.ts";
+import type { Severity } from "../detect/types.ts";
+
+/** One heatmap cell: the highest ensemble score of a shard in a time bucket. */
+export interface HeatmapCell {
+  /** Shard (or series key when there is no machine label). */
+  machine: string;
+  /** Bucket start, epoch ms. */
+  time: number;
+  /** 0..1, `NaN` when no point in the bucket could be scored. */
+  score: number;
+}
+
+/** The context chart of one anomaly. */
+export interface AnomalyChartData {
+  /** The series around the anomaly. */
+  points: { time: number; value: number; expected: number }[];
+  /** The expected band (same length as points). */
+  band: { lo: number[]; hi: number[] };
+  /** Anomalous span, epoch ms. */
+  start: number;
+  end: number;
+  /** Peak, epoch ms, and its value. */
+  peakAt: number;
+  peakValue: number | null;
+  machine: string;
+  aggregator: string;
+  severity: Severity;
+}
+
+/** A series whose data looks wrong in the report window. */
+export interface QualityRow {
+  /** Series key. */
+  series: string;
+  machine: string;
+  aggregator: string;
+  /** What is wrong: `missing` (little data), `stale` (stopped reporting), `flat` (stuck), or a detect note. */
+  issue: string;
+  /** A sentence. */
+  detail: string;
+}
+
+/** Everything the page shows. */
+export interface ReportData {
+  title: string;
+  /** When the report was made, ISO. */
+  generatedAt: string;
+  /** The report window, epoch ms. */
+  from: number;
+  until: number;
+  /** Where the data came from, e.g. `replay of data/ (6 CSV files)`. */
+  source: string;
+  model: { family: string; trainedOn: string; profile: string; threshold: number; detectors: string[] };
+  /** Series asked for, and scored. */
+  series: { asked: number; scored: number };
+  /** Fraction of points in the window that hold a value, 0..1. */
+  coverage: number;
+  anomalies: HydratedAnomaly[];
+  /** Heatmap cells per aggregator, and the bucket size. */
+  heatmaps: { aggregator: string; cells: HeatmapCell[] }[];
+  bucket: number;
+  /** Context charts of the top anomalies, in rank order. */
+  charts: AnomalyChartData[];
+  /** Per-shard summaries over the trend period (from `trendFrom` to `until`). */
+  shards: ShardSummary[];
+  /** Start of the trend period, epoch ms. */
+  trendFrom: number;
+  /** Grid step of each series, ms (for durations). */
+  steps: Record<string, number>;
+  /** Anomalies per shard per day over the trend period (for the trend chart). */
+  trend: { machine: string; day: number; anomalies: number }[];
+  quality: QualityRow[];
+  /** Fetch failures by series (live sources), empty for files. */
+  failures: { series: string; reason: string }[];
+}
