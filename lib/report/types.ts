@@ -5,7 +5,6 @@
  */
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import type { ShardSummary } from "../fleet/shard_summary.ts";
-import type { SeriesNote } from "../detect/detect.ts";
 import type { Severity } from "../detect/types.ts";
 
 /** One heatmap cell: the highest ensemble score of a shard in a time bucket. */
