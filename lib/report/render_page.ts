@@ -5,12 +5,6 @@ import { anomalyChart } from "./charts/anomaly_chart.ts";
 import { maxBarChart } from "./charts/max_bar_chart.ts";
 import { shardTrendChart } from "./charts/shard_trend_chart.ts";
 
-/** Options for {@link renderPage}. */
-export interface RenderPageOptions {
-  /** An extra section's HTML (e.g. the interactive charts) and the script it needs, inlined once. */
-  interactive?: { html: string; script: string };
-}
-
 const CSS = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #fff; --soft: #f6f8fa;
   --low: #e6a817; --medium: #e8590c; --high: #c92a2a; }
@@ -55,18 +49,17 @@ const shortAggregator = (a: string) => a.slice(a.lastIndexOf(".") + 1) || a;
 
 /**
  * Renders the report as one self-contained HTML page: inline CSS and SVG, a Content-Security-Policy that
- * forbids every external request, no script unless the interactive section is asked for, readable with
+ * forbids every external request, no script, readable with
  * JavaScript off, print styles. All text goes in through DOM text nodes, so metric names are always escaped.
  *
  * @param data The report data from `buildReport`.
- * @param options See {@link RenderPageOptions}.
  * @returns The HTML document as a string.
  * @example
  * ```ts ignore
  * await Deno.writeTextFile("reports/index.html", renderPage(buildReport(model, detected, hydrated, opts)));
  * ```
  */
-export function renderPage(data: ReportData, options: RenderPageOptions = {}): string {
+export function renderPage(data: ReportData): string {
   const { document } = parseHTML('<!DOCTYPE html><html lang="en"><head></head><body></body></html>');
   const el = <K extends keyof HTMLElementTagNameMap>(
     tag: K,
@@ -80,9 +73,7 @@ export function renderPage(data: ReportData, options: RenderPageOptions = {}): s
   };
   const head = document.head;
   head.append(el("meta", { charset: "utf-8" }));
-  const csp = options.interactive
-    ? "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'unsafe-inline' 'unsafe-eval'"
-    : "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
   head.append(el("meta", { "http-equiv": "Content-Security-Policy", content: csp }));
   head.append(el("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }));
   head.append(el("title", {}, `${data.title} · ${fmtTime(data.from)} – ${fmtTime(data.until)}`));
@@ -327,12 +318,6 @@ export function renderPage(data: ReportData, options: RenderPageOptions = {}): s
       : el("p", { class: "empty" }, "Every series reported over the whole window."),
   ));
 
-  if (options.interactive) {
-    const section = el("section", { id: "interactive" }, el("h2", {}, "Interactive"));
-    section.innerHTML += options.interactive.html;
-    body.append(section);
-    body.append(el("script", {}, options.interactive.script));
-  }
   body.append(el(
     "footer",
     {},

@@ -20,7 +20,7 @@ export function h(
 ): HTMLElement {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  for (const c of children) typeof c === "string" ? el.insertAdjacentHTML("beforeend", c) : el.appendChild(c);
+  for (const c of children) el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
   return el;
 }
 
