@@ -13,6 +13,9 @@ Runs the benchmarks, each run in a fresh process, and prints medians; writes the
   train       six months of the six aggregators at 1-minute steps (≈ 1.57 M points), CSV → model file
   detect      the full ensemble (calibration, events) over the same 1.57 M points: points/s on one core, warm
               (median of 5 calls after the first, as a long-running watcher sees it) and cold (the first call)
+  report      deno task report on 600 series (100 shards × 6 aggregators) × 8 days at 1-minute steps (the 24 h
+              window plus the week of history the seasonal detectors need): wall time of the whole process and
+              HTML size, with a trained model (--model) and training included
   original    the original method in pandas + scikit-learn on the same CSVs, in the same run
               (/usr/bin/python3 ../shared/bench/original_method.py perf DIR; Debian python3-pandas python3-sklearn)
 
@@ -20,7 +23,7 @@ Options:
   --runs N          runs per benchmark (default 5)
   --python-runs N   runs of the original method (default 3; it takes a while)
   --rows N          rows in the generated CSV for csv_parse (default 1500000)
-  --only LIST       comma-separated subset: csv_parse,train,detect,original
+  --only LIST       comma-separated subset: csv_parse,train,detect,report,original
   --out FILE        where to write the JSON (default reports/bench.json)`;
 
 /** Median of numbers. */
@@ -109,7 +112,7 @@ export const command: Command = {
       runs: { type: "string", default: "5" },
       "python-runs": { type: "string", default: "3" },
       rows: { type: "string", default: "1500000" },
-      only: { type: "string", default: "csv_parse,train,detect,original" },
+      only: { type: "string", default: "csv_parse,train,detect,report,original" },
       out: { type: "string", default: "reports/bench.json" },
     });
     const runs = Number(values.runs), rows = Number(values.rows), pyRuns = Number(values["python-runs"]);
@@ -247,6 +250,71 @@ export const command: Command = {
             ? `${(pps / origPps).toFixed(1)}× (original scores ${(origPps / 1e6).toFixed(2)} M points/s)`
             : "",
         ]);
+      }
+      if (only.has("report")) {
+        const fleet = join(dir, "fleet-600");
+        console.error("generating 600 series × 8 days at 1-minute steps ...");
+        await writeCorpus(generateCorpus({ shards: 100, days: 8, step: 60_000, seed: 11 }), fleet);
+        const model = join(dir, "fleet-model.json");
+        await runWorker(["train", fleet, model]);
+        const main = new URL("./main.ts", import.meta.url).pathname;
+        const config = new URL("../../deno.json", import.meta.url).pathname;
+        const wall = async (extra: string[]) => {
+          const out = join(dir, "report-out");
+          const t0 = performance.now();
+          const res = await new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "--allow-read",
+              "--allow-write",
+              "--config",
+              config,
+              main,
+              "report",
+              "--data",
+              fleet,
+              "--out",
+              out,
+              ...extra,
+            ],
+            env: { NO_COLOR: "1" },
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          const ms = performance.now() - t0;
+          if (!res.success) {
+            throw new Error(`Cannot run benchmark report: ${new TextDecoder().decode(res.stderr).trim()}`);
+          }
+          return { ms, bytes: (await Deno.stat(join(out, "index.html"))).size };
+        };
+        const variants: Array<[string, string, string[]]> = [
+          ["report (--model)", "report_with_model", ["--model", model]],
+          ["report (training included)", "report_with_training", []],
+        ];
+        for (const [name, key, extra] of variants) {
+          const s: { ms: number; bytes: number }[] = [];
+          for (let r = 0; r < runs; r++) {
+            s.push(await wall(extra));
+            console.error(`${name} run ${r + 1}/${runs}: ${s[r].ms.toFixed(0)} ms`);
+          }
+          const ms = median(s.map((x) => x.ms));
+          results[key] = {
+            series: 600,
+            points: 600 * 8 * 1440,
+            runs,
+            median_ms: Math.round(ms),
+            html_bytes: s[0].bytes,
+            runs_ms: s.map((x) => Math.round(x.ms)),
+            target: "600 series × 24 h ≤ 5 s wall, HTML ≤ 5 MB",
+          };
+          table.push([
+            name,
+            `${(ms / 1000).toFixed(2)} s`,
+            `600 series, HTML ${(s[0].bytes / 2 ** 20).toFixed(2)} MB`,
+            "",
+            "",
+          ]);
+        }
       }
       console.log(
         formatTable(["benchmark", "median", "throughput", "peak RSS", "vs original method"], table),

@@ -60,6 +60,9 @@ export const command: Command = {
       template: values.template,
     });
     const bytes = await saveModel(model, values.out);
+    for (const { detector, reason } of model.skippedDetectors ?? []) {
+      console.error(`train: left out ${detector}: ${reason}`);
+    }
     const fam = model.families[model.family];
     console.log(
       `trained ${model.family} on ${model.trainedOn.series} series, ${model.trainedOn.points} points ` +

@@ -72,6 +72,8 @@ export const ModelSchema = z.object({
   family: z.string(),
   families: z.record(z.string(), FamilySchema),
   detectors: z.record(z.string(), z.record(z.string(), z.unknown())),
+  /** Detectors asked for but left out, and why (e.g. too little history to calibrate them). */
+  skippedDetectors: z.array(z.object({ detector: z.string(), reason: z.string() })).optional(),
   ensemble: z.object({
     /** Calibrated score = −log10(p) / digits, capped at 1. */
     digits: z.number().positive(),

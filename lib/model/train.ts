@@ -131,6 +131,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // Calibration: each detector's raw scores on all training series, subsampled by stride.
   const raw = usable.map((s) => detectorNames.map((name) => DETECTORS[name].score(s, detectors[name])));
   const calibration: FamilyModel["calibration"] = {};
+  const skipped: { detector: string; reason: string }[] = [];
   detectorNames.forEach((name, d) => {
     if (name === "static_breach") return;
     let total = 0;
@@ -144,14 +145,40 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         if (k % stride === 0 && arr[i] === arr[i]) sample[m++] = arr[i];
       }
     }
+    if (m < 100) {
+      skipped.push({
+        detector: name,
+        reason:
+          `only ${m} scores in the training data (it needs more history: the seasonal detectors score from ` +
+          `day 7 on)`,
+      });
+      return;
+    }
     calibration[name] = fitCalibration(sample.subarray(0, m));
   });
 
+  for (const { detector } of skipped) delete detectors[detector];
+  const kept = detectorNames.map((name, d) => [name, d] as const).filter(([name]) => detectors[name]);
+  if (kept.length === 0) {
+    throw new RangeError(
+      `Cannot train: no detector could be calibrated (${
+        skipped.map((s) => `${s.detector}: ${s.reason}`).join("; ")
+      }), ` +
+        `current value is ${points} points`,
+    );
+  }
+  const keptNames = kept.map(([name]) => name);
   // Thresholds: quantiles of the per-series-day maximum ensemble score on the training data.
   const ensemble = { digits: 8 };
   const dailyMax: number[] = [];
   for (const [k, s] of usable.entries()) {
-    const { combined } = combineRaw({ ensemble }, { calibration }, detectorNames, raw[k], s.key);
+    const { combined } = combineRaw(
+      { ensemble },
+      { calibration },
+      keptNames,
+      kept.map(([, d]) => raw[k][d]),
+      s.key,
+    );
     const perDay = Math.max(1, Math.round(DAY / step));
     for (let d0 = 0; d0 + perDay <= combined.length; d0 += perDay) {
       let m = -Infinity;
@@ -199,6 +226,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       },
     },
     detectors,
+    ...(skipped.length ? { skippedDetectors: skipped } : {}),
     ensemble,
     events: { episodeGap: 6 * 3_600_000, minDuration: 2 * 3_600_000, singlePointMargin: 0.1 },
   };

@@ -224,6 +224,7 @@ export function buildReport(
       profile: detected.profile,
       threshold: detected.threshold,
       detectors: Object.keys(model.detectors),
+      skipped: (model.skippedDetectors ?? []).map((s) => `${s.detector} (${s.reason})`),
     },
     series: {
       asked: detected.scored + detected.notes.filter((n) => n.reason !== "short_history").length,

@@ -56,7 +56,15 @@ export interface ReportData {
   until: number;
   /** Where the data came from, e.g. `replay of data/ (6 CSV files)`. */
   source: string;
-  model: { family: string; trainedOn: string; profile: string; threshold: number; detectors: string[] };
+  model: {
+    family: string;
+    trainedOn: string;
+    profile: string;
+    threshold: number;
+    detectors: string[];
+    /** Detectors left out of the model, with why. */
+    skipped: string[];
+  };
   /** Series asked for, and scored. */
   series: { asked: number; scored: number };
   /** Fraction of points in the window that hold a value, 0..1. */
