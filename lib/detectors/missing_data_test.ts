@@ -1,21 +1,6 @@
 import assert from "node:assert/strict";
+import { daily, HOUR, MISSING } from "./_test_series.ts";
 import { missingData } from "./missing_data.ts";
-import type { Series } from "../series/types.ts";
-import { createRng } from "../synth/prng.ts";
-
-const HOUR = 3_600_000;
-const MISSING = [30, 205, 290, 411];
-
-/** 20 days hourly: 10 · (1 + 0.4 sin(2πh/24)) with 10 % log-normal noise and four missing points. */
-function daily(seed = 7, days = 20): Series {
-  const rng = createRng(seed);
-  const values = Float64Array.from(
-    { length: days * 24 },
-    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 24)) * Math.exp(0.1 * rng.normal()),
-  );
-  for (const i of MISSING) values[i] = NaN;
-  return { key: "shard.agg", labels: {}, start: Date.UTC(2026, 0, 5), step: HOUR, values };
-}
 
 Deno.test("missingData.fit() returns empty plain JSON", () => {
   const p = missingData.fit([]);
