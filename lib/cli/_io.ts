@@ -1,20 +1,10 @@
-import { dirname } from "node:path";
+import { writeTextAtomic } from "../_write_atomic.ts";
 import { parseTime } from "../series/parse_time.ts";
 import { parseLagMinutes } from "../detectors/parse_lag.ts";
 
 /** Writes JSON atomically (temp file + rename) and returns the bytes written. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<number> {
-  await Deno.mkdir(dirname(path) || ".", { recursive: true });
-  const text = JSON.stringify(value, null, 1) + "\n";
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  return text.length;
+  return await writeTextAtomic(path, JSON.stringify(value, null, 1) + "\n");
 }
 
 /**

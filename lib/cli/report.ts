@@ -11,6 +11,7 @@ import { hydrate } from "../hydrate/hydrate.ts";
 import { buildReport } from "../report/build_report.ts";
 import { renderPage } from "../report/render_page.ts";
 import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { writeTextAtomic } from "../_write_atomic.ts";
 
 const DATA = new URL("../../data", import.meta.url).pathname;
 
@@ -115,9 +116,7 @@ export const command: Command = {
     await writeJsonAtomic(join(out, "anomalies.json"), { run, anomalies: inWindow });
     await writeJsonAtomic(join(out, "hydrated.json"), { run, anomalies: hydrated });
     if (!values.model) await saveModel(model, join(out, "model.json"));
-    const tmp = join(out, `index.html.tmp-${crypto.randomUUID().slice(0, 8)}`);
-    await Deno.writeTextFile(tmp, html);
-    await Deno.rename(tmp, join(out, "index.html"));
+    await writeTextAtomic(join(out, "index.html"), html);
     const sev = { high: 0, medium: 0, low: 0 };
     for (const a of inWindow) sev[a.severity]++;
     console.log(

@@ -1,4 +1,4 @@
-import { dirname } from "node:path";
+import { writeTextAtomic } from "../_write_atomic.ts";
 import type { Model } from "./schema.ts";
 
 /**
@@ -14,15 +14,5 @@ import type { Model } from "./schema.ts";
  * ```
  */
 export async function saveModel(model: Model, path: string): Promise<number> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const text = JSON.stringify(model) + "\n";
-  const tmp = `${path}.tmp-${crypto.randomUUID().slice(0, 8)}`;
-  try {
-    await Deno.writeTextFile(tmp, text);
-    await Deno.rename(tmp, path);
-  } catch (err) {
-    await Deno.remove(tmp).catch(() => {});
-    throw err;
-  }
-  return new TextEncoder().encode(text).length;
+  return await writeTextAtomic(path, JSON.stringify(model) + "\n");
 }

@@ -5,34 +5,11 @@
  */
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import type { ShardSummary } from "../fleet/shard_summary.ts";
-import type { Severity } from "../detect/types.ts";
+import type { HeatmapCell } from "./charts/fleet_heatmap.ts";
+import type { AnomalyChartData } from "./charts/anomaly_chart.ts";
 
-/** One heatmap cell: the highest ensemble score of a shard in a time bucket. */
-export interface HeatmapCell {
-  /** Shard (or series key when there is no machine label). */
-  machine: string;
-  /** Bucket start, epoch ms. */
-  time: number;
-  /** 0..1, `NaN` when no point in the bucket could be scored. */
-  score: number;
-}
-
-/** The context chart of one anomaly. */
-export interface AnomalyChartData {
-  /** The series around the anomaly. */
-  points: { time: number; value: number; expected: number }[];
-  /** The expected band (same length as points). */
-  band: { lo: number[]; hi: number[] };
-  /** Anomalous span, epoch ms. */
-  start: number;
-  end: number;
-  /** Peak, epoch ms, and its value. */
-  peakAt: number;
-  peakValue: number | null;
-  machine: string;
-  aggregator: string;
-  severity: Severity;
-}
+export type { HeatmapCell } from "./charts/fleet_heatmap.ts";
+export type { AnomalyChartData } from "./charts/anomaly_chart.ts";
 
 /** A series whose data looks wrong in the report window. */
 export interface QualityRow {
