@@ -109,3 +109,20 @@ export {
 export { eventsFromFlags, type EventsFromFlagsOptions } from "./eval/events_from_flags.ts";
 export { evaluate, type EvaluateOptions, type MethodResult } from "./eval/evaluate.ts";
 export { type NabRun, runNab, type RunNabOptions } from "./eval/run_nab.ts";
+export { buildReport, type BuildReportOptions } from "./report/build_report.ts";
+export { renderPage } from "./report/render_page.ts";
+export type { QualityRow, ReportData } from "./report/types.ts";
+export { fleetHeatmap, type FleetHeatmapOptions, type HeatmapCell } from "./report/charts/fleet_heatmap.ts";
+export {
+  anomalyChart,
+  type AnomalyChartData,
+  type AnomalyChartOptions,
+  type AnomalyChartPoint,
+} from "./report/charts/anomaly_chart.ts";
+export { maxBarChart, type MaxBarChartOptions, type MaxBarRow } from "./report/charts/max_bar_chart.ts";
+export {
+  shardTrendChart,
+  type ShardTrendChartOptions,
+  type ShardTrendRow,
+} from "./report/charts/shard_trend_chart.ts";
+export { scoreTimeline } from "./report/charts/score_timeline.ts";

@@ -11,6 +11,9 @@ import { formatGrafanaCsv } from "../lib/synth/write_csv.ts";
 const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 const HOSTILE = "<img src=x onerror=alert(1)>";
+/** A shard and an aggregator named like markup, with quotes, parsed into labels by the default template. */
+const HOSTILE_MACHINE = `<img src=x onerror=alert(1)>"'`;
+const HOSTILE_AGGREGATOR = `P.<b onmouseover=alert(2)>"'&`;
 
 async function report(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -26,7 +29,13 @@ async function report(...args: string[]): Promise<{ code: number; stdout: string
 /** Writes a corpus whose series keys are hostile markup (an aggregator called `<img ...>` on two shards). */
 async function hostileCorpus(dir: string): Promise<string> {
   const corpus = generateCorpus({ shards: 2, days: 21, aggregators: ["A"], seed: 5, recent: true });
-  const series = corpus.series.map((s, i) => ({ ...s, key: `${HOSTILE} ${i}`, labels: {} }));
+  const series = corpus.series.map((s, i) => ({
+    ...s,
+    key: i === 0
+      ? `${HOSTILE} ${i}`
+      : `statsd.${HOSTILE_MACHINE}${i}.gauges.aggregator.agg_length_behind_ratio.${HOSTILE_AGGREGATOR}`,
+    labels: {},
+  }));
   await Deno.mkdir(join(dir, "data"), { recursive: true });
   await Deno.writeTextFile(join(dir, "data", "hostile.csv"), formatGrafanaCsv(series));
   return join(dir, "data");
@@ -105,7 +114,9 @@ Deno.test("metric names are escaped: a series named like an <img> tag renders as
     assert.match(result.stdout, /^[1-9]\d* anomalies/, "the hostile series have anomalies to list");
     const html = await Deno.readTextFile(join(dir, "out", "index.html"));
     assert.ok(html.includes("&lt;img src=x onerror=alert(1)&gt;"), "the name appears escaped");
+    assert.ok(html.includes("&lt;b onmouseover=alert(2)&gt;"), "the aggregator label appears escaped");
     assert.doesNotMatch(html, /<img/i);
+    assert.doesNotMatch(html, /<b /i);
     assert.doesNotMatch(html, /onerror=alert\(1\)>/);
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -149,6 +160,7 @@ Deno.test({
       assert.deepEqual(page.dialogs, []);
       assert.deepEqual(page.requests, []);
       assert.ok(page.bodyText.includes(HOSTILE));
+      assert.ok(page.bodyText.includes("<b onmouseover=alert(2)>"));
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

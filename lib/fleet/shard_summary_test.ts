@@ -3,7 +3,13 @@ import { shardSummary } from "./shard_summary.ts";
 import type { Anomaly, Severity } from "../detect/types.ts";
 
 const D = 86_400_000;
-const a = (machine: string, day: number, severity: Severity = "low", aggregator = "P.a", score = 0.6): Anomaly => ({
+const a = (
+  machine: string,
+  day: number,
+  severity: Severity = "low",
+  aggregator = "P.a",
+  score = 0.6,
+): Anomaly => ({
   machine,
   aggregator,
   timestamp: "",

@@ -173,7 +173,7 @@ export function renderPage(data: ReportData): string {
         { class: "series" },
         el("b", {}, a.machine || a.series),
         el("br"),
-        el("span", { title: a.aggregator }, shortAggregator(a.aggregator)),
+        el("span", {}, shortAggregator(a.aggregator)),
       ),
       el(
         "td",

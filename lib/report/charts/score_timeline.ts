@@ -56,8 +56,9 @@ export function scoreTimeline(
     .sort((a, b) => a.time - b.time);
   const head = { kind: "score", title, width };
   if (!rows.some((r) => r.score === r.score)) return noData(document, head, "no score in this period.");
-  const hasThreshold = threshold !== undefined && Number.isFinite(threshold);
-  const over = hasThreshold ? rows.filter((r) => r.score >= threshold!) : [];
+  const thr = threshold !== undefined && Number.isFinite(threshold) ? threshold : NaN;
+  const hasThreshold = thr === thr;
+  const over = hasThreshold ? rows.filter((r) => r.score >= thr) : [];
   const x0 = rows[0].time, x1 = rows[rows.length - 1].time;
 
   const svg = Plot.plot({
@@ -87,7 +88,7 @@ export function scoreTimeline(
       }),
       Plot.lineY(rows, { x: "time", y: "score", stroke: INK, strokeWidth: 1.3, className: "chart-score" }),
       hasThreshold
-        ? Plot.ruleY([threshold!], {
+        ? Plot.ruleY([thr], {
           stroke: SEVERITY_COLOR.high,
           strokeDasharray: "5,3",
           strokeWidth: 1.2,
@@ -118,7 +119,7 @@ export function scoreTimeline(
     { label: "score", color: INK, kind: "line" },
     ...(hasThreshold
       ? [
-        { label: `threshold ${+threshold!.toFixed(3)}`, color: SEVERITY_COLOR.high, kind: "dash" as const },
+        { label: `threshold ${+thr.toFixed(3)}`, color: SEVERITY_COLOR.high, kind: "dash" as const },
         { label: "at or above", color: SEVERITY_COLOR.high, kind: "dot" as const },
       ]
       : []),
