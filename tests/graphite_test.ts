@@ -1,0 +1,243 @@
+/**
+ * End-to-end: the live sources against a real Graphite (carbon-cache + graphite-web under gunicorn, started here
+ * on loopback) fed 100 shards × 6 aggregators × 72 h at 60 s through carbon's plaintext port, directly and
+ * through a Grafana stand-in (datasource proxy and `/api/ds/query`).
+ */
+import assert from "node:assert/strict";
+import { generateCorpus } from "../lib/synth/generate.ts";
+import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
+import type { Series } from "../lib/series/types.ts";
+import { fetchGraphite } from "../lib/sources/graphite.ts";
+import { fetchFleet } from "../lib/sources/fetch_fleet.ts";
+import { fetchGrafanaQuery } from "../lib/sources/grafana_query.ts";
+import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
+import { startGrafanaStandin } from "./support/grafana_standin.ts";
+
+const HOUR = 3_600_000;
+const STEP = 60_000;
+
+/** Asserts that every fetched series equals the fed one, point for point; returns the points compared. */
+function assertSameAsFed(fetched: Series[], fed: Map<string, Series>, what: string): number {
+  let points = 0;
+  for (const s of fetched) {
+    const want = fed.get(s.key);
+    assert.ok(want, `${what}: unexpected series ${s.key}`);
+    assert.equal(s.step, want.step, `${what}: step of ${s.key}`);
+    assert.equal(s.start, want.start, `${what}: start of ${s.key}`);
+    assert.equal(s.values.length, want.values.length, `${what}: points of ${s.key}`);
+    assert.deepEqual(s.labels, { machine: want.labels.machine, aggregator: want.labels.aggregator }, what);
+    for (let i = 0; i < want.values.length; i++) {
+      const a: number = s.values[i], b: number = want.values[i];
+      if (!(Number.isNaN(a) && Number.isNaN(b)) && a !== b) {
+        assert.fail(`${what}: ${s.key}[${i}] is ${a}, fed ${b}`);
+      }
+      if (!Number.isNaN(b)) points++;
+    }
+  }
+  return points;
+}
+
+Deno.test({
+  name: "live sources return exactly what was fed to a real Graphite, directly and through Grafana's APIs",
+  ...requireGraphiteOrSkip(),
+  async fn(t) {
+    const t0 = performance.now();
+    // Tests may read the clock (lib/ never does): whisper keeps 7 days back from now.
+    const end = Math.floor(Date.now() / HOUR) * HOUR;
+    const corpus = generateCorpus({ shards: 100, days: 3, step: STEP, end, seed: 4 });
+    const fed = new Map(corpus.series.map((s) => [s.key, s]));
+    const present = new Map(
+      corpus.series.map((s) => [s.key, s.values.filter((v) => !Number.isNaN(v)).length]),
+    );
+    const totalPoints = [...present.values()].reduce((a, b) => a + b, 0);
+    const machines = [...new Set(corpus.series.map((s) => s.labels.machine))];
+    const aggregators = [...PRESENCE_AGGREGATORS];
+    assert.equal(corpus.series.length, 600);
+    assert.ok(totalPoints > 2_500_000, `fed points: ${totalPoints}`);
+    // Graphite's first point is the first slot after `from`, its last the slot of `until`.
+    const from = corpus.series[0].start - 1000;
+    const until = end - 1000;
+
+    const graphite = await startGraphite();
+    const grafana = startGrafanaStandin(graphite.url);
+    const timings: Record<string, number> = { startMs: Math.round(graphite.startMs) };
+    try {
+      const tf = performance.now();
+      await graphite.feed((function* () {
+        for (const s of corpus.series) {
+          for (let i = 0; i < s.values.length; i++) {
+            const v = s.values[i];
+            if (!Number.isNaN(v)) yield `${s.key} ${v} ${(s.start + i * s.step) / 1000}\n`;
+          }
+        }
+      })());
+      timings.feedMs = Math.round(performance.now() - tf);
+      timings.flushMs = Math.round(await graphite.waitForFlush(present));
+      timings.linesPerSecond = Math.round(totalPoints / ((timings.feedMs + timings.flushMs) / 1000));
+
+      const direct = { baseUrl: graphite.url, from, until };
+      const proxy = {
+        baseUrl: `${grafana.url}/api/datasources/proxy/uid/${grafana.uid}`,
+        token: grafana.token,
+      };
+
+      await t.step("fetchGraphite: one target per series and wildcards give the fed values", async () => {
+        const some = corpus.series.slice(0, 30).map((s) => s.key);
+        const one = await fetchGraphite(some, direct);
+        assert.deepEqual(one.failures, []);
+        assert.equal(one.requests, 30);
+        assert.equal(one.series.length, 30);
+        assertSameAsFed(one.series, fed, "per-series");
+        const stars = aggregators.map((a) => `statsd.*.gauges.aggregator.agg_length_behind_ratio.${a}`);
+        const all = await fetchGraphite(stars, direct);
+        assert.deepEqual(all.failures, []);
+        assert.equal(all.requests, 6);
+        assert.equal(all.series.length, 600);
+        assert.equal(assertSameAsFed(all.series, fed, "wildcard"), totalPoints);
+      });
+
+      await t.step(
+        "fetchFleet: 600 series in 6 brace-list requests, direct and through the proxy",
+        async () => {
+          for (const [name, options] of [["direct", direct], ["proxy", { ...direct, ...proxy }]] as const) {
+            const tq = performance.now();
+            const out = await fetchFleet({ machines, aggregators }, options);
+            timings[`fleet_${name}_ms`] = Math.round(performance.now() - tq);
+            assert.deepEqual([out.asked, out.answered, out.failed], [600, 600, 0], name);
+            assert.ok(out.requests <= 6, `${name}: ${out.requests} requests`);
+            assert.deepEqual(out.fallbacks, []);
+            assert.ok(out.entries.every((e) => e.status === "answered" && e.via === "wildcard"));
+            assert.equal(assertSameAsFed(out.series, fed, `fleet ${name}`), totalPoints);
+          }
+          // `*` instead of a brace list, over the last 2 hours only (the request shape is what is tested here).
+          const star = await fetchFleet({ machines, aggregators }, {
+            ...direct,
+            from: until - 2 * HOUR,
+            wildcard: "star",
+          });
+          assert.deepEqual([star.answered, star.requests], [600, 6]);
+          assert.ok(star.series.every((s) => s.values.length === 120));
+        },
+      );
+
+      await t.step("fetchGrafanaQuery: /api/ds/query frames give the fed values", async () => {
+        const stars = aggregators.map((a) => `statsd.*.gauges.aggregator.agg_length_behind_ratio.${a}`);
+        const tq = performance.now();
+        const out = await fetchGrafanaQuery(stars, {
+          baseUrl: grafana.url,
+          uid: grafana.uid,
+          token: grafana.token,
+          from,
+          until,
+        });
+        timings.grafana_query_ms = Math.round(performance.now() - tq);
+        assert.deepEqual(out.failures, []);
+        assert.equal(out.requests, 1);
+        assert.equal(out.series.length, 600);
+        assert.equal(assertSameAsFed(out.series, fed, "ds/query"), totalPoints);
+        const single = await fetchGrafanaQuery([corpus.series[7].key, "statsd.nosuch.gauges.x"], {
+          baseUrl: grafana.url,
+          uid: grafana.uid,
+          token: grafana.token,
+          from,
+          until,
+        });
+        assertSameAsFed(single.series, fed, "ds/query single");
+        assert.equal(single.series.length, 1);
+        assert.deepEqual(single.failures.map((f) => [f.target, f.kind]), [[
+          "statsd.nosuch.gauges.x",
+          "no-data",
+        ]]);
+      });
+
+      await t.step(
+        "a wrong token is a 401 failure and the token appears nowhere in the results",
+        async () => {
+          const secret = "wrong-token-5f1d8c2e";
+          const g = await fetchGraphite([corpus.series[0].key], { ...direct, ...proxy, token: secret });
+          assert.deepEqual(g.failures.map((f) => [f.kind, f.status]), [["http", 401]]);
+          assert.equal(g.requests, 1, "no retry on 4xx");
+          const fleet = await fetchFleet({ machines, aggregators }, { ...direct, ...proxy, token: secret });
+          assert.deepEqual([fleet.answered, fleet.failed, fleet.requests], [0, 600, 6]);
+          assert.ok(fleet.entries.every((e) => e.kind === "http" && /401/.test(e.reason ?? "")));
+          const q = await fetchGrafanaQuery([corpus.series[0].key], {
+            baseUrl: grafana.url,
+            uid: grafana.uid,
+            token: secret,
+            from,
+            until,
+          });
+          assert.deepEqual(q.failures.map((f) => [f.kind, f.status]), [["http", 401]]);
+          for (const result of [g, fleet, q]) assert.ok(!JSON.stringify(result).includes(secret));
+          const none = await fetchGraphite([corpus.series[0].key], { ...direct, ...proxy, token: undefined });
+          assert.equal(none.failures[0].status, 401);
+        },
+      );
+
+      await t.step("unknown targets and absent machines are recorded as no data", async () => {
+        const out = await fetchGraphite(["statsd.nosuch.gauges.x", corpus.series[3].key], direct);
+        assert.equal(out.series.length, 1);
+        assert.deepEqual(out.failures.map((f) => [f.target, f.kind]), [[
+          "statsd.nosuch.gauges.x",
+          "no-data",
+        ]]);
+        const fleet = await fetchFleet({
+          machines: [...machines.slice(0, 3), "n999-primary-meraki-com"],
+          aggregators,
+        }, {
+          ...direct,
+          ...proxy,
+        });
+        assert.deepEqual([fleet.asked, fleet.answered, fleet.failed, fleet.requests], [24, 18, 6, 6]);
+        const missing = fleet.entries.filter((e) => e.status === "failed");
+        assert.ok(missing.every((e) => e.machine === "n999-primary-meraki-com" && e.kind === "no-data"));
+        const q = await fetchGrafanaQuery([corpus.series[0].key], {
+          baseUrl: grafana.url,
+          uid: "no-such-uid",
+          token: grafana.token,
+          from,
+          until,
+        });
+        assert.deepEqual(q.failures.map((f) => [f.kind, f.status]), [["query", 404]]);
+      });
+
+      await t.step(
+        "a 500 page is recorded for its target only; a failed wildcard falls back per series",
+        async () => {
+          const bad = `movingAverage(${corpus.series[0].key})`; // a missing argument: graphite-web answers 500 HTML
+          const noWait = { sleep: () => Promise.resolve(), retries: 1 };
+          const out = await fetchGraphite([bad, corpus.series[1].key], { ...direct, ...noWait });
+          assert.equal(out.series.length, 1);
+          assertSameAsFed(out.series, fed, "beside a 500");
+          assert.deepEqual(out.failures.map((f) => [f.target, f.kind, f.status]), [[bad, "http", 500]]);
+          assert.match(
+            out.failures[0].reason,
+            /HTTP 500.*Graphite encountered an unexpected error.*2 attempts/,
+          );
+          assert.equal(out.requests, 3, "one retry for the 500, none for the good target");
+
+          // Both attempts of one aggregator's wildcard request fail: that aggregator falls back to 100 requests.
+          grafana.inject({ status: 500, count: 2, path: `agg_length_behind_ratio.${aggregators[2]}&` });
+          const fleet = await fetchFleet({ machines, aggregators }, {
+            ...direct,
+            ...proxy,
+            ...noWait,
+          });
+          assert.deepEqual([fleet.answered, fleet.failed], [600, 0]);
+          assert.deepEqual(fleet.fallbacks.map((f) => f.aggregator), [aggregators[2]]);
+          assert.match(fleet.fallbacks[0].reason, /HTTP 500/);
+          assert.equal(fleet.entries.filter((e) => e.via === "single").length, 100);
+          assert.equal(fleet.requests, 2 + 5 + 100);
+          assert.equal(assertSameAsFed(fleet.series, fed, "fleet after fallback"), totalPoints);
+        },
+      );
+    } finally {
+      await grafana.stop();
+      const ts = performance.now();
+      await graphite.stop();
+      timings.stopMs = Math.round(performance.now() - ts);
+      timings.totalMs = Math.round(performance.now() - t0);
+      console.log(`graphite e2e timings: ${JSON.stringify(timings)}`);
+    }
+  },
+});
