@@ -119,7 +119,7 @@ Deno.test("inspect on a malformed file exits 1 with one line naming file and lin
 });
 
 Deno.test("every command answers --help; unknown commands and flags fail with one line", async () => {
-  for (const name of ["report", "inspect", "synth", "train", "detect", "eval", "nab", "bench"]) {
+  for (const name of ["report", "inspect", "synth", "train", "detect", "hydrate", "eval", "nab", "bench"]) {
     const { code, stdout } = await cli(name, "--help");
     assert.equal(code, 0, name);
     assert.match(stdout, /^Usage: deno task /, name);
@@ -128,7 +128,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
   assert.equal(unknown.code, 1);
   assert.match(
     unknown.stderr,
-    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, eval, nab, bench\n$/,
+    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, bench\n$/,
   );
   const badFlag = await cli("inspect", "--nope", "x.csv");
   assert.equal(badFlag.code, 1);
@@ -157,8 +157,8 @@ Deno.test("train then detect on the sample corpus finds the labelled anomalies o
     );
     assert.equal(detected.code, 0, detected.stderr);
     const { run, anomalies } = JSON.parse(await Deno.readTextFile(out));
-    assert.equal(run.series.asked, 36);
-    assert.equal(run.series.scored, 36);
+    assert.deepEqual([run.asked, run.answered, run.failed, run.scored], [36, 36, 0, 36]);
+    assert.equal(run.window.until, "2026-11-23T23:00:00.000Z");
     const { labels } = JSON.parse(await Deno.readTextFile(join(ROOT, "data", "labels.json")));
     const end = Date.parse("2026-11-24T00:00:00Z");
     const recent = labels.filter((l: { end: string }) => Date.parse(l.end) >= end - 86_400_000);

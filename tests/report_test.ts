@@ -56,7 +56,7 @@ const sample = await (async () => {
 Deno.test("report with no flags replays the sample and writes the page and both JSON files", async () => {
   const { dir, result } = sample;
   assert.equal(result.code, 0, result.stderr);
-  assert.match(result.stderr, /report: loaded 36 series from 6 files/);
+  assert.match(result.stderr, /report: 36\/36 series from replay .*data/);
   assert.match(
     result.stdout,
     /^4 anomalies \(4 high, 0 medium, 0 low\) in 2026-11-22T23:00 – 2026-11-23T23:00 UTC; wrote /,

@@ -1,88 +1,80 @@
 import { type Command, parseFlags } from "./_command.ts";
-import { parseNumber, parseWhen, writeJsonAtomic } from "./_io.ts";
-import { loadCsv } from "../series/load_csv.ts";
-import { loadModel } from "../model/load_model.ts";
-import { detect } from "../detect/detect.ts";
+import { parseNumber, writeJsonAtomic } from "./_io.ts";
+import { configRecord, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import { runDetection } from "./_pipeline.ts";
 
 const help =
-  `Usage: deno task detect --model FILE --csv FILE|DIR... [--from T] [--until T] [--profile P] --out FILE
+  `Usage: deno task detect [--model FILE] [source flags] [--from T] [--until T] [--profile P] --out FILE
 
-Scores series with a trained model and writes anomaly records (machine, aggregator, timestamp, severity, score,
-reasons, ...) to a JSON file, atomically. The whole history in the files is used as context; only episodes
-inside --from/--until are reported.
+Fetches the fleet (the window plus the history the seasonal detectors need), scores it with the model and writes
+anomaly records (machine, aggregator, timestamp = when it happened, severity, score, reasons, ...) with a run
+section (source, window, series asked / answered / failed with reasons) to a JSON file, atomically.
+Exit 0 when every series answered, 2 when some failed, 1 when none did (or on any error).
 
 Options:
-  --model FILE       model from \`deno task train\`
-  --csv PATH         CSV file or directory of *.csv (repeatable)
+  --model FILE       model from \`deno task train\` (required for live sources; files without one: trained on
+                     the history before the window, as if live)
   --out FILE         where to write the anomalies (default anomalies.json)
-  --from T, --until T  report window: ISO 8601, epoch seconds, or relative to the end of the data
-                     (now-24h, now; or --from=-24h)
+  --from T, --until T  the window: ISO 8601, epoch seconds, or relative to "now" (now-24h); "now" is the end of
+                     the data for files, the clock for live sources; default: the config's lookback (24 h)
   --profile P        strict | permissive (default: the model's)
-  --threshold X      explicit ensemble threshold 0..1 (overrides the profile)`;
+  --threshold X      explicit ensemble threshold 0..1 (overrides the profile)
 
-/** `detect`: model + CSV → anomalies.json. */
+${SOURCE_HELP}`;
+
+/** `detect`: source + model → anomalies.json. */
 export const command: Command = {
   help,
   async run(args) {
     const { values } = parseFlags(args, {
+      ...SOURCE_FLAGS,
       model: { type: "string" },
-      csv: { type: "string", multiple: true },
       out: { type: "string", default: "anomalies.json" },
       from: { type: "string" },
       until: { type: "string" },
       profile: { type: "string" },
       threshold: { type: "string" },
     });
-    if (!values.model) throw new TypeError("Cannot detect: --model FILE is required (see --help)");
-    if (!values.csv?.length) throw new TypeError("Cannot detect: --csv FILE|DIR is required (see --help)");
     if (values.profile && values.profile !== "strict" && values.profile !== "permissive") {
       throw new RangeError(
         `Cannot detect: --profile must be strict or permissive, current value is "${values.profile}"`,
       );
     }
-    const model = await loadModel(values.model);
-    const family = model.families[model.family];
-    const { series, reports } = await loadCsv(values.csv, {
-      template: family.template,
-      extraLabels: { family: model.family },
-    });
-    const end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
-    const from = values.from ? parseWhen("--from", values.from, end) : -Infinity;
-    const until = values.until ? parseWhen("--until", values.until, end) : Infinity;
-    const result = detect(model, series, {
+    const config = await resolveConfig(values);
+    const { run, from, until, detected, model } = await runDetection({
+      config,
+      model: values.model,
+      from: values.from,
+      until: values.until,
       profile: values.profile as "strict" | "permissive" | undefined,
       threshold: values.threshold
         ? parseNumber("--threshold", values.threshold, { min: 0, max: 1 })
         : undefined,
-      from,
-      until,
+      log: (m) => console.error(`detect: ${m}`),
     });
     const bySeverity = { high: 0, medium: 0, low: 0 };
-    for (const a of result.anomalies) bySeverity[a.severity]++;
+    for (const a of detected.anomalies) bySeverity[a.severity]++;
     await writeJsonAtomic(values.out!, {
       run: {
-        source: "csv",
-        files: reports.map((r) => r.file),
-        model: values.model,
+        ...run,
+        config: configRecord(config),
+        model: values.model ?? config.model ?? "(trained on the history before the window)",
         family: model.family,
-        profile: result.profile,
-        threshold: result.threshold,
-        window: {
-          from: Number.isFinite(from) ? new Date(from).toISOString() : null,
-          until: Number.isFinite(until) ? new Date(until).toISOString() : null,
-        },
-        series: { asked: series.length, scored: result.scored, notes: result.notes },
+        profile: detected.profile,
+        threshold: detected.threshold,
+        window: { from: new Date(from).toISOString(), until: new Date(until).toISOString() },
+        scored: detected.scored,
+        notes: detected.notes,
       },
-      anomalies: result.anomalies,
+      anomalies: detected.anomalies,
     });
     console.log(
-      `${result.anomalies.length} anomalies (${bySeverity.high} high, ${bySeverity.medium} medium, ${bySeverity.low} low) ` +
-        `in ${result.scored}/${series.length} series at ${result.profile} (threshold ${
-          result.threshold.toFixed(3)
+      `${detected.anomalies.length} anomalies (${bySeverity.high} high, ${bySeverity.medium} medium, ${bySeverity.low} low) ` +
+        `in ${detected.scored}/${run.asked} series at ${detected.profile} (threshold ${
+          detected.threshold.toFixed(3)
         }); ` +
-        `wrote ${values.out}` +
-        (result.notes.length ? `; ${result.notes.length} series not scored (see run.series.notes)` : ""),
+        `${run.failed} series failed; wrote ${values.out}`,
     );
-    return 0;
+    return run.answered === 0 ? 1 : run.failed > 0 ? 2 : 0;
   },
 };

@@ -12,6 +12,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   synth: async () => (await import("./synth.ts")).command,
   train: async () => (await import("./train.ts")).command,
   detect: async () => (await import("./detect.ts")).command,
+  hydrate: async () => (await import("./hydrate.ts")).command,
   eval: async () => (await import("./eval.ts")).command,
   nab: async () => (await import("./nab.ts")).command,
   bench: async () => (await import("./bench.ts")).command,

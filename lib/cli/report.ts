@@ -1,51 +1,49 @@
 import { join, resolve } from "node:path";
 import { type Command, parseFlags } from "./_command.ts";
-import { parseNumber, parseWhen, writeJsonAtomic } from "./_io.ts";
-import { loadCsv } from "../series/load_csv.ts";
-import type { Series } from "../series/types.ts";
-import { train } from "../model/train.ts";
-import { loadModel } from "../model/load_model.ts";
+import { parseNumber, writeJsonAtomic } from "./_io.ts";
+import { configRecord, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import { runDetection } from "./_pipeline.ts";
 import { saveModel } from "../model/save_model.ts";
-import { detect } from "../detect/detect.ts";
 import { hydrate } from "../hydrate/hydrate.ts";
 import { buildReport } from "../report/build_report.ts";
 import { renderPage } from "../report/render_page.ts";
 import { parseLagMinutes } from "../detectors/parse_lag.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
 
-const DATA = new URL("../../data", import.meta.url).pathname;
-
 const help =
-  `Usage: deno task report [--data DIR...] [--model FILE] [--out DIR] [--window 24h] [--until T] [--top N]
+  `Usage: deno task report [source flags] [--model FILE] [--out DIR] [--window 24h] [--until T] [--top N]
                         [--profile strict|permissive] [--fail-on high|medium|low]
 
 Runs the whole pipeline — source → train (or --model) → detect → hydrate → fleet summary → render — and writes
-<out>/index.html (one self-contained page: inline SVG charts, no external request of any kind), <out>/anomalies.json
-and <out>/hydrated.json. With no flags it replays the sample corpus in data/ as if live, "now" being the end of the
-data: the model is trained on the history before the report window and never sees the window itself.
+<out>/index.html (one self-contained page: inline SVG charts, no script, no external request of any kind),
+<out>/anomalies.json and <out>/hydrated.json. With nothing configured it replays the sample corpus in data/ as if
+live, "now" being the end of the data: the model is trained on the history before the report window and never
+sees the window itself. Against Graphite or Grafana it needs a model (--model or "model" in the config).
 
 Options:
-  --data PATH      Grafana CSV exports to replay (repeatable; default: the sample in data/)
-  --model FILE     use this model instead of training one (it is also written to <out>/model.json)
+  --model FILE     a trained model (otherwise, for files, one is trained and written to <out>/model.json)
   --out DIR        output directory (default reports/)
-  --window D       report window before "now" (default 24h)
-  --until T        "now": ISO 8601 / epoch (default: the end of the data)
+  --window D       report window before "now" (default: the config's lookback, 24h)
+  --until T        "now": ISO 8601 / epoch (default: the end of the data; the clock for live sources)
   --top N          context charts for the N top anomalies (default 12)
   --profile P      strict | permissive (default: the model's, strict)
   --fail-on S      exit 3 when an anomaly of severity S or higher is found (default: never; a broken pipeline
-                   is exit 1 either way)`;
+                   is exit 1 either way)
+
+${SOURCE_HELP}`;
 
 const log = (message: string) => console.error(`report: ${message}`);
+const DAY = 86_400_000;
 
 /** `report`: the whole pipeline into one HTML page. */
 export const command: Command = {
   help,
   async run(args) {
     const { values } = parseFlags(args, {
-      data: { type: "string", multiple: true },
+      ...SOURCE_FLAGS,
       model: { type: "string" },
       out: { type: "string", default: "reports" },
-      window: { type: "string", default: "24h" },
+      window: { type: "string" },
       until: { type: "string" },
       top: { type: "string", default: "12" },
       profile: { type: "string" },
@@ -65,57 +63,52 @@ export const command: Command = {
       );
     }
     const top = parseNumber("--top", values.top!, { min: 0, max: 1000 });
-    const windowMs = parseLagMinutes(values.window!) * 60_000;
-    const paths = values.data?.length ? values.data : [DATA];
-    const { series, reports } = await loadCsv(paths, { extraLabels: { family: "presence" } });
-    log(`loaded ${series.length} series from ${reports.length} files (${elapsed()})`);
-    const end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
-    const until = values.until ? parseWhen("--until", values.until, end) : end;
-    const from = until - windowMs;
-    let model;
-    if (values.model) {
-      model = await loadModel(values.model);
-      log(`model ${values.model} (${model.family})`);
-    } else {
-      // As if live: learn only from the history before the report window.
-      const history: Series[] = series.map((s) => {
-        const n = Math.max(0, Math.floor((from - s.start) / s.step));
-        return { ...s, values: s.values.slice(0, n) };
-      }).filter((s) => s.values.length > 0);
-      model = train(history, { family: "presence", now: from });
-      log(
-        `trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window (${elapsed()})`,
-      );
-    }
-    const trendFrom = from - 13 * 86_400_000; // two weeks of per-shard trend, the report window included
-    const detected = detect(model, series, {
-      from: trendFrom,
-      until,
+    if (values.window) parseLagMinutes(values.window);
+    const config = await resolveConfig(values);
+    // Two weeks of per-shard trend, the report window included (on what the source holds).
+    const trendDays = 14;
+    const { series, run, model, trained, from, until, detected } = await runDetection({
+      config,
+      model: values.model,
+      until: values.until,
+      window: values.window,
       profile: values.profile as "strict" | "permissive" | undefined,
       keepScores: true,
+      extra: (trendDays - 1) * DAY,
+      log: (m) => log(`${m} (${elapsed()})`),
     });
+    const trendFrom = from - (trendDays - 1) * DAY;
     const inWindow = detected.anomalies.filter((a) => a.end >= from && a.start <= until);
     log(
-      `${inWindow.length} anomalies in the window, ${detected.anomalies.length} over the 14-day trend (${elapsed()})`,
+      `${inWindow.length} anomalies in the window, ${detected.anomalies.length} over the ${trendDays}-day trend (${elapsed()})`,
     );
     const hydrated = hydrate(inWindow, series);
-    const source = values.data?.length
-      ? `replay of ${paths.join(", ")} (${reports.length} CSV files)`
-      : `replay of the sample corpus data/ (${reports.length} CSV files)`;
-    const data = buildReport(model, detected, hydrated, { from, until, now: until, source, top, trendFrom });
+    const source = config.source === "replay" && !values.data?.length && !values.csv?.length && !values.config
+      ? `replay of the sample corpus data/ (${run.answered} series)`
+      : `${run.source} (${run.answered}/${run.asked} series)`;
+    const data = buildReport(model, detected, hydrated, {
+      from,
+      until,
+      now: until,
+      source,
+      top,
+      trendFrom,
+      failures: run.failures.map((f) => ({ series: f.series, reason: `${f.kind}: ${f.reason}` })),
+    });
     const html = renderPage(data);
     const out = values.out!;
-    await Deno.mkdir(out, { recursive: true });
-    const run = {
-      source,
+    const record = {
+      ...run,
+      config: configRecord(config),
       window: { from: new Date(from).toISOString(), until: new Date(until).toISOString() },
       profile: detected.profile,
       threshold: detected.threshold,
-      series: { asked: series.length, scored: detected.scored, notes: detected.notes },
+      scored: detected.scored,
+      notes: detected.notes,
     };
-    await writeJsonAtomic(join(out, "anomalies.json"), { run, anomalies: inWindow });
-    await writeJsonAtomic(join(out, "hydrated.json"), { run, anomalies: hydrated });
-    if (!values.model) await saveModel(model, join(out, "model.json"));
+    await writeJsonAtomic(join(out, "anomalies.json"), { run: record, anomalies: inWindow });
+    await writeJsonAtomic(join(out, "hydrated.json"), { run: record, anomalies: hydrated });
+    if (trained) await saveModel(model, join(out, "model.json"));
     await writeTextAtomic(join(out, "index.html"), html);
     const sev = { high: 0, medium: 0, low: 0 };
     for (const a of inWindow) sev[a.severity]++;
@@ -126,12 +119,11 @@ export const command: Command = {
     );
     if (failOn) {
       const rank = { low: 1, medium: 2, high: 3 } as const;
-      const worst = inWindow.some((a) => rank[a.severity] >= rank[failOn as keyof typeof rank]);
-      if (worst) {
+      if (inWindow.some((a) => rank[a.severity] >= rank[failOn as keyof typeof rank])) {
         console.error(`report: anomalies of severity ${failOn} or higher were found (--fail-on ${failOn})`);
         return 3;
       }
     }
-    return 0;
+    return run.answered === 0 ? 1 : 0;
   },
 };

@@ -1,0 +1,94 @@
+import type { Config } from "../sources/config.ts";
+import { fetchSource, type SourceRun } from "../sources/fetch_source.ts";
+import type { Series } from "../series/types.ts";
+import type { Model } from "../model/schema.ts";
+import { loadModel } from "../model/load_model.ts";
+import { train } from "../model/train.ts";
+import { detect, type DetectResult } from "../detect/detect.ts";
+import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { grafanaToken, isLive } from "./_source.ts";
+import { parseWhen } from "./_io.ts";
+
+/** What detect and report share: source → window → model → detect. */
+export interface Detection {
+  config: Config;
+  series: Series[];
+  run: SourceRun;
+  model: Model;
+  /** Whether the model was trained here (on the history before the window). */
+  trained: boolean;
+  from: number;
+  until: number;
+  detected: DetectResult;
+}
+
+/**
+ * Fetches the configured series — the report window plus the history the seasonal detectors need, or for files
+ * the whole of them — loads the model (or, for files without one, trains on the history before the window, as
+ * if live) and detects. "Now" is `--until`, else the end of the data for files and the clock for live sources.
+ */
+export async function runDetection(options: {
+  config: Config;
+  until?: string;
+  from?: string;
+  window?: string;
+  model?: string;
+  profile?: "strict" | "permissive";
+  threshold?: number;
+  keepScores?: boolean;
+  /** Detect over this much more history before the window (for trends). */
+  extra?: number;
+  log?: (message: string) => void;
+}): Promise<Detection> {
+  const { config, log = () => {} } = options;
+  const live = isLive(config);
+  // A given model is loaded first, so a bad one fails before anything is fetched.
+  const modelPath = options.model ?? config.model;
+  const given = modelPath ? await loadModel(modelPath, { family: config.family }) : undefined;
+  if (live && !given) {
+    throw new TypeError(
+      `Cannot detect from ${config.source}: a live source needs a model (--model FILE or "model" in the config; ` +
+        "train one with `deno task train --data EXPORTS --out models/presence.json`)",
+    );
+  }
+  const lookback = parseLagMinutes(options.window ?? config.lookback) * 60_000;
+  const history = parseLagMinutes(config.history) * 60_000;
+  let series: Series[], run: SourceRun, until: number;
+  if (live) {
+    until = options.until ? parseWhen("--until", options.until, Date.now()) : Date.now();
+    const from0 = options.from ? parseWhen("--from", options.from, until) : until - lookback;
+    ({ series, run } = await fetchSource(config, {
+      from: from0 - history - (options.extra ?? 0),
+      until,
+      token: grafanaToken(),
+    }));
+  } else {
+    ({ series, run } = await fetchSource(config));
+    const end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
+    until = options.until ? parseWhen("--until", options.until, end) : end;
+  }
+  const from = options.from ? parseWhen("--from", options.from, until) : until - lookback;
+  log(`${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`);
+  let model: Model, trained = false;
+  if (given) {
+    model = given;
+  } else {
+    const historyOnly = series.map((s) => ({
+      ...s,
+      values: s.values.slice(0, Math.max(0, Math.floor((from - s.start) / s.step))),
+    }))
+      .filter((s) => s.values.length > 0);
+    model = train(historyOnly, { family: config.family, now: from });
+    trained = true;
+    log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
+    for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
+  }
+  const detected = detect(model, series, {
+    from: from - (options.extra ?? 0),
+    until,
+    profile: options.profile ?? config.profile,
+    threshold: options.threshold,
+    keepScores: options.keepScores,
+  });
+  return { config, series, run, model, trained, from, until, detected };
+}

@@ -1,0 +1,80 @@
+import { type Config, parseConfig } from "../sources/config.ts";
+
+/** The committed sample corpus. */
+const SAMPLE = new URL("../../data", import.meta.url).pathname;
+
+/** Flags every command that reads series shares. */
+export const SOURCE_FLAGS = {
+  config: { type: "string" },
+  source: { type: "string" },
+  url: { type: "string" },
+  "datasource-uid": { type: "string" },
+  data: { type: "string", multiple: true },
+  csv: { type: "string", multiple: true },
+} as const;
+
+/** Help text for {@link SOURCE_FLAGS}. */
+export const SOURCE_HELP =
+  `Source (a config file, overridden by flags; nothing configured = replay of the sample in data/):
+  --config FILE          JSON config (see the README): source, url, datasourceUid, machines, aggregators,
+                         template, lookback, history, step, model, timeout, retries, concurrency
+  --source S             replay | csv | graphite | grafana | grafana-query
+  --url URL              graphite-web base URL (graphite), or Grafana's (grafana, grafana-query)
+  --datasource-uid UID   Grafana's Graphite datasource uid (grafana, grafana-query)
+  --data PATH, --csv PATH  CSV exports for replay / csv (repeatable)
+  Grafana's token is read from the environment variable GRAFANA_TOKEN, never from a file or a flag.`;
+
+type SourceValues = {
+  config?: string;
+  source?: string;
+  url?: string;
+  "datasource-uid"?: string;
+  data?: string[];
+  csv?: string[];
+};
+
+/** Reads the config file (if any), applies the flags over it and validates the result. */
+export async function resolveConfig(
+  values: SourceValues,
+  base: Record<string, unknown> = {},
+): Promise<Config> {
+  let json: Record<string, unknown> = { ...base };
+  const file = values.config ?? "flags";
+  if (values.config) {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(values.config);
+    } catch (err) {
+      throw new RangeError(`Cannot read config ${values.config}: ${(err as Error).message}`);
+    }
+    try {
+      json = { ...json, ...JSON.parse(text) };
+    } catch (err) {
+      throw new SyntaxError(
+        `Cannot read config ${values.config}: not valid JSON (${(err as Error).message})`,
+      );
+    }
+  }
+  const data = [...(values.data ?? []), ...(values.csv ?? [])];
+  if (values.source) json.source = values.source;
+  else if (data.length && !values.config) json.source = values.csv?.length ? "csv" : "replay";
+  if (values.url) json.url = values.url;
+  if (values["datasource-uid"]) json.datasourceUid = values["datasource-uid"];
+  if (data.length) json.data = data;
+  else if (json.data === undefined) json.data = [SAMPLE]; // the embedded sample, wherever the command runs from
+  return parseConfig(json, file);
+}
+
+/** Grafana's token, from the environment only. */
+export function grafanaToken(): string | undefined {
+  return Deno.env.get("GRAFANA_TOKEN") || undefined;
+}
+
+/** Whether a source is live (the clock is "now") or files (the end of the data is "now"). */
+export const isLive = (config: Config) => !["replay", "csv"].includes(config.source);
+
+/** The configuration as recorded in outputs: everything but secrets (there are none in it). */
+export function configRecord(config: Config) {
+  const { source, url, datasourceUid, data, template, family, step, lookback, history } = config;
+  return { source, url, datasourceUid, data, template, family, step, lookback, history };
+}

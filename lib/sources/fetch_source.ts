@@ -1,0 +1,170 @@
+import type { Series } from "../series/types.ts";
+import { loadCsv } from "../series/load_csv.ts";
+import { compileTemplate } from "../series/template.ts";
+import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import type { Config } from "./config.ts";
+import { machineNames } from "./machines.ts";
+import { fetchFleet } from "./fetch_fleet.ts";
+import { fetchGraphite } from "./graphite.ts";
+import { fetchGrafanaQuery } from "./grafana_query.ts";
+
+/** Options for {@link fetchSource}. */
+export interface FetchSourceOptions {
+  /** Start of what to fetch, epoch ms (history included). Files: @default the start of the data */
+  from?: number;
+  /** End of what to fetch, epoch ms. Files: @default the end of the data */
+  until?: number;
+  /** Grafana's bearer token (the CLI reads it from GRAFANA_TOKEN; it is never logged or written). */
+  token?: string;
+  /** Only these series keys (e.g. the ones hydration needs); one request per series for live sources. */
+  only?: string[];
+  /** Injectable fetch, for tests. @default globalThis.fetch */
+  fetch?: typeof fetch;
+}
+
+/** What a fetch asked for and got, per series. */
+export interface SourceRun {
+  /** e.g. `graphite http://127.0.0.1:8080`, `replay data`. */
+  source: string;
+  /** The window fetched, ISO. */
+  from: string;
+  until: string;
+  /** Series asked for, answered with data, and failed. */
+  asked: number;
+  answered: number;
+  failed: number;
+  /** One entry per failed series (or target), with the reason. */
+  failures: { series: string; kind: string; reason: string }[];
+  /** HTTP requests made (retries included); 0 for files. */
+  requests: number;
+}
+
+/** Crops a series to [from, until] on its grid. */
+function crop(s: Series, from: number, until: number): Series {
+  const i0 = Math.max(0, Math.ceil((from - s.start) / s.step));
+  const i1 = Math.min(s.values.length - 1, Math.floor((until - s.start) / s.step));
+  if (i0 === 0 && i1 === s.values.length - 1) return s;
+  return { ...s, start: s.start + i0 * s.step, values: s.values.slice(i0, Math.max(i0, i1 + 1)) };
+}
+
+/**
+ * Fetches the configured fleet from the configured source, on the grid rules of lib/series: CSV exports
+ * (`csv`, or `replay`, which serves them as if live), Graphite's render API (`graphite`), the same through
+ * Grafana's datasource proxy (`grafana`), or Grafana's `/api/ds/query` (`grafana-query`). Failures are recorded
+ * per series and never end the run; every series gets the configured `family` label.
+ *
+ * @param config The configuration.
+ * @param options See {@link FetchSourceOptions}.
+ * @returns The series and what happened.
+ * @example
+ * ```ts ignore
+ * const { series, run } = await fetchSource(config, { from, until, token });
+ * ```
+ */
+export async function fetchSource(
+  config: Config,
+  options: FetchSourceOptions = {},
+): Promise<{ series: Series[]; run: SourceRun }> {
+  const { token, only } = options;
+  const template = config.template;
+  const withFamily = (series: Series[]) =>
+    series.map((s) => ({ ...s, labels: { ...s.labels, family: config.family } }));
+  if (config.source === "csv" || config.source === "replay") {
+    const { series: all } = await loadCsv(config.data, { template, extraLabels: { family: config.family } });
+    const wanted = only ? all.filter((s) => only.includes(s.key)) : all;
+    const start = Math.min(...wanted.map((s) => s.start));
+    const end = Math.max(...wanted.map((s) => s.start + (s.values.length - 1) * s.step));
+    const from = options.from ?? start, until = options.until ?? end;
+    const series = wanted.map((s) => crop(s, from, until));
+    const failures = (only ?? []).filter((k) => !all.some((s) => s.key === k))
+      .map((k) => ({ series: k, kind: "no-data", reason: `not in ${config.data.join(", ")}` }));
+    return {
+      series,
+      run: {
+        source: `${config.source} ${config.data.join(", ")}`,
+        from: new Date(from).toISOString(),
+        until: new Date(until).toISOString(),
+        asked: only ? only.length : all.length,
+        answered: series.length,
+        failed: failures.length,
+        failures,
+        requests: 0,
+      },
+    };
+  }
+  if (options.from === undefined || options.until === undefined) {
+    throw new TypeError(`Cannot fetch from ${config.source}: a live source needs from and until`);
+  }
+  const { from, until } = options;
+  const common = {
+    from,
+    until,
+    timeoutMs: parseLagMinutes(config.timeout) * 60_000,
+    retries: config.retries,
+    concurrency: config.concurrency,
+    fetch: options.fetch,
+  };
+  const url = config.url!.replace(/\/+$/, "");
+  const baseUrl = config.source === "grafana"
+    ? `${url}/api/datasources/proxy/uid/${config.datasourceUid}`
+    : url;
+  const source = `${config.source} ${url}`;
+  const t = compileTemplate(template);
+  const keys = only ??
+    machineNames(config.machines).flatMap((machine) =>
+      config.aggregators.map((aggregator) => t.render({ machine, aggregator }))
+    );
+  const runOf = (
+    asked: number,
+    answered: number,
+    failures: SourceRun["failures"],
+    requests: number,
+  ): SourceRun => ({
+    source,
+    from: new Date(from).toISOString(),
+    until: new Date(until).toISOString(),
+    asked,
+    answered,
+    failed: asked - answered,
+    failures,
+    requests,
+  });
+  if (config.source === "grafana-query") {
+    const res = await fetchGrafanaQuery(keys, {
+      ...common,
+      baseUrl: url,
+      uid: config.datasourceUid!,
+      token,
+      template,
+      step: parseLagMinutes(config.step) * 60_000,
+    });
+    const failures = res.failures.map((f) => ({
+      series: f.series ?? f.target,
+      kind: f.kind,
+      reason: f.reason,
+    }));
+    return {
+      series: withFamily(res.series),
+      run: runOf(keys.length, res.series.length, failures, res.requests),
+    };
+  }
+  if (only) {
+    const res = await fetchGraphite(keys, { ...common, baseUrl, token, template });
+    const failures = res.failures.map((f) => ({
+      series: f.series ?? f.target,
+      kind: f.kind,
+      reason: f.reason,
+    }));
+    return {
+      series: withFamily(res.series),
+      run: runOf(keys.length, res.series.length, failures, res.requests),
+    };
+  }
+  const res = await fetchFleet(
+    { machines: machineNames(config.machines), aggregators: config.aggregators, template },
+    { ...common, baseUrl, token, wildcard: config.wildcard },
+  );
+  const failures = res.entries.filter((e) => e.status === "failed")
+    .map((e) => ({ series: e.key, kind: e.kind ?? "failed", reason: e.reason ?? "" }));
+  return { series: withFamily(res.series), run: runOf(res.asked, res.answered, failures, res.requests) };
+}
