@@ -12,6 +12,35 @@ import { fetchFleet } from "../lib/sources/fetch_fleet.ts";
 import { fetchGrafanaQuery } from "../lib/sources/grafana_query.ts";
 import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
 import { startGrafanaStandin } from "./support/grafana_standin.ts";
+import { join } from "node:path";
+import { train } from "../lib/model/train.ts";
+import { saveModel } from "../lib/model/save_model.ts";
+
+const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
+const CONFIG = new URL("../deno.json", import.meta.url).pathname;
+
+/** Runs the real CLI with network access to loopback only. */
+async function cli(args: string[], env: Record<string, string> = {}) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--config",
+      CONFIG,
+      "--allow-read",
+      "--allow-write",
+      "--allow-net=127.0.0.1",
+      "--allow-env=GRAFANA_TOKEN",
+      MAIN,
+      ...args,
+    ],
+    env: { NO_COLOR: "1", TZ: "UTC", ...env },
+    clearEnv: true,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
 
 const HOUR = 3_600_000;
 const STEP = 60_000;
@@ -229,6 +258,150 @@ Deno.test({
           assert.equal(fleet.entries.filter((e) => e.via === "single").length, 100);
           assert.equal(fleet.requests, 2 + 5 + 100);
           assert.equal(assertSameAsFed(fleet.series, fed, "fleet after fallback"), totalPoints);
+        },
+      );
+      await t.step(
+        "deno task detect and hydrate against Graphite, directly and through Grafana",
+        async () => {
+          const tmp = await Deno.makeTempDir({ prefix: "graphite-cli-" });
+          try {
+            // A model of the same fleet's normal behaviour at the same step, from other (synthetic) history; the
+            // seasonal lag may use the 1-day lag alone, since Graphite holds only 72 h here.
+            const history = generateCorpus({
+              shards: 6,
+              days: 16,
+              step: STEP,
+              end: end - 4 * 24 * HOUR,
+              seed: 9,
+              recent: false,
+            });
+            const model = join(tmp, "model.json");
+            await saveModel(
+              train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } }),
+              model,
+            );
+            const base = {
+              machines,
+              aggregators,
+              model,
+              lookback: "24h",
+              history: "47h",
+              timeout: "20s",
+            };
+            const write = async (name: string, config: Record<string, unknown>) => {
+              const path = join(tmp, name);
+              await Deno.writeTextFile(path, JSON.stringify(config));
+              return path;
+            };
+            const untilIso = new Date(end - STEP).toISOString();
+            const direct = await write("direct.json", { ...base, source: "graphite", url: graphite.url });
+            const out = join(tmp, "anomalies.json");
+            const res = await cli(["detect", "--config", direct, "--until", untilIso, "--out", out]);
+            assert.equal(res.code, 0, res.stderr);
+            const detected = JSON.parse(await Deno.readTextFile(out));
+            assert.deepEqual([detected.run.asked, detected.run.answered, detected.run.failed], [600, 600, 0]);
+            assert.ok(detected.run.requests <= 12, `wildcard requests: ${detected.run.requests}`);
+            const windowStart = end - STEP - 24 * HOUR;
+            const recent = corpus.labels.filter((l) => l.end >= windowStart);
+            assert.ok(recent.length >= 3, `labels in the last day: ${recent.length}`);
+            const matches = (a: { series: string; start: number; end: number }) =>
+              corpus.labels.some((l) =>
+                l.series === a.series && a.start <= l.end + 6 * HOUR && a.end >= l.start - HOUR
+              );
+            for (const l of recent) {
+              assert.ok(
+                detected.anomalies.some((a: { series: string; start: number; end: number }) =>
+                  a.series === l.series && a.start <= l.end + 6 * HOUR && a.end >= l.start - HOUR
+                ),
+                `${l.kind} on ${l.series} at ${new Date(l.start).toISOString()} was not found`,
+              );
+            }
+            const falseEvents = detected.anomalies.filter((
+              a: { series: string; start: number; end: number },
+            ) => !matches(a));
+            assert.ok(falseEvents.length <= 6, `false events over 600 series × 24 h: ${falseEvents.length}`);
+            console.log(
+              `live detect: ${detected.anomalies.length} anomalies, ${recent.length} labels in the window all found, ` +
+                `${falseEvents.length} false events over 600 series`,
+            );
+            for (const a of detected.anomalies) {
+              assert.ok(
+                a.start >= windowStart - 24 * HOUR && a.start <= end,
+                `event time ${a.timestamp} is when it happened`,
+              );
+            }
+
+            // Hydration from the same source matches what Graphite holds (the fed values).
+            const hydrated = join(tmp, "hydrated.json");
+            const h = await cli(["hydrate", "--in", out, "--out", hydrated]);
+            assert.equal(h.code, 0, h.stderr);
+            const records = JSON.parse(await Deno.readTextFile(hydrated)).anomalies;
+            assert.equal(records.length, detected.anomalies.length);
+            for (const r of records) {
+              const s = fed.get(r.series)!;
+              const vals: number[] = [];
+              for (let i = 0; i < s.values.length; i++) {
+                const t = s.start + i * s.step;
+                if (t >= r.context.from && t <= r.context.to && !Number.isNaN(s.values[i])) {
+                  vals.push(s.values[i]);
+                }
+              }
+              assert.equal(r.error, undefined);
+              assert.equal(r.max_value, Number(Math.max(...vals).toPrecision(6)), `max of ${r.series}`);
+              const avg = vals.reduce((a, b) => a + b, 0) / vals.length;
+              assert.ok(Math.abs(r.avg_value - avg) <= 1e-5 * Math.abs(avg), `avg of ${r.series}`);
+            }
+
+            // Through Grafana's datasource proxy and /api/ds/query: the same anomalies; the token only from the env.
+            for (const source of ["grafana", "grafana-query"]) {
+              const cfg = await write(`${source}.json`, {
+                ...base,
+                source,
+                url: grafana.url,
+                datasourceUid: grafana.uid,
+              });
+              const o = join(tmp, `${source}.json.out`);
+              const r = await cli(["detect", "--config", cfg, "--until", untilIso, "--out", o], {
+                GRAFANA_TOKEN: grafana.token,
+              });
+              assert.equal(r.code, 0, r.stderr);
+              const got = JSON.parse(await Deno.readTextFile(o));
+              assert.deepEqual(
+                got.anomalies.map((a: { series: string; start: number }) => `${a.series}@${a.start}`),
+                detected.anomalies.map((a: { series: string; start: number }) => `${a.series}@${a.start}`),
+                source,
+              );
+              const wrong = await cli(["detect", "--config", cfg, "--until", untilIso, "--out", o], {
+                GRAFANA_TOKEN: "wrong-token-value",
+              });
+              assert.equal(wrong.code, 1, `${source}: no series answered with a wrong token`);
+              const text = wrong.stderr + wrong.stdout + await Deno.readTextFile(o);
+              assert.ok(
+                !text.includes("wrong-token-value") && !text.includes(grafana.token),
+                "no token in any output",
+              );
+              assert.match(await Deno.readTextFile(o), /401/);
+            }
+
+            // Some series unknown: exit 2, each failure recorded with its reason.
+            const partial = await write("partial.json", {
+              ...base,
+              source: "graphite",
+              url: graphite.url,
+              machines: [machines[0], "n999-primary-meraki-com"],
+            });
+            const p = await cli(["detect", "--config", partial, "--until", untilIso, "--out", out]);
+            assert.equal(p.code, 2, p.stderr);
+            const run = JSON.parse(await Deno.readTextFile(out)).run;
+            assert.deepEqual([run.asked, run.answered, run.failed], [12, 6, 6]);
+            assert.ok(
+              run.failures.every((f: { series: string; kind: string }) =>
+                f.series.includes("n999") && f.kind === "no-data"
+              ),
+            );
+          } finally {
+            await Deno.remove(tmp, { recursive: true });
+          }
         },
       );
     } finally {
