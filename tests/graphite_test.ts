@@ -404,6 +404,117 @@ Deno.test({
           }
         },
       );
+      await t.step(
+        "faults: graphite-web stopped mid-run, a slow answer, a 500 page, malformed JSON",
+        async () => {
+          const tmp = await Deno.makeTempDir({ prefix: "graphite-faults-" });
+          try {
+            const history = generateCorpus({
+              shards: 2,
+              days: 10,
+              step: STEP,
+              end: end - 4 * 24 * HOUR,
+              seed: 9,
+            });
+            const model = join(tmp, "model.json");
+            await saveModel(
+              train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } }),
+              model,
+            );
+            const untilIso = new Date(end - STEP).toISOString();
+            const config = join(tmp, "proxy.json");
+            await Deno.writeTextFile(
+              config,
+              JSON.stringify({
+                machines,
+                aggregators,
+                model,
+                source: "grafana",
+                url: grafana.url,
+                datasourceUid: grafana.uid,
+                lookback: "24h",
+                history: "47h",
+                timeout: "3s",
+                retries: 0,
+                concurrency: 64,
+              }),
+            );
+            const run = async (name: string) => {
+              const out = join(tmp, `${name}.json`);
+              const r = await cli(["detect", "--config", config, "--until", untilIso, "--out", out], {
+                GRAFANA_TOKEN: grafana.token,
+              });
+              const file = JSON.parse(await Deno.readTextFile(out)); // the output is valid JSON whatever happened
+              return { ...r, file };
+            };
+            const agg = (k: number) => `agg_length_behind_ratio.${aggregators[k]}`;
+            // Each fault hits one aggregator (its wildcard request and the per-series fallback): 100 series fail,
+            // the 500 others are scored, and every failure is in the output with its reason.
+            const cases: Array<[string, () => void, RegExp, string]> = [
+              [
+                "500",
+                () => grafana.inject({ path: agg(2) + "&", status: 500, count: 1000 }),
+                /HTTP 500/,
+                "http",
+              ],
+              [
+                "malformed",
+                () => grafana.inject({ path: agg(3) + "&", malformed: true, count: 1000 }),
+                /./,
+                "malformed",
+              ],
+            ];
+            for (const [name, fault, reason, kind] of cases) {
+              fault();
+              const r = await run(name);
+              assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+              assert.deepEqual(
+                [r.file.run.asked, r.file.run.answered, r.file.run.failed],
+                [600, 500, 100],
+                `${name}: ${
+                  JSON.stringify(r.file.run.failures.filter((f: { kind: string }) => f.kind !== kind))
+                }`,
+              );
+              assert.equal(r.file.run.failures.length, 100, name);
+              for (const f of r.file.run.failures) {
+                assert.equal(f.kind, kind, `${name}: ${JSON.stringify(f)}`);
+                assert.match(f.reason, reason, name);
+              }
+              assert.ok(Array.isArray(r.file.anomalies), name);
+              grafana.clearFaults();
+            }
+            // An answer slower than the timeout: that wildcard request is abandoned and its series are fetched one
+            // by one; nothing is lost and the fallback is reported with its reason.
+            grafana.inject({ path: agg(1) + "&", delayMs: 5000, count: 1 });
+            const slow = await run("slow");
+            grafana.clearFaults();
+            assert.equal(slow.code, 0, slow.stderr);
+            assert.deepEqual([slow.file.run.answered, slow.file.run.failed], [600, 0]);
+            assert.deepEqual(slow.file.run.fallbacks.map((f: { aggregator: string }) => f.aggregator), [
+              aggregators[1],
+            ]);
+            assert.match(slow.file.run.fallbacks[0].reason, /tim/i);
+            // graphite-web goes away while a request is in flight: what was answered is kept, the rest recorded.
+            grafana.inject({ path: agg(4) + "&", delayMs: 2000, count: 1 });
+            const pending = run("stopped");
+            await new Promise((resolve) => setTimeout(resolve, 1200));
+            await graphite.stopWeb();
+            const stopped = await pending;
+            await graphite.startWeb();
+            assert.ok(stopped.code === 2 || stopped.code === 1, `${stopped.code}: ${stopped.stderr}`);
+            const r = stopped.file.run;
+            assert.equal(r.answered + r.failed, 600);
+            assert.ok(r.failed >= 100, `failed ${r.failed}`);
+            assert.equal(r.failures.length, r.failed);
+            assert.ok(r.failures.every((f: { reason: string }) => f.reason.length > 0));
+            // And back to normal.
+            const again = await run("again");
+            assert.equal(again.code, 0, again.stderr);
+          } finally {
+            await Deno.remove(tmp, { recursive: true });
+          }
+        },
+      );
     } finally {
       await grafana.stop();
       const ts = performance.now();

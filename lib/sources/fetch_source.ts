@@ -37,6 +37,8 @@ export interface SourceRun {
   failures: { series: string; kind: string; reason: string }[];
   /** HTTP requests made (retries included); 0 for files. */
   requests: number;
+  /** Wildcard requests that failed and were retried one series at a time, with why (nothing was lost). */
+  fallbacks?: { aggregator: string; reason: string }[];
 }
 
 /** Crops a series to [from, until] on its grid. */
@@ -166,5 +168,9 @@ export async function fetchSource(
   );
   const failures = res.entries.filter((e) => e.status === "failed")
     .map((e) => ({ series: e.key, kind: e.kind ?? "failed", reason: e.reason ?? "" }));
-  return { series: withFamily(res.series), run: runOf(res.asked, res.answered, failures, res.requests) };
+  const run = runOf(res.asked, res.answered, failures, res.requests);
+  return {
+    series: withFamily(res.series),
+    run: res.fallbacks.length ? { ...run, fallbacks: res.fallbacks } : run,
+  };
 }

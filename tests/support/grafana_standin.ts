@@ -26,6 +26,8 @@ export interface Fault {
   /** Wait this long before answering (after which the request is served normally unless `status` is set).
    * @default 0 */
   delayMs?: number;
+  /** Answer 200 with a JSON body cut in half. @default false */
+  malformed?: boolean;
 }
 
 /** A running stand-in. */
@@ -40,6 +42,8 @@ export interface GrafanaStandin {
   requests: string[];
   /** Queues a fault. */
   inject(fault: Fault): void;
+  /** Drops every pending fault. */
+  clearFaults(): void;
   /** Stops the server. */
   stop(): Promise<void>;
 }
@@ -189,6 +193,13 @@ export function startGrafanaStandin(
         await request.body?.cancel();
         return errorPage(fault.status);
       }
+      if (fault.malformed) {
+        await request.body?.cancel();
+        return new Response('[{"target": "statsd.x", "datapoints": [[1.0, 1700000000], [2.', {
+          status: 200,
+          headers: { "content-type": "application/json" },
+        });
+      }
     }
     if (url.pathname.startsWith(proxyPrefix)) {
       const rest = url.pathname.slice(proxyPrefix.length);
@@ -233,7 +244,10 @@ export function startGrafanaStandin(
     token,
     requests,
     inject(fault: Fault) {
-      faults.push({ count: 1, path: "", status: 0, delayMs: 0, ...fault });
+      faults.push({ count: 1, path: "", status: 0, delayMs: 0, malformed: false, ...fault });
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     async stop() {
       await server.shutdown();
