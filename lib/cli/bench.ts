@@ -16,6 +16,9 @@ Runs the benchmarks, each run in a fresh process, and prints medians; writes the
   report      deno task report on 600 series (100 shards × 6 aggregators) × 8 days at 1-minute steps (the 24 h
               window plus the week of history the seasonal detectors need): wall time of the whole process and
               HTML size, with a trained model (--model) and training included
+  live        one live cycle (fetch the last 24 h + 26 h of history, detect, hydrate) for 600 series at 60 s against a
+              real Graphite on loopback (tests/support/graphite.ts), our way vs 600 sequential requests, direct,
+              through a Grafana stand-in's proxy, and through it with 20 ms added per request (a WAN)
   original    the original method in pandas + scikit-learn on the same CSVs, in the same run
               (/usr/bin/python3 ../shared/bench/original_method.py perf DIR; Debian python3-pandas python3-sklearn)
 
@@ -23,7 +26,7 @@ Options:
   --runs N          runs per benchmark (default 5)
   --python-runs N   runs of the original method (default 3; it takes a while)
   --rows N          rows in the generated CSV for csv_parse (default 1500000)
-  --only LIST       comma-separated subset: csv_parse,train,detect,report,original
+  --only LIST       comma-separated subset: csv_parse,train,detect,report,live,original
   --out FILE        where to write the JSON (default reports/bench.json)`;
 
 /** Median of numbers. */
@@ -112,7 +115,7 @@ export const command: Command = {
       runs: { type: "string", default: "5" },
       "python-runs": { type: "string", default: "3" },
       rows: { type: "string", default: "1500000" },
-      only: { type: "string", default: "csv_parse,train,detect,report,original" },
+      only: { type: "string", default: "csv_parse,train,detect,report,live,original" },
       out: { type: "string", default: "reports/bench.json" },
     });
     const runs = Number(values.runs), rows = Number(values.rows), pyRuns = Number(values["python-runs"]);
@@ -314,6 +317,41 @@ export const command: Command = {
             "",
             "",
           ]);
+        }
+      }
+      if (only.has("live")) {
+        console.error("live cycle against a real Graphite on loopback ...");
+        const script = new URL("../../tests/support/bench_live.ts", import.meta.url).pathname;
+        const config = new URL("../../deno.json", import.meta.url).pathname;
+        const res = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "--allow-all", "--config", config, script, String(runs)],
+          env: { NO_COLOR: "1" },
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        if (!res.success) {
+          throw new Error(`Cannot run benchmark live: ${new TextDecoder().decode(res.stderr).trim()}`);
+        }
+        const live = JSON.parse(new TextDecoder().decode(res.stdout));
+        results.live = {
+          ...live,
+          target: "600 series live cycle ≤ 5 s, ≥ 5× the original sequential fetching",
+        };
+        if (!live.unavailable) {
+          for (const path of ["direct", "proxy", "proxy_20ms"]) {
+            const ours = live[`${path}_ours`], orig = live[`${path}_original`];
+            table.push([
+              `live cycle, ${path.replace("_", " + ")}`,
+              `${(ours.median_ms / 1000).toFixed(2)} s`,
+              `600 series, ${ours.anomalies} anomalies`,
+              "",
+              `${(orig.median_ms / ours.median_ms).toFixed(1)}× (600 sequential requests ${
+                (orig.median_ms / 1000).toFixed(2)
+              } s)`,
+            ]);
+          }
+        } else {
+          table.push(["live cycle", "unavailable", live.unavailable, "", ""]);
         }
       }
       console.log(

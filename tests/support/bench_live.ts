@@ -1,0 +1,124 @@
+/**
+ * The live-cycle benchmark (run by `deno task bench`): a real Graphite on loopback fed 100 shards × 6 aggregators
+ * × 72 h at 60 s, then one live cycle — fetch the last 24 h plus 26 h of history, detect, hydrate — done our way
+ * (one wildcard request per aggregator, fallback in parallel) and the original scripts' way (600 sequential
+ * per-series requests), direct and through a Grafana stand-in's datasource proxy (the original scripts' path),
+ * medians of several cycles. Prints JSON on stdout. Usage: bench_live.ts [RUNS]
+ */
+import { generateCorpus } from "../../lib/synth/generate.ts";
+import { PRESENCE_AGGREGATORS } from "../../lib/synth/types.ts";
+import { train } from "../../lib/model/train.ts";
+import { detect } from "../../lib/detect/detect.ts";
+import { hydrate } from "../../lib/hydrate/hydrate.ts";
+import { fetchFleet } from "../../lib/sources/fetch_fleet.ts";
+import { fetchGraphite } from "../../lib/sources/graphite.ts";
+import { graphiteAvailable, startGraphite } from "./graphite.ts";
+import { startGrafanaStandin } from "./grafana_standin.ts";
+
+const HOUR = 3_600_000, STEP = 60_000;
+const runs = Number(Deno.args[0] ?? 5);
+const got = graphiteAvailable();
+if (!got.ok) {
+  console.log(JSON.stringify({ unavailable: got.reason }));
+  Deno.exit(0);
+}
+const end = Math.floor(Date.now() / HOUR) * HOUR;
+const corpus = generateCorpus({ shards: 100, days: 3, step: STEP, end, seed: 21 });
+const machines = [...new Set(corpus.series.map((s) => s.labels.machine))];
+const aggregators = [...PRESENCE_AGGREGATORS];
+const history = generateCorpus({
+  shards: 4,
+  days: 12,
+  step: STEP,
+  end: end - 3 * 24 * HOUR,
+  seed: 9,
+  recent: false,
+});
+const model = train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } });
+const graphite = await startGraphite();
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+try {
+  const counts = new Map<string, number>();
+  await graphite.feed((function* () {
+    for (const s of corpus.series) {
+      let n = 0;
+      for (let i = 0; i < s.values.length; i++) {
+        const v = s.values[i];
+        if (!Number.isNaN(v)) {
+          n++;
+          yield `${s.key} ${v} ${(s.start + i * s.step) / 1000}\n`;
+        }
+      }
+      counts.set(s.key, n);
+    }
+  })());
+  await graphite.waitForFlush(counts);
+  // The last 24 h plus 26 h of history (the seasonal detector's 1-day lag, and a little room).
+  const until = end - 1000, from = end - 50 * HOUR;
+  const grafana = startGrafanaStandin(graphite.url);
+  const proxy = `${grafana.url}/api/datasources/proxy/uid/${grafana.uid}`;
+  const windowFrom = end - 24 * HOUR;
+  const keys = corpus.series.map((s) => s.key);
+  const cycle = async (way: "ours" | "original", baseUrl: string, token?: string) => {
+    const t0 = performance.now();
+    const fetched = way === "ours"
+      ? (await fetchFleet({ machines, aggregators }, { baseUrl, token, from, until })).series
+      : (await fetchGraphite(keys, { baseUrl, token, from, until, concurrency: 1 })).series;
+    const tFetch = performance.now() - t0;
+    const result = detect(
+      model,
+      fetched.map((s) => ({ ...s, labels: { ...s.labels, family: "presence" } })),
+      {
+        from: windowFrom,
+        until,
+      },
+    );
+    const tDetect = performance.now() - t0 - tFetch;
+    // Hydration: one request per anomalous series (ours, in parallel; the original, one after the other).
+    const anomalous = [...new Set(result.anomalies.map((a) => a.series))];
+    const ctx = await fetchGraphite(anomalous, {
+      baseUrl,
+      token,
+      from: from - 24 * HOUR,
+      until,
+      concurrency: way === "ours" ? 8 : 1,
+    });
+    hydrate(result.anomalies, ctx.series);
+    const ms = performance.now() - t0;
+    return {
+      ms,
+      fetchMs: tFetch,
+      detectMs: tDetect,
+      series: fetched.length,
+      anomalies: result.anomalies.length,
+    };
+  };
+  const out: Record<string, unknown> = {};
+  const ways = [
+    ["direct_ours", "ours", graphite.url, undefined],
+    ["direct_original", "original", graphite.url, undefined],
+    ["proxy_ours", "ours", proxy, grafana.token],
+    ["proxy_original", "original", proxy, grafana.token],
+    ["proxy_20ms_ours", "ours", proxy, grafana.token],
+    ["proxy_20ms_original", "original", proxy, grafana.token],
+  ] as const;
+  for (const [name, way, baseUrl, token] of ways) {
+    // The last two: every proxy request waits 20 ms first, as a Grafana across a network would.
+    grafana.clearFaults();
+    if (name.includes("20ms")) grafana.inject({ delayMs: 20, count: 1_000_000 });
+    const samples = [];
+    for (let r = 0; r < runs; r++) samples.push(await cycle(way, baseUrl, token));
+    out[name] = {
+      median_ms: Math.round(median(samples.map((s) => s.ms))),
+      fetch_ms: Math.round(median(samples.map((s) => s.fetchMs))),
+      detect_ms: Math.round(median(samples.map((s) => s.detectMs))),
+      series: samples[0].series,
+      anomalies: samples[0].anomalies,
+      runs_ms: samples.map((s) => Math.round(s.ms)),
+    };
+  }
+  await grafana.stop();
+  console.log(JSON.stringify(out));
+} finally {
+  await graphite.stop();
+}
