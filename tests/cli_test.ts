@@ -254,3 +254,32 @@ Deno.test({
     }
   },
 });
+
+Deno.test("detect replaying files with --until sees nothing after it (as if live)", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = join(dir, "anomalies.json");
+    const until = "2026-07-13T16:00:00Z";
+    const { code, stderr } = await cli(
+      "detect",
+      "--data",
+      join(ROOT, "data"),
+      "--until",
+      until,
+      "--out",
+      out,
+    );
+    assert.equal(code, 0, stderr);
+    const { run, anomalies } = JSON.parse(await Deno.readTextFile(out));
+    assert.equal(run.window.until, "2026-07-13T16:00:00.000Z");
+    assert.ok(anomalies.length > 0);
+    for (const a of anomalies) {
+      assert.ok(
+        a.end <= Date.parse(until) && a.peakAt <= Date.parse(until),
+        `${a.series} ends ${new Date(a.end).toISOString()}`,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -66,6 +66,11 @@ export async function runDetection(options: {
     ({ series, run } = await fetchSource(config));
     const end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
     until = options.until ? parseWhen("--until", options.until, end) : end;
+    // As if live: nothing after "now" exists yet.
+    series = series.map((s) => {
+      const n = Math.max(0, Math.min(s.values.length, Math.floor((until - s.start) / s.step) + 1));
+      return n === s.values.length ? s : { ...s, values: s.values.slice(0, n) };
+    }).filter((s) => s.values.length > 0);
   }
   const from = options.from ? parseWhen("--from", options.from, until) : until - lookback;
   log(`${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`);

@@ -1,4 +1,5 @@
 import { type Config, parseConfig } from "../sources/config.ts";
+import { displayUrl } from "../sources/display_url.ts";
 
 /** The committed sample corpus. */
 const SAMPLE = new URL("../../data", import.meta.url).pathname;
@@ -73,8 +74,18 @@ export function grafanaToken(): string | undefined {
 /** Whether a source is live (the clock is "now") or files (the end of the data is "now"). */
 export const isLive = (config: Config) => !["replay", "csv"].includes(config.source);
 
-/** The configuration as recorded in outputs: everything but secrets (there are none in it). */
+/** The configuration as recorded in outputs: no secrets (credentials in the URL are dropped). */
 export function configRecord(config: Config) {
   const { source, url, datasourceUid, data, template, family, step, lookback, history } = config;
-  return { source, url, datasourceUid, data, template, family, step, lookback, history };
+  return {
+    source,
+    url: url && displayUrl(url),
+    datasourceUid,
+    data,
+    template,
+    family,
+    step,
+    lookback,
+    history,
+  };
 }

@@ -82,7 +82,10 @@ export const command: Command = {
     log(
       `${inWindow.length} anomalies in the window, ${detected.anomalies.length} over the ${trendDays}-day trend (${elapsed()})`,
     );
-    const hydrated = hydrate(inWindow, series);
+    const hydrated = hydrate(inWindow, series, {
+      before: parseLagMinutes(config.hydrate.before) * 60_000,
+      after: parseLagMinutes(config.hydrate.after) * 60_000,
+    });
     const source = config.source === "replay" && !values.data?.length && !values.csv?.length && !values.config
       ? `replay of the sample corpus data/ (${run.answered} series)`
       : `${run.source} (${run.answered}/${run.asked} series)`;
@@ -94,6 +97,7 @@ export const command: Command = {
       top,
       trendFrom,
       failures: run.failures.map((f) => ({ series: f.series, reason: `${f.kind}: ${f.reason}` })),
+      allSeries: series,
     });
     const html = renderPage(data);
     const out = values.out!;

@@ -28,6 +28,9 @@ export interface FitCalibrationOptions {
   knots?: number;
   /** Fit a Pareto (heavy) tail to positive scores instead of an exponential one. @default false */
   heavyTail?: boolean;
+  /** One step of the score (e.g. the grid step in hours for run-length scores), for the tail assumed when the
+   * training scores never rose above their bulk. @default 1 */
+  unit?: number;
 }
 
 /**
@@ -47,7 +50,7 @@ export interface FitCalibrationOptions {
  * ```
  */
 export function fitCalibration(samples: Float64Array, options: FitCalibrationOptions = {}): Calibration {
-  const { tailFraction = 0.05, knots: k = 200, heavyTail = false } = options;
+  const { tailFraction = 0.05, knots: k = 200, heavyTail = false, unit = 1 } = options;
   const valid = samples.filter((v) => v === v).sort();
   const n = valid.length;
   if (n < 10) {
@@ -82,8 +85,13 @@ export function fitCalibration(samples: Float64Array, options: FitCalibrationOpt
     let j = ib;
     while (j < n && valid[j] === u) j++;
     if (j >= n) {
+      // Nothing above u was ever seen (e.g. training without a single gap): no evidence for a tail. Assume one
+      // step above u is a coin flip and each further step ten times rarer: a one-point gap or repeat is not an
+      // incident, six steps of it are (p ≈ 5e-6).
       tail = "exponential";
-      shape = 1e-3;
+      m = u + unit;
+      pm = 0.5;
+      shape = unit / Math.LN10;
     } else {
       m = valid[j];
       pm = surv(j);

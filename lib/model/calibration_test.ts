@@ -137,7 +137,14 @@ Deno.test("tailProbability() handles a discrete score with a mass at 0", () => {
 Deno.test("fitCalibration() copes with every sample equal", () => {
   const cal = fitCalibration(new Float64Array(50));
   assert.equal(tailProbability(cal, 0), 1);
-  assert.ok(tailProbability(cal, 1) < 1e-6); // anything above the only value ever seen is very rare
+  // No evidence above the only value seen: one step (unit 1) above it is a coin flip, each further step ten
+  // times rarer: p(1) = 0.5, p(3) = 0.5 · 10⁻², p(7) = 0.5 · 10⁻⁶.
+  assert.equal(tailProbability(cal, 1), 0.5);
+  assert.ok(Math.abs(tailProbability(cal, 3) - 0.005) < 1e-12);
+  assert.ok(Math.abs(tailProbability(cal, 7) - 5e-7) < 1e-18);
+  const hourly = fitCalibration(new Float64Array(50), { unit: 1 / 60 }); // one-minute steps, scores in hours
+  assert.equal(tailProbability(hourly, 1 / 60), 0.5);
+  assert.ok(tailProbability(hourly, 0.5) < 1e-20, "half an hour of it is very rare");
 });
 
 Deno.test("fitCalibration() ignores NaN and rejects fewer than 10 finite samples", () => {

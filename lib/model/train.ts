@@ -154,7 +154,9 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       });
       return;
     }
-    calibration[name] = fitCalibration(sample.subarray(0, m));
+    // Run-length scores are in hours: one grid step is their unit.
+    const unit = name === "flatline" || name === "missing_data" ? step / 3_600_000 : 1;
+    calibration[name] = fitCalibration(sample.subarray(0, m), { unit });
   });
 
   for (const { detector } of skipped) delete detectors[detector];

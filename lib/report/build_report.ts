@@ -26,6 +26,9 @@ export interface BuildReportOptions {
   maxCells?: number;
   /** Start of the per-shard trend period, epoch ms (`detected` must cover it). @default from − 13 days */
   trendFrom?: number;
+  /** Every fetched series, scored or not, for the data coverage (unscored ones count as what they hold).
+   * @default the scored series */
+  allSeries?: readonly Series[];
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
@@ -164,6 +167,14 @@ export function buildReport(
     detail: n.detail,
   }));
   let total = 0, valid = 0;
+  const scoredKeys = new Set(kept.keys());
+  for (const s of options.allSeries ?? []) {
+    if (scoredKeys.has(s.key)) continue;
+    const i0 = Math.max(0, Math.ceil((from - s.start) / s.step));
+    const i1 = Math.min(s.values.length - 1, Math.floor((until - s.start) / s.step));
+    total += Math.max(0, Math.round((until - from) / s.step) + 1);
+    for (let i = i0; i <= i1; i++) if (s.values[i] === s.values[i]) valid++;
+  }
   for (const { series } of kept.values()) {
     const i0 = Math.max(0, Math.ceil((from - series.start) / series.step));
     const i1 = Math.min(series.values.length - 1, Math.floor((until - series.start) / series.step));

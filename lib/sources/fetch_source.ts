@@ -7,6 +7,7 @@ import { machineNames } from "./machines.ts";
 import { fetchFleet } from "./fetch_fleet.ts";
 import { fetchGraphite } from "./graphite.ts";
 import { fetchGrafanaQuery } from "./grafana_query.ts";
+import { displayUrl } from "./display_url.ts";
 
 /** Options for {@link fetchSource}. */
 export interface FetchSourceOptions {
@@ -67,7 +68,9 @@ export async function fetchSource(
   config: Config,
   options: FetchSourceOptions = {},
 ): Promise<{ series: Series[]; run: SourceRun }> {
-  const { token, only } = options;
+  const { only } = options;
+  // Grafana's token goes to Grafana only, never to a graphite-web.
+  const token = config.source === "grafana" || config.source === "grafana-query" ? options.token : undefined;
   const template = config.template;
   const withFamily = (series: Series[]) =>
     series.map((s) => ({ ...s, labels: { ...s.labels, family: config.family } }));
@@ -110,7 +113,7 @@ export async function fetchSource(
   const baseUrl = config.source === "grafana"
     ? `${url}/api/datasources/proxy/uid/${config.datasourceUid}`
     : url;
-  const source = `${config.source} ${url}`;
+  const source = `${config.source} ${displayUrl(url)}`;
   const t = compileTemplate(template);
   const keys = only ??
     machineNames(config.machines).flatMap((machine) =>
