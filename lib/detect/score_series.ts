@@ -96,9 +96,36 @@ export function combineRaw(
       c[i] = l === l ? Math.min(1, -l / digits) : NaN;
     }
   });
+  const { combined, driver } = combineLogP(logP, digits);
+  return { combined, driver, names, calibrated, raw };
+}
+
+/**
+ * The ensemble's combination of per-detector log10 tail probabilities at each point: the smallest, Bonferroni-
+ * corrected by the number of detectors that could say something there, as −log10(p) / digits capped at 1
+ * (`NaN` where none could). Shared by `detect` and the NAB runner, so both measure the same scorer.
+ *
+ * @param logP log10 tail probability per detector per point (`NaN` = the detector cannot say).
+ * @param digits Calibrated score = −log10(p) / digits.
+ * @returns The combined score and, per point, the index of the detector that drove it (−1 for none).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { combineLogP } from "./score_series.ts";
+ * const { combined, driver } = combineLogP([new Float64Array([-1, NaN]), new Float64Array([-5, NaN])], 8);
+ * assert.equal(driver[0], 1);
+ * assert.ok(Math.abs(combined[0] - (5 - Math.log10(2)) / 8) < 1e-12);
+ * assert.ok(Number.isNaN(combined[1]));
+ * ```
+ */
+export function combineLogP(
+  logP: Float64Array[],
+  digits: number,
+): { combined: Float64Array; driver: Int8Array } {
+  const n = logP.length ? logP[0].length : 0;
   const combined = new Float64Array(n);
   const driver = new Int8Array(n);
-  const D = names.length;
+  const D = logP.length;
   for (let i = 0; i < n; i++) {
     let best = Infinity, who = -1, count = 0;
     for (let d = 0; d < D; d++) {
@@ -119,5 +146,5 @@ export function combineRaw(
     combined[i] = Math.min(1, -lc / digits);
     driver[i] = who;
   }
-  return { combined, driver, names, calibrated, raw };
+  return { combined, driver };
 }

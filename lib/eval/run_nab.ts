@@ -2,7 +2,9 @@ import type { NabFile } from "./nab_corpus.ts";
 import { toGrid } from "../series/to_grid.ts";
 import type { Series } from "../series/types.ts";
 import { DETECTORS } from "../detectors/registry.ts";
-import { type Calibration, fitCalibration, tailProbability } from "../model/calibration.ts";
+import { fitCalibration } from "../model/calibration.ts";
+import { compileCalibration } from "../model/compile_calibration.ts";
+import { combineLogP } from "../detect/score_series.ts";
 
 /** Options for {@link runNab}. */
 export interface RunNabOptions {
@@ -85,29 +87,16 @@ export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): 
     for (let b = probEnd; b < g; b += chunk) {
       const e = Math.min(g, b + chunk);
       raws.forEach((raw, d) => {
-        let cal: Calibration;
+        let log10p: (x: number) => number;
         try {
-          cal = fitCalibration(raw.slice(0, b));
+          log10p = compileCalibration(fitCalibration(raw.slice(0, b)));
         } catch {
           return; // fewer than 10 scores yet: this detector sits out
         }
-        for (let i = b; i < e; i++) {
-          const v = raw[i];
-          if (v === v) logP[d][i] = Math.log10(tailProbability(cal, v));
-        }
+        for (let i = b; i < e; i++) logP[d][i] = log10p(raw[i]);
       });
     }
-    const combined = new Float64Array(g);
-    for (let i = 0; i < g; i++) {
-      let best = 0, count = 0;
-      for (let d = 0; d < logP.length; d++) {
-        const l = logP[d][i];
-        if (l !== l) continue;
-        count++;
-        if (l < best) best = l;
-      }
-      combined[i] = count ? Math.min(1, -Math.min(0, best + Math.log10(count)) / digits) : 0;
-    }
+    const combined = combineLogP(logP, digits).combined;
     // Alert expiry: a row is reported only when it beats every score in the preceding window.
     const w = Math.max(1, Math.round(expiry * n));
     const scores = new Float64Array(n);
