@@ -8,6 +8,7 @@ import type { Template } from "../series/template.ts";
 import type { Series } from "../series/types.ts";
 import { redact, type RequestOptions, requestWithRetry } from "./_request.ts";
 import { parseGraphiteJson } from "./parse_graphite_json.ts";
+import { parseGraphiteRaw } from "./parse_graphite_raw.ts";
 import type { FailureKind, SourceFailure } from "./types.ts";
 
 /** Everything one render request needs, defaults resolved. */
@@ -28,6 +29,9 @@ export interface RenderContext {
   method: "GET" | "POST" | "auto";
   /** Ask for a gzip-compressed answer. */
   gzip: boolean;
+  /** Render format: `raw` (cheap for graphite-web to write; a JSON answer is still understood) or `json`.
+   * @default "json" */
+  format?: "raw" | "json";
   /** Timeout, retries, backoff, fetch, sleep. */
   request: RequestOptions;
 }
@@ -101,11 +105,11 @@ export async function renderTarget(target: string, ctx: RenderContext): Promise<
     target,
     from: String(Math.floor(ctx.from / 1000)),
     until: String(Math.floor(ctx.until / 1000)),
-    format: "json",
+    format: ctx.format ?? "json",
   });
   if (ctx.maxDataPoints !== undefined) params.set("maxDataPoints", String(ctx.maxDataPoints));
   const headers: Record<string, string> = {
-    accept: "application/json",
+    accept: ctx.format === "raw" ? "text/plain, application/json" : "application/json",
     "accept-encoding": ctx.gzip ? "gzip" : "identity",
   };
   if (ctx.token) headers.authorization = `Bearer ${ctx.token}`;
@@ -127,7 +131,9 @@ export async function renderTarget(target: string, ctx: RenderContext): Promise<
       status: out.status,
     };
   }
-  const parsed = parseGraphiteJson(out.body, { target, template: ctx.template });
+  const parsed = ctx.format === "raw"
+    ? parseGraphiteRaw(out.body, { target, template: ctx.template })
+    : parseGraphiteJson(out.body, { target, template: ctx.template });
   const failures = parsed.failures.map((f) => ({ ...f, reason: redact(f.reason, ctx.token) }));
   const malformed = failures.some((f) => f.kind === "malformed" && f.series === undefined);
   return {

@@ -104,6 +104,7 @@ export async function fetchFleet(spec: FleetSpec, options: FetchFleetOptions): P
     concurrency = 8,
     method = "auto",
     gzip = false,
+    format = "raw",
     wildcard = "braces",
     timeoutMs,
     retries,
@@ -137,6 +138,7 @@ export async function fetchFleet(spec: FleetSpec, options: FetchFleetOptions): P
     maxDataPoints,
     method,
     gzip,
+    format,
     request: { timeoutMs, retries, backoffMs, fetch, sleep, random },
   };
   const keyOf = (machine: string, aggregator: string) => template.render({ machine, aggregator });

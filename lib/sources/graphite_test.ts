@@ -78,7 +78,7 @@ Deno.test("fetchGraphite() sends the window in epoch seconds, the token as a Bea
     target: "a.b",
     from: "1700000000",
     until: "1700086400",
-    format: "json",
+    format: "raw",
     maxDataPoints: "1440",
   });
   const headers = new Headers(init.headers);
@@ -136,4 +136,30 @@ Deno.test("fetchGraphite() rejects a bad window or base URL", async () => {
     name: "TypeError",
     message: /must be an http\(s\) URL, current value is "graphite"/,
   });
+});
+
+Deno.test("fetchGraphite() reads raw answers, and JSON ones from servers that ignore format=raw", async () => {
+  const raw =
+    "statsd.n1.gauges.aggregator.agg_length_behind_ratio.A,1700000000,1700000180,60|0.5,None,1e-05\n" +
+    "sumSeries(a,b),1700000000,1700000120,60|None,None\n";
+  const json = JSON.stringify([{ target: "x.y", datapoints: [[1, 1700000000], [null, 1700000060]] }]);
+  for (
+    const [body, keys] of [[raw, ["statsd.n1.gauges.aggregator.agg_length_behind_ratio.A"]], [json, [
+      "x.y",
+    ]]] as const
+  ) {
+    const { fetch } = fakeGraphite(() => [200, body]);
+    const out = await fetchGraphite(["t"], { baseUrl: "http://g", from: 0, until: 1, fetch });
+    assert.deepEqual(out.series.map((s) => s.key), keys);
+    assert.equal(out.series[0].start, 1_700_000_000_000);
+    assert.equal(out.series[0].step, 60_000);
+  }
+  const { fetch } = fakeGraphite(() => [200, raw]);
+  const out = await fetchGraphite(["t"], { baseUrl: "http://g", from: 0, until: 1, fetch });
+  assert.deepEqual(out.series[0].labels, { machine: "n1", aggregator: "A" });
+  assert.deepEqual([...out.series[0].values], [0.5, NaN, 1e-5]);
+  assert.deepEqual(out.failures.map((f) => [f.series, f.kind]), [["sumSeries(a,b)", "all-null"]]);
+  const bad = fakeGraphite(() => [200, "no bar here\n"]);
+  const b = await fetchGraphite(["t"], { baseUrl: "http://g", from: 0, until: 1, fetch: bad.fetch });
+  assert.equal(b.failures[0].kind, "malformed");
 });

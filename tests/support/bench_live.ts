@@ -1,8 +1,8 @@
 /**
  * The live-cycle benchmark (run by `deno task bench`): a real Graphite on loopback fed 100 shards × 6 aggregators
  * × 72 h at 60 s, then one live cycle — fetch the last 24 h plus 26 h of history, detect, hydrate — done our way
- * (one wildcard request per aggregator, fallback in parallel) and the original scripts' way (600 sequential
- * per-series requests), direct and through a Grafana stand-in's datasource proxy (the original scripts' path),
+ * (one wildcard request per aggregator in graphite's raw format, fallback in parallel) and the original scripts'
+ * way (600 sequential per-series JSON requests), direct and through a Grafana stand-in's datasource proxy (the original scripts' path),
  * medians of several cycles. Prints JSON on stdout. Usage: bench_live.ts [RUNS]
  */
 import { generateCorpus } from "../../lib/synth/generate.ts";
@@ -63,7 +63,7 @@ try {
     const t0 = performance.now();
     const fetched = way === "ours"
       ? (await fetchFleet({ machines, aggregators }, { baseUrl, token, from, until })).series
-      : (await fetchGraphite(keys, { baseUrl, token, from, until, concurrency: 1 })).series;
+      : (await fetchGraphite(keys, { baseUrl, token, from, until, concurrency: 1, format: "json" })).series;
     const tFetch = performance.now() - t0;
     const result = detect(
       model,
@@ -82,6 +82,7 @@ try {
       from: from - 24 * HOUR,
       until,
       concurrency: way === "ours" ? 8 : 1,
+      format: way === "ours" ? "raw" : "json",
     });
     hydrate(result.anomalies, ctx.series);
     const ms = performance.now() - t0;
