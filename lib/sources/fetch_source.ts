@@ -8,6 +8,7 @@ import { fetchFleet } from "./fetch_fleet.ts";
 import { fetchGraphite } from "./graphite.ts";
 import { fetchGrafanaQuery } from "./grafana_query.ts";
 import { displayUrl } from "./display_url.ts";
+import type { SourceResult } from "./types.ts";
 
 /** Options for {@link fetchSource}. */
 export interface FetchSourceOptions {
@@ -134,6 +135,16 @@ export async function fetchSource(
     failures,
     requests,
   });
+  /** A per-target answer (one series per asked key) as a run. */
+  const perTarget = (res: SourceResult) => ({
+    series: withFamily(res.series),
+    run: runOf(
+      keys.length,
+      res.series.length,
+      res.failures.map((f) => ({ series: f.series ?? f.target, kind: f.kind, reason: f.reason })),
+      res.requests,
+    ),
+  });
   if (config.source === "grafana-query") {
     const res = await fetchGrafanaQuery(keys, {
       ...common,
@@ -143,28 +154,9 @@ export async function fetchSource(
       template,
       step: parseLagMinutes(config.step) * 60_000,
     });
-    const failures = res.failures.map((f) => ({
-      series: f.series ?? f.target,
-      kind: f.kind,
-      reason: f.reason,
-    }));
-    return {
-      series: withFamily(res.series),
-      run: runOf(keys.length, res.series.length, failures, res.requests),
-    };
+    return perTarget(res);
   }
-  if (only) {
-    const res = await fetchGraphite(keys, { ...common, baseUrl, token, template });
-    const failures = res.failures.map((f) => ({
-      series: f.series ?? f.target,
-      kind: f.kind,
-      reason: f.reason,
-    }));
-    return {
-      series: withFamily(res.series),
-      run: runOf(keys.length, res.series.length, failures, res.requests),
-    };
-  }
+  if (only) return perTarget(await fetchGraphite(keys, { ...common, baseUrl, token, template }));
   const res = await fetchFleet(
     { machines: machineNames(config.machines), aggregators: config.aggregators, template },
     { ...common, baseUrl, token, wildcard: config.wildcard },
