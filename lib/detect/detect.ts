@@ -180,8 +180,9 @@ function episodes(
  * Detects anomalies: scores each series with the model's calibrated ensemble, thresholds it with the profile
  * (or an explicit threshold), groups flagged points into episodes (points within `episodeGap` are one episode,
  * so a continuing incident is reported once), drops short blips unless they are strong, and grades severity
- * from the score and the duration. Series that are too short, all missing, constant, of another family or on
- * an incompatible step are not scored and each gets a note saying why; a series with under a week of history is
+ * from the score and the duration. Series that are too short, all missing, constant (unless they varied in
+ * training: then they are stuck, and scored), of another family or on an incompatible step are not scored and
+ * each gets a note saying why; a series with under a week of history is
  * scored with a note that the seasonal detectors cannot say anything yet.
  *
  * @param model A trained model.
@@ -263,12 +264,19 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
       continue;
     }
     if (lo === hi && valid >= need) {
-      notes.push({
-        series: key,
-        reason: "constant",
-        detail: `constant at ${fmt(lo)} for all ${valid} valid points`,
-      });
-      continue;
+      // Constant all along: normal for a metric that was constant in training too (an idle shard's 0), a stuck
+      // gauge otherwise — then it is scored, and the flatline detector says since when.
+      const range = family.seriesRanges[key];
+      const variedInTraining = range && range.p05 !== null && range.p99 !== null && range.p05 !== range.p99;
+      if (!variedInTraining) {
+        notes.push({
+          series: key,
+          reason: "constant",
+          detail: `constant at ${fmt(lo)} for all ${valid} valid points` +
+            (range ? ", as in training" : " (not seen in training)"),
+        });
+        continue;
+      }
     }
     if (s.values.length < Math.round((7 * DAY) / step)) {
       notes.push({

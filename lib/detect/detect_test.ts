@@ -133,9 +133,24 @@ Deno.test("detect() does not score a too-short, all-missing, constant, other-fam
   for (const n of r.notes) assert.ok(n.detail.length > 0, n.series);
   assert.equal(r.notes[0].detail, "47 points; the seasonal baselines need at least 48 (2 days)");
   assert.equal(r.notes[1].detail, "all 960 points are missing");
-  assert.equal(r.notes[2].detail, "constant at 0.25 for all 959 valid points");
+  assert.equal(r.notes[2].detail, "constant at 0.25 for all 959 valid points (not seen in training)");
   assert.equal(r.scored, 1);
   assert.ok(r.anomalies.every((a) => a.series === corpus.series[1].key));
+});
+
+Deno.test("detect() scores a series stuck all along when it varied in training, and dates it from the start", () => {
+  // The same key as a training series that varied: constant now means stuck, so it is scored and flatline fires.
+  const trained = corpus.series[0];
+  const stuck: Series = { ...trained, values: new Float64Array(trained.values.length).fill(0.0123) };
+  const r = detect(model, [stuck]);
+  assert.deepEqual(r.notes, []);
+  assert.equal(r.scored, 1);
+  const episode = r.anomalies.find((a) => a.reasons.some((x) => x.detector === "flatline"));
+  assert.ok(episode, JSON.stringify(r.anomalies.map((a) => a.reasons)));
+  assert.equal(episode.start, stuck.start, "the stuck run began with the series");
+  // A key the model never saw, constant: nothing to say it changed, so a note and no score.
+  const unseen = detect(model, [{ ...stuck, key: "never.trained" }]);
+  assert.deepEqual(unseen.notes.map((n) => n.reason), ["constant"]);
 });
 
 Deno.test("detect() filters episodes with from and until", () => {
