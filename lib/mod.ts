@@ -126,3 +126,4 @@ export {
   type ShardTrendRow,
 } from "./report/charts/shard_trend_chart.ts";
 export { scoreTimeline } from "./report/charts/score_timeline.ts";
+export { crop } from "./series/crop.ts";

@@ -1,6 +1,7 @@
 import type { Config } from "../sources/config.ts";
 import { fetchSource, type SourceRun } from "../sources/fetch_source.ts";
 import type { Series } from "../series/types.ts";
+import { crop } from "../series/crop.ts";
 import type { Model } from "../model/schema.ts";
 import { loadModel } from "../model/load_model.ts";
 import { train } from "../model/train.ts";
@@ -53,26 +54,20 @@ export async function runDetection(options: {
   }
   const lookback = parseLagMinutes(options.window ?? config.lookback) * 60_000;
   const history = parseLagMinutes(config.history) * 60_000;
+  const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
   let series: Series[], run: SourceRun, until: number;
   if (live) {
     until = options.until ? parseWhen("--until", options.until, Date.now()) : Date.now();
-    const from0 = options.from ? parseWhen("--from", options.from, until) : until - lookback;
-    ({ series, run } = await fetchSource(config, {
-      from: from0 - history - (options.extra ?? 0),
-      until,
-      token: grafanaToken(),
-    }));
+    const from = windowStart(until) - history - (options.extra ?? 0);
+    ({ series, run } = await fetchSource(config, { from, until, token: grafanaToken() }));
   } else {
     ({ series, run } = await fetchSource(config));
     const end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
     until = options.until ? parseWhen("--until", options.until, end) : end;
     // As if live: nothing after "now" exists yet.
-    series = series.map((s) => {
-      const n = Math.max(0, Math.min(s.values.length, Math.floor((until - s.start) / s.step) + 1));
-      return n === s.values.length ? s : { ...s, values: s.values.slice(0, n) };
-    }).filter((s) => s.values.length > 0);
+    series = series.map((s) => crop(s, -Infinity, until)).filter((s) => s.values.length > 0);
   }
-  const from = options.from ? parseWhen("--from", options.from, until) : until - lookback;
+  const from = windowStart(until);
   log(`${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`);
   let model: Model, trained = false;
   if (given) {

@@ -1,5 +1,6 @@
 import type { Series } from "../series/types.ts";
 import { loadCsv } from "../series/load_csv.ts";
+import { crop } from "../series/crop.ts";
 import { compileTemplate } from "../series/template.ts";
 import { parseLagMinutes } from "../detectors/parse_lag.ts";
 import type { Config } from "./config.ts";
@@ -41,14 +42,6 @@ export interface SourceRun {
   requests: number;
   /** Wildcard requests that failed and were retried one series at a time, with why (nothing was lost). */
   fallbacks?: { aggregator: string; reason: string }[];
-}
-
-/** Crops a series to [from, until] on its grid. */
-function crop(s: Series, from: number, until: number): Series {
-  const i0 = Math.max(0, Math.ceil((from - s.start) / s.step));
-  const i1 = Math.min(s.values.length - 1, Math.floor((until - s.start) / s.step));
-  if (i0 === 0 && i1 === s.values.length - 1) return s;
-  return { ...s, start: s.start + i0 * s.step, values: s.values.slice(i0, Math.max(i0, i1 + 1)) };
 }
 
 /**
