@@ -67,6 +67,13 @@ export interface GenerateOptions {
    * @default {21}
    */
   cleanDays?: number;
+  /**
+   * A weekly rhythm: weekends lower than weekdays (by 20–45 %, with half the daily swing). Off, every day has the
+   * same shape — for a store too short to hold the 7-day lag (a 72 h Graphite), where a Monday can only be
+   * compared with a Sunday.
+   * @default {true}
+   */
+  weekly?: boolean;
 }
 
 interface Plan {
@@ -133,6 +140,7 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
     anomalyRate = 1,
     recent = true,
     cleanDays = 21,
+    weekly = true,
   } = options;
   validate({ seed, shards, days, step, end, aggregators, anomalyRate, cleanDays });
   const n = Math.round((days * DAY) / step);
@@ -210,7 +218,7 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
         growth: rng.uniform(-0.1, 0.25),
       };
       const seriesPlans = plans[s * aggregators.length + a];
-      const { level, expected, values } = normalSeries(shape, start, step, n, rng);
+      const { level, expected, values } = normalSeries(shape, start, step, n, rng, weekly);
       const guard = new Uint8Array(n);
       for (const plan of seriesPlans) {
         guard.fill(1, Math.max(0, plan.start - margin), Math.min(n, plan.start + plan.length + margin));
@@ -235,11 +243,22 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
   return {
     series,
     labels,
-    options: { seed, shards, days, step, end, aggregators: [...aggregators], anomalyRate, recent, cleanDays },
+    options: {
+      seed,
+      shards,
+      days,
+      step,
+      end,
+      aggregators: [...aggregators],
+      anomalyRate,
+      recent,
+      cleanDays,
+      weekly,
+    },
   };
 }
 
-function validate(o: Required<Omit<GenerateOptions, "recent">>): void {
+function validate(o: Required<Omit<GenerateOptions, "recent" | "weekly">>): void {
   const fail = (detail: string, value: unknown) =>
     new RangeError(`Cannot generate corpus: ${detail}, current value is ${value}`);
   if (!Number.isSafeInteger(o.seed)) throw fail("seed must be a safe integer", o.seed);
@@ -386,6 +405,7 @@ function normalSeries(
   step: number,
   n: number,
   rng: Rng,
+  weekly: boolean,
 ): { level: Float64Array; expected: Float64Array; values: Float64Array } {
   const level = new Float64Array(n);
   const expected = new Float64Array(n);
@@ -401,7 +421,7 @@ function normalSeries(
     const drift = Math.exp(shape.growth * (i / n) + wobble[d] + (wobble[d + 1] - wobble[d]) * (since - d));
     const dayIndex = Math.floor(t / DAY);
     const dow = (((dayIndex + 4) % 7) + 7) % 7; // 1970-01-01 was a Thursday; 0 = Sunday, 6 = Saturday
-    const weekend = dow === 0 || dow === 6;
+    const weekend = weekly && (dow === 0 || dow === 6);
     const hour = (t - dayIndex * DAY) / HOUR;
     let distance = Math.abs(hour - shape.peakHour);
     if (distance > 12) distance = 24 - distance;

@@ -49,6 +49,7 @@ Deno.test("generateCorpus() defaults: 6 shards × 6 aggregators, 182 hourly days
     anomalyRate: 1,
     recent: true,
     cleanDays: 21,
+    weekly: true,
   });
   const machines = new Set(corpus.series.map((s) => s.labels.machine));
   assert.deepEqual([...machines], [0, 1, 2, 3, 4, 5].map((i) => `n${200 + i}-primary-meraki-com`));
@@ -118,6 +119,28 @@ Deno.test("generateCorpus() normal data has a business-hours daily rhythm and lo
     assert.ok(afternoon > 1.5 * night, `${s.key}: 14–16 UTC ${afternoon} vs 02–04 UTC ${night}`);
     assert.ok(median(weekend) < 0.9 * median(weekday), `${s.key}: weekend ${median(weekend)}`);
   }
+});
+
+Deno.test("generateCorpus() weekly: false gives weekends the weekdays' level, the rest unchanged", () => {
+  const flat = generateCorpus({ shards: 2, days: 28, weekly: false, recent: false, anomalyRate: 0 });
+  const weekly = generateCorpus({ shards: 2, days: 28, recent: false, anomalyRate: 0 });
+  flat.series.forEach((s, k) => {
+    const split = (series: typeof s) => {
+      const weekday: number[] = [], weekend: number[] = [];
+      series.values.forEach((v, i) => {
+        if (Number.isNaN(v)) return;
+        const dow = new Date(series.start + i * series.step).getUTCDay();
+        (dow === 0 || dow === 6 ? weekend : weekday).push(v);
+      });
+      return median(weekend) / median(weekday);
+    };
+    const ratio = split(s);
+    assert.ok(ratio > 0.9 && ratio < 1.1, `${s.key}: weekend / weekday ${ratio}`);
+    assert.ok(split(weekly.series[k]) < 0.9 * ratio, `${s.key} with the weekly rhythm`);
+    // Same seed, same shapes: a Wednesday is the same with or without the weekly rhythm.
+    const wed = s.values.findIndex((_, i) => new Date(s.start + i * s.step).getUTCDay() === 3);
+    assert.equal(s.values[wed + 5], weekly.series[k].values[wed + 5]);
+  });
 });
 
 Deno.test("generateCorpus() has unlabelled isolated missing points and harmless bumps", () => {

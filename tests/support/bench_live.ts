@@ -23,7 +23,7 @@ if (!got.ok) {
   Deno.exit(0);
 }
 const end = Math.floor(Date.now() / HOUR) * HOUR;
-const corpus = generateCorpus({ shards: 100, days: 3, step: STEP, end, seed: 21 });
+const corpus = generateCorpus({ shards: 100, days: 3, step: STEP, end, seed: 21, weekly: false });
 const machines = [...new Set(corpus.series.map((s) => s.labels.machine))];
 const aggregators = [...PRESENCE_AGGREGATORS];
 const history = generateCorpus({
@@ -33,6 +33,7 @@ const history = generateCorpus({
   end: end - 3 * 24 * HOUR,
   seed: 9,
   recent: false,
+  weekly: false,
 });
 const model = train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } });
 const graphite = await startGraphite();
