@@ -128,9 +128,17 @@ Deno.test({
       });
 
       await t.step(
-        "fetchFleet: 600 series in 6 brace-list requests, direct and through the proxy",
+        "fetchFleet: 600 series in 6 brace-list requests, direct and through the proxy, in raw, pickle and JSON",
         async () => {
-          for (const [name, options] of [["direct", direct], ["proxy", { ...direct, ...proxy }]] as const) {
+          for (
+            const [name, options] of [
+              ["direct", direct],
+              ["proxy", { ...direct, ...proxy }],
+              ["direct_pickle", { ...direct, format: "pickle" }],
+              ["proxy_pickle", { ...direct, ...proxy, format: "pickle" }],
+              ["direct_json", { ...direct, format: "json" }],
+            ] as const
+          ) {
             const tq = performance.now();
             const out = await fetchFleet({ machines, aggregators }, options);
             timings[`fleet_${name}_ms`] = Math.round(performance.now() - tq);

@@ -25,11 +25,14 @@ export interface RequestOptions {
   /** A secret (e.g. a token) that must never appear in a returned reason or body; replaced by `[redacted]`.
    * @default undefined */
   secret?: string;
+  /** Keep a 2xx answer as bytes (`bytes`, with `body` empty) instead of decoding it as UTF-8 text, for binary
+   * formats such as Graphite's pickle. Error answers are always decoded. @default false */
+  binary?: boolean;
 }
 
 /** How a request ended. `attempts` counts the HTTP requests made. */
 export type RequestOutcome =
-  | { ok: true; status: number; body: string; contentType: string; attempts: number }
+  | { ok: true; status: number; body: string; bytes?: Uint8Array; contentType: string; attempts: number }
   | {
     ok: false;
     kind: "http" | "timeout" | "network";
@@ -109,6 +112,7 @@ export async function requestWithRetry(
     sleep = defaultSleep,
     random = Math.random,
     secret,
+    binary = false,
   } = options;
   if (!(timeoutMs > 0)) {
     throw new RangeError(`Cannot request ${url}: timeoutMs must be positive, current value is ${timeoutMs}`);
@@ -131,6 +135,17 @@ export async function requestWithRetry(
     let outcome: RequestOutcome;
     try {
       const response = await fetchFn(url, { ...init, signal: controller.signal });
+      if (response.ok && binary) {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        return {
+          ok: true,
+          status: response.status,
+          body: "",
+          bytes,
+          contentType: response.headers.get("content-type") ?? "",
+          attempts,
+        };
+      }
       const body = await response.text();
       if (response.ok) {
         return {
