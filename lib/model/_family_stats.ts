@@ -31,6 +31,7 @@ export function seasonality(series: readonly Series[], maxPoints = 300_000) {
     const { values, start, step } = s;
     const perDay = Math.round(DAY / step);
     const dailyMedians: number[] = [];
+    const ownDays: number[][] = Array.from({ length: 7 }, () => []); // this series' daily medians by weekday
     const buf = new Float64Array(perDay);
     const firstDay = Math.ceil(start / DAY) * DAY;
     for (
@@ -47,17 +48,14 @@ export function seasonality(series: readonly Series[], maxPoints = 300_000) {
       const med = medianOf(buf, m);
       if (!(med > 0)) continue;
       dailyMedians.push(med);
-      days[(Math.floor((start + d0 * step) / DAY) + 4) % 7].push(med); // 1970-01-01 was a Thursday
+      ownDays[(Math.floor((start + d0 * step) / DAY) + 4) % 7].push(med); // 1970-01-01 was a Thursday
       for (let j = 0; j < perDay; j++) {
         const v = values[d0 + j];
         if (v === v) hours[Math.floor((((start + (d0 + j) * step) % DAY) + DAY) % DAY / HOUR)].push(v / med);
       }
     }
     const overall = median(dailyMedians);
-    if (overall) {
-      const wd = days.map((xs) => xs.splice(0));
-      wd.forEach((xs, i) => days[i].push(...xs.map((x) => x / overall)));
-    }
+    if (overall) ownDays.forEach((xs, i) => days[i].push(...xs.map((x) => x / overall)));
     for (const [name, lag] of [["24h", DAY], ["72h", 3 * DAY], ["7d", 7 * DAY]] as const) {
       const l = Math.round(lag / step);
       let n = 0, sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;

@@ -77,6 +77,9 @@ Deno.test("train() learns ranges and a business-hours daily profile", () => {
   // Weekends are lower (×0.55–0.8): Saturday (6) and Sunday (0) below the weekdays.
   const weekday = (dayOfWeek[1]! + dayOfWeek[2]! + dayOfWeek[3]! + dayOfWeek[4]! + dayOfWeek[5]!) / 5;
   assert.ok(dayOfWeek[0]! < weekday && dayOfWeek[6]! < weekday, JSON.stringify(dayOfWeek));
+  // ... as ratios to each series' own median day, pooled over series: about 1 on weekdays, 0.55–0.8 at weekends.
+  assert.ok(weekday > 0.9 && weekday < 1.2, `weekday ratio ${weekday}`);
+  assert.ok(dayOfWeek[0]! > 0.5 && dayOfWeek[6]! < 0.9, `weekend ratios ${dayOfWeek[0]}, ${dayOfWeek[6]}`);
   assert.ok(autocorrelation["24h"]! > 0.3, `acf 24 h ${autocorrelation["24h"]}`);
 });
 
