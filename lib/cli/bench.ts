@@ -350,6 +350,16 @@ export const command: Command = {
               } s)`,
             ]);
           }
+          const raw = live.direct_ours_raw, orig = live.direct_original;
+          if (raw) {
+            table.push([
+              "live cycle, direct, format=raw",
+              `${(raw.median_ms / 1000).toFixed(2)} s`,
+              `600 series, ${raw.anomalies} anomalies`,
+              "",
+              `${(orig.median_ms / raw.median_ms).toFixed(1)}×`,
+            ]);
+          }
         } else {
           table.push(["live cycle", "unavailable", live.unavailable, "", ""]);
         }

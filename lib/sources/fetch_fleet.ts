@@ -104,7 +104,7 @@ export async function fetchFleet(spec: FleetSpec, options: FetchFleetOptions): P
     concurrency = 8,
     method = "auto",
     gzip = false,
-    format = "raw",
+    format = "pickle",
     wildcard = "braces",
     timeoutMs,
     retries,

@@ -33,7 +33,7 @@ export interface FetchGraphiteOptions {
   /** Render format. `raw` (`name,start,end,step|v,…`) is several times cheaper for graphite-web to write than
    * JSON, and `pickle` cheaper still (no number formatting; read by a safe decoder that refuses anything but plain
    * data); an answer in another of the three (a server that ignores `format`) is still understood.
-   * @default "raw" */
+   * @default "pickle" */
   format?: "pickle" | "raw" | "json";
   /** Timeout of one attempt, body included. @default 30_000 */
   timeoutMs?: number;
@@ -88,7 +88,7 @@ export async function fetchGraphite(targets: string[], options: FetchGraphiteOpt
     concurrency = 8,
     method = "auto",
     gzip = false,
-    format = "raw",
+    format = "pickle",
     timeoutMs,
     retries,
     backoffMs,

@@ -78,10 +78,11 @@ Deno.test("fetchGraphite() sends the window in epoch seconds, the token as a Bea
     target: "a.b",
     from: "1700000000",
     until: "1700086400",
-    format: "raw",
+    format: "pickle",
     maxDataPoints: "1440",
   });
   const headers = new Headers(init.headers);
+  assert.equal(headers.get("accept"), "application/pickle, text/plain, application/json");
   assert.equal(headers.get("authorization"), "Bearer tok-123");
   assert.equal(headers.get("accept-encoding"), "identity");
 });

@@ -1,7 +1,7 @@
 /**
  * The live-cycle benchmark (run by `deno task bench`): a real Graphite on loopback fed 100 shards × 6 aggregators
  * × 72 h at 60 s, then one live cycle — fetch the last 24 h plus 26 h of history, detect, hydrate — done our way
- * (one wildcard request per aggregator in graphite's raw format, fallback in parallel) and the original scripts'
+ * (one wildcard request per aggregator in graphite's pickle format, fallback in parallel) and the original scripts'
  * way (600 sequential per-series JSON requests), direct and through a Grafana stand-in's datasource proxy (the original scripts' path),
  * medians of several cycles. Prints JSON on stdout. Usage: bench_live.ts [RUNS]
  */
@@ -13,7 +13,6 @@ import { hydrate } from "../../lib/hydrate/hydrate.ts";
 import { fetchFleet } from "../../lib/sources/fetch_fleet.ts";
 import { fetchGraphite } from "../../lib/sources/graphite.ts";
 import { graphiteAvailable, startGraphite } from "./graphite.ts";
-import { startGrafanaStandin } from "./grafana_standin.ts";
 
 const HOUR = 3_600_000, STEP = 60_000;
 const runs = Number(Deno.args[0] ?? 5);
@@ -56,14 +55,51 @@ try {
   await graphite.waitForFlush(counts);
   // The last 24 h plus 26 h of history (the seasonal detector's 1-day lag, and a little room).
   const until = end - 1000, from = end - 50 * HOUR;
-  const grafana = startGrafanaStandin(graphite.url);
-  const proxy = `${grafana.url}/api/datasources/proxy/uid/${grafana.uid}`;
+  // The Grafana stand-ins run in processes of their own, as Grafana does (in this process they would compete
+  // with the client for its event loop): one plain, one that waits 20 ms per request like a Grafana across a network.
+  const standin = async (delayMs: number) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net=127.0.0.1",
+        new URL("./grafana_standin.ts", import.meta.url).pathname,
+        graphite.url,
+        String(delayMs),
+      ],
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let line = "";
+    while (!line.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the Grafana stand-in did not start");
+      line += value;
+    }
+    reader.releaseLock();
+    const info: { url: string; uid: string; token: string } = JSON.parse(line);
+    return {
+      proxy: `${info.url}/api/datasources/proxy/uid/${info.uid}`,
+      token: info.token,
+      async stop() {
+        await child.stdin.close();
+        await child.stdout.cancel();
+        await child.status;
+      },
+    };
+  };
+  const grafana = await standin(0), slow = await standin(20);
   const windowFrom = end - 24 * HOUR;
   const keys = corpus.series.map((s) => s.key);
-  const cycle = async (way: "ours" | "original", baseUrl: string, token?: string) => {
+  const cycle = async (
+    way: "ours" | "original",
+    baseUrl: string,
+    token?: string,
+    format?: "raw" | "pickle",
+  ) => {
     const t0 = performance.now();
     const fetched = way === "ours"
-      ? (await fetchFleet({ machines, aggregators }, { baseUrl, token, from, until })).series
+      ? (await fetchFleet({ machines, aggregators }, { baseUrl, token, from, until, format })).series
       : (await fetchGraphite(keys, { baseUrl, token, from, until, concurrency: 1, format: "json" })).series;
     const tFetch = performance.now() - t0;
     const result = detect(
@@ -83,7 +119,7 @@ try {
       from: from - 24 * HOUR,
       until,
       concurrency: way === "ours" ? 8 : 1,
-      format: way === "ours" ? "raw" : "json",
+      format: way === "ours" ? format : "json",
     });
     hydrate(result.anomalies, ctx.series);
     const ms = performance.now() - t0;
@@ -96,20 +132,19 @@ try {
     };
   };
   const out: Record<string, unknown> = {};
+  // Ours in the default format, and in raw text for comparison (the format the default replaced).
   const ways = [
-    ["direct_ours", "ours", graphite.url, undefined],
-    ["direct_original", "original", graphite.url, undefined],
-    ["proxy_ours", "ours", proxy, grafana.token],
-    ["proxy_original", "original", proxy, grafana.token],
-    ["proxy_20ms_ours", "ours", proxy, grafana.token],
-    ["proxy_20ms_original", "original", proxy, grafana.token],
+    ["direct_ours", "ours", graphite.url, undefined, undefined],
+    ["direct_ours_raw", "ours", graphite.url, undefined, "raw"],
+    ["direct_original", "original", graphite.url, undefined, undefined],
+    ["proxy_ours", "ours", grafana.proxy, grafana.token, undefined],
+    ["proxy_original", "original", grafana.proxy, grafana.token, undefined],
+    ["proxy_20ms_ours", "ours", slow.proxy, slow.token, undefined],
+    ["proxy_20ms_original", "original", slow.proxy, slow.token, undefined],
   ] as const;
-  for (const [name, way, baseUrl, token] of ways) {
-    // The last two: every proxy request waits 20 ms first, as a Grafana across a network would.
-    grafana.clearFaults();
-    if (name.includes("20ms")) grafana.inject({ delayMs: 20, count: 1_000_000 });
+  for (const [name, way, baseUrl, token, format] of ways) {
     const samples = [];
-    for (let r = 0; r < runs; r++) samples.push(await cycle(way, baseUrl, token));
+    for (let r = 0; r < runs; r++) samples.push(await cycle(way, baseUrl, token, format));
     out[name] = {
       median_ms: Math.round(median(samples.map((s) => s.ms))),
       fetch_ms: Math.round(median(samples.map((s) => s.fetchMs))),
@@ -120,6 +155,7 @@ try {
     };
   }
   await grafana.stop();
+  await slow.stop();
   console.log(JSON.stringify(out));
 } finally {
   await graphite.stop();

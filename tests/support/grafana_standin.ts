@@ -254,3 +254,15 @@ export function startGrafanaStandin(
     },
   };
 }
+
+// Standalone, in its own process as Grafana is (the live benchmark): `deno run --allow-net grafana_standin.ts
+// GRAPHITE_URL [DELAY_MS]` prints {"url","uid","token"} as one line, then serves until killed or stdin closes;
+// DELAY_MS > 0 makes every request wait that long first, as a Grafana across a network would.
+if (import.meta.main) {
+  const [graphiteUrl, delay = "0"] = Deno.args;
+  const grafana = startGrafanaStandin(graphiteUrl);
+  if (Number(delay) > 0) grafana.inject({ delayMs: Number(delay), count: Number.MAX_SAFE_INTEGER });
+  console.log(JSON.stringify({ url: grafana.url, uid: grafana.uid, token: grafana.token }));
+  for await (const _ of Deno.stdin.readable) { /* wait for stdin to close */ }
+  await grafana.stop();
+}
