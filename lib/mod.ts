@@ -96,6 +96,16 @@ export { combineRaw, scoreSeries, type SeriesScores } from "./detect/score_serie
 export { detect, type DetectOptions, type DetectResult, type SeriesNote } from "./detect/detect.ts";
 export { hydrate, type HydratedAnomaly, type HydrateOptions } from "./hydrate/hydrate.ts";
 export { type ShardSummary, shardSummary, type ShardSummaryOptions } from "./fleet/shard_summary.ts";
+export type { FleetIncident, PeerOutlier } from "./fleet/types.ts";
+export { fleetIncidents, type FleetIncidentsOptions } from "./fleet/fleet_incidents.ts";
+export { peerOutliers, type PeerOutliersOptions } from "./fleet/peer_outliers.ts";
+export { mergePeerOutliers, type MergePeerOutliersOptions } from "./fleet/merge_peer_outliers.ts";
+export {
+  type AggregatorTrend,
+  type FleetTrend,
+  fleetTrend,
+  type FleetTrendOptions,
+} from "./fleet/fleet_trend.ts";
 export { loadLabels } from "./eval/labels.ts";
 export { parseLabels } from "./eval/parse_labels.ts";
 export {
@@ -127,3 +137,60 @@ export {
 } from "./report/charts/shard_trend_chart.ts";
 export { scoreTimeline } from "./report/charts/score_timeline.ts";
 export { crop } from "./series/crop.ts";
+export { type Config, ConfigSchema, parseConfig } from "./sources/config.ts";
+export { machineNames } from "./sources/machines.ts";
+export { displayUrl } from "./sources/display_url.ts";
+export type { FailureKind, SourceFailure, SourceResult } from "./sources/types.ts";
+export { fetchSource, type FetchSourceOptions, type SourceRun } from "./sources/fetch_source.ts";
+export { fetchGraphite, type FetchGraphiteOptions } from "./sources/graphite.ts";
+export {
+  fetchFleet,
+  type FetchFleetOptions,
+  type FleetEntry,
+  type FleetResult,
+  type FleetSpec,
+} from "./sources/fetch_fleet.ts";
+export { fetchGrafanaQuery, type FetchGrafanaQueryOptions } from "./sources/grafana_query.ts";
+export {
+  type ParsedGraphiteJson,
+  parseGraphiteJson,
+  type ParseGraphiteJsonOptions,
+} from "./sources/parse_graphite_json.ts";
+export { parseGraphiteRaw } from "./sources/parse_graphite_raw.ts";
+export { parseGraphitePickle } from "./sources/parse_graphite_pickle.ts";
+export type {
+  Alert,
+  AlertEpisode,
+  AlertHydration,
+  AlertKind,
+  AlertState,
+  DeliveryResult,
+} from "./alerts/types.ts";
+export { toAlerts, type ToAlertsOptions } from "./alerts/to_alerts.ts";
+export { sendSlack, type SendSlackOptions } from "./alerts/slack.ts";
+export { postGrafanaAnnotations, type PostGrafanaAnnotationsOptions } from "./alerts/grafana_annotations.ts";
+export { postWebhook, type PostWebhookOptions } from "./alerts/webhook.ts";
+export {
+  type AlertPlan,
+  planAlerts,
+  type PlanAlertsOptions,
+  type SuppressedAlert,
+} from "./alerts/plan_alerts.ts";
+export { recordDeliveries, type RecordDeliveriesOptions } from "./alerts/record_deliveries.ts";
+export {
+  type AlertStateUpdate,
+  withAlertState,
+  type WithAlertStateOptions,
+} from "./alerts/with_alert_state.ts";
+export { type Displayable, displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display/displayable.ts";
+export { htmlTable, type HtmlTableColumn, type HtmlTableOptions } from "./display/html_table.ts";
+export { anomalyTable, type AnomalyTableOptions } from "./display/anomaly_table.ts";
+export { modelSummary } from "./display/model_summary.ts";
+export { detectSummary } from "./display/detect_summary.ts";
+export { evaluationTable } from "./display/evaluation_table.ts";
+export { type FrameLike, frameTable, type FrameTableOptions } from "./display/frame_table.ts";
+export { showHtml } from "./display/show_html.ts";
+export { createDocument } from "./display/create_document.ts";
+export { type SeasonalProfile, seasonalProfile } from "./display/seasonal_profile.ts";
+export { type PlotlyFigure, plotlyFigure, type PlotlyFigureOptions } from "./display/plotly_figure.ts";
+export { pageFrame, type PageFrameOptions } from "./display/page_frame.ts";

@@ -1,4 +1,5 @@
 import type { Anomaly, Severity } from "../detect/types.ts";
+import { benjaminiHochberg, mannKendall, slope } from "./_trend_stats.ts";
 
 /** Options for {@link shardSummary}. */
 export interface ShardSummaryOptions {
@@ -8,6 +9,14 @@ export interface ShardSummaryOptions {
   until: number;
   /** Length of one trend bucket, ms. @default 1 day */
   bucket?: number;
+  /**
+   * False discovery rate of `worsening` over the shards tested (Benjamini–Hochberg): with 100 shards and no trend
+   * anywhere, the chance that any is flagged is at most this.
+   * @default 0.05
+   */
+  alpha?: number;
+  /** Fewest anomalies in the period for a shard to be tested for `worsening` at all. @default 3 */
+  minAnomalies?: number;
 }
 
 /** Anomalies of one shard over a period, with a trend. */
@@ -24,6 +33,16 @@ export interface ShardSummary {
   perBucket: number[];
   /** Least-squares slope of `perBucket` (anomalies per bucket per bucket): > 0 means getting worse. */
   trend: number;
+  /**
+   * One-sided p-value of an increasing `perBucket` (Mann–Kendall: rank-based, so one noisy bucket is not a
+   * trend), 0..1; 0.5 when flat.
+   */
+  trendP: number;
+  /**
+   * Getting worse, significantly: at least `minAnomalies` anomalies, `trend > 0`, and `trendP` significant at
+   * the false discovery rate `alpha` over all shards tested.
+   */
+  worsening: boolean;
   /** Highest score seen. */
   maxScore: number;
 }
@@ -31,6 +50,9 @@ export interface ShardSummary {
 /**
  * Per-shard summary of anomalies over a period — counts by severity, the aggregators involved, anomalies per
  * day and the trend of that count (a least-squares slope), so the shards that are getting worse stand out.
+ * Whether a shard is `worsening` is a test, not the sign of a slope: its counts must rise (Mann–Kendall, one
+ * noisy day is not enough) significantly once corrected for the number of shards tested (Benjamini–Hochberg).
+ * An anomaly counts when it overlaps `[from, until]`, in the bucket of its start (clamped to the period).
  * Shards are sorted by anomalies (then trend) descending.
  *
  * @param anomalies Anomalies (any order).
@@ -48,10 +70,22 @@ export interface ShardSummary {
  * assert.equal(worst.machine, "n1");
  * assert.deepEqual(worst.perBucket, [0, 1, 2]);
  * assert.equal(worst.trend, 1);
+ * assert.equal(worst.worsening, false); // three anomalies over three days are not a significant trend
  * ```
  */
 export function shardSummary(anomalies: readonly Anomaly[], options: ShardSummaryOptions): ShardSummary[] {
-  const { from, until, bucket = 86_400_000 } = options;
+  const { from, until, bucket = 86_400_000, alpha = 0.05, minAnomalies = 3 } = options;
+  if (!(bucket > 0)) {
+    throw new RangeError(`Cannot summarise shards: bucket must be > 0 ms, current value is ${bucket}`);
+  }
+  if (!(alpha > 0 && alpha <= 1)) {
+    throw new RangeError(`Cannot summarise shards: alpha must be within (0, 1], current value is ${alpha}`);
+  }
+  if (!Number.isInteger(minAnomalies) || minAnomalies < 1) {
+    throw new RangeError(
+      `Cannot summarise shards: minAnomalies must be an integer ≥ 1, current value is ${minAnomalies}`,
+    );
+  }
   const buckets = Math.max(1, Math.ceil((until - from) / bucket));
   const byShard = new Map<string, Anomaly[]>();
   for (const a of anomalies) {
@@ -74,22 +108,23 @@ export function shardSummary(anomalies: readonly Anomaly[], options: ShardSummar
       if (a.aggregator) aggs.set(a.aggregator, (aggs.get(a.aggregator) ?? 0) + 1);
       maxScore = Math.max(maxScore, a.score);
     }
-    const mx = (buckets - 1) / 2, my = list.length / buckets;
-    let sxy = 0, sxx = 0;
-    perBucket.forEach((y, x) => {
-      sxy += (x - mx) * (y - my);
-      sxx += (x - mx) * (x - mx);
-    });
+    const trend = Number(slope(perBucket).toFixed(4));
     out.push({
       machine,
       anomalies: list.length,
       bySeverity,
       aggregators: [...aggs].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([k]) => k),
       perBucket,
-      trend: sxx ? Number((sxy / sxx).toFixed(4)) : 0,
+      trend: trend === 0 ? 0 : trend, // no -0
+      trendP: Number(mannKendall(perBucket).p.toFixed(6)),
+      worsening: false,
       maxScore,
     });
   }
+  const tested = out.filter((s) => s.anomalies >= minAnomalies);
+  benjaminiHochberg(tested.map((s) => s.trendP)).forEach((q, i) => {
+    tested[i].worsening = q <= alpha && tested[i].trend > 0;
+  });
   return out.sort((a, b) =>
     b.anomalies - a.anomalies || b.trend - a.trend || a.machine.localeCompare(b.machine)
   );

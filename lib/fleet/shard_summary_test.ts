@@ -53,3 +53,38 @@ Deno.test("shardSummary() counts by severity and aggregator and finds the shards
 Deno.test("shardSummary() of nothing is empty", () => {
   assert.deepEqual(shardSummary([], { from: 0, until: D }), []);
 });
+
+Deno.test("shardSummary() marks a shard worsening only when its rise is significant", () => {
+  // n1 rises steadily over 10 days (0, 1, 2, … 9 a day); n2 has all its anomalies on the last day; n3 falls.
+  const list = [
+    ...Array.from({ length: 10 }, (_, d) => Array.from({ length: d }, () => a("n1", d))).flat(),
+    ...Array.from({ length: 12 }, () => a("n2", 9)),
+    ...Array.from({ length: 10 }, (_, d) => Array.from({ length: 9 - d }, () => a("n3", d))).flat(),
+  ];
+  const byShard = new Map(shardSummary(list, { from: 0, until: 10 * D }).map((s) => [s.machine, s]));
+  const [n1, n2, n3] = ["n1", "n2", "n3"].map((m) => byShard.get(m)!);
+  assert.ok(n1.trendP < 1e-4 && n1.worsening, JSON.stringify(n1));
+  // One noisy day: a positive slope, but Mann–Kendall S = 9 of 45 pairs, p ≈ 0.08.
+  assert.ok(n2.trend > 0 && n2.trendP > 0.05 && !n2.worsening, JSON.stringify(n2));
+  assert.ok(n3.trendP > 0.99 && !n3.worsening);
+  // The false discovery rate is a knob: at 1 every positive slope is "worsening".
+  assert.equal(
+    shardSummary(list, { from: 0, until: 10 * D, alpha: 1 }).find((s) => s.machine === "n2")!.worsening,
+    true,
+  );
+});
+
+Deno.test("shardSummary() rejects bad options with a clear message", () => {
+  assert.throws(
+    () => shardSummary([], { from: 0, until: D, bucket: -1 }),
+    /^RangeError: Cannot summarise shards: bucket must be > 0 ms, current value is -1$/,
+  );
+  assert.throws(
+    () => shardSummary([], { from: 0, until: D, alpha: 2 }),
+    /alpha must be within \(0, 1\], current value is 2$/,
+  );
+  assert.throws(
+    () => shardSummary([], { from: 0, until: D, minAnomalies: 0 }),
+    /minAnomalies must be an integer ≥ 1, current value is 0$/,
+  );
+});
