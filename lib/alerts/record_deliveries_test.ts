@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import type { DeliveryResult } from "./types.ts";
+import { recordDeliveries } from "./record_deliveries.ts";
+import { testAlert } from "./_test_receiver.ts";
+
+const H = 3_600_000;
+
+const result = (sink: string, alertId: string, ok: boolean): DeliveryResult => ({
+  sink,
+  alertId,
+  subject: alertId.split("@")[0],
+  ok,
+  attempts: 1,
+  ...(ok ? {} : { error: "HTTP 500" }),
+});
+
+Deno.test("recordDeliveries() records only successful deliveries", () => {
+  const a = testAlert({ subject: "a", start: 0, end: H });
+  const b = testAlert({ subject: "b", start: 0, end: H, kind: "fleet" });
+  const state = recordDeliveries({ version: 1, episodes: [] }, [a, b], {
+    results: [result("slack", a.id, true), result("grafana", a.id, false), result("slack", b.id, false)],
+    now: 5 * H,
+  });
+  assert.deepEqual(state, {
+    version: 1,
+    episodes: [{
+      subject: "a",
+      kind: "anomaly",
+      start: 0,
+      end: H,
+      severity: "high",
+      sent: { slack: "high" },
+      firstSentAt: 5 * H,
+      lastSentAt: 5 * H,
+      lastSeenAt: 5 * H,
+    }],
+  });
+});
+
+Deno.test("recordDeliveries() raises the severity sent on an escalation and extends the episode", () => {
+  const medium = testAlert({ subject: "a", start: 0, end: H, severity: "medium" });
+  let state = recordDeliveries({ version: 1, episodes: [] }, [medium], {
+    results: [result("slack", medium.id, true), result("grafana", medium.id, true)],
+    now: H,
+  });
+  const high = testAlert({ subject: "a", start: 0, end: 3 * H, severity: "high", escalatedFrom: "medium" });
+  state = recordDeliveries(state, [high], { results: [result("slack", high.id, true)], now: 3 * H });
+  assert.equal(state.episodes.length, 1);
+  const [ep] = state.episodes;
+  assert.deepEqual(ep.sent, { slack: "high", grafana: "medium" });
+  assert.equal(ep.severity, "high");
+  assert.equal(ep.end, 3 * H);
+  assert.equal(ep.firstSentAt, H);
+  assert.equal(ep.lastSentAt, 3 * H);
+});
+
+Deno.test("recordDeliveries() keeps episodes sorted and leaves the given state alone", () => {
+  const given = { version: 1 as const, episodes: [] };
+  const alerts = ["c", "a", "b"].map((s) => testAlert({ subject: s }));
+  const state = recordDeliveries(given, alerts, {
+    results: alerts.map((a) => result("webhook", a.id, true)),
+    now: 0,
+  });
+  assert.deepEqual(state.episodes.map((e) => e.subject), ["a", "b", "c"]);
+  assert.deepEqual(given.episodes, []);
+  assert.throws(() => recordDeliveries(given, [], { results: [], now: Infinity }), {
+    name: "RangeError",
+    message: "Cannot record deliveries: now must be a finite epoch-ms time, current value is Infinity",
+  });
+});
