@@ -6,6 +6,8 @@ import { detect } from "../detect/detect.ts";
 import { type EventMetrics, eventMetrics } from "./event_metrics.ts";
 import { eventsFromFlags } from "./events_from_flags.ts";
 import { originalMethod, originalMethodFlags } from "../detectors/original_method.ts";
+import { displayable } from "../display/displayable.ts";
+import { evaluationTable } from "../display/evaluation_table.ts";
 
 /** Options for {@link evaluate}. */
 export interface EvaluateOptions {
@@ -117,5 +119,6 @@ export function evaluate(
       ms,
     });
   }
-  return results;
+  // In a notebook the results render as tables (a non-enumerable symbol: JSON unchanged).
+  return displayable(results, (r) => ({ "text/html": evaluationTable(r) }));
 }

@@ -1,6 +1,8 @@
 import type { Series } from "../series/types.ts";
 import type { Anomaly } from "../detect/types.ts";
 import { quantileSorted } from "../series/summarize.ts";
+import { displayable } from "../display/displayable.ts";
+import { anomalyTable } from "../display/anomaly_table.ts";
 
 /** Options for {@link hydrate}. */
 export interface HydrateOptions {
@@ -71,7 +73,7 @@ export function hydrate(
 ): HydratedAnomaly[] {
   const { before = 12 * 3_600_000, after = 12 * 3_600_000 } = options;
   const byKey = new Map(series.map((s) => [s.key, s]));
-  return anomalies.map((a) => {
+  const hydrated: HydratedAnomaly[] = anomalies.map((a) => {
     const from = a.peakAt - before, to = a.peakAt + after;
     const s = byKey.get(a.series);
     if (!s) {
@@ -125,4 +127,6 @@ export function hydrate(
       flat_pct: pairs ? flat / pairs : 0,
     };
   });
+  // In a notebook the list renders as an HTML table (a non-enumerable symbol: JSON unchanged).
+  return displayable(hydrated, (list) => ({ "text/html": anomalyTable(list) }));
 }

@@ -7,6 +7,8 @@ import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./sc
 import { seasonality, valueRange } from "./_family_stats.ts";
 import { combineRaw } from "../detect/score_series.ts";
 import { quantileSorted } from "../series/summarize.ts";
+import { displayable } from "../display/displayable.ts";
+import { modelSummary } from "../display/model_summary.ts";
 
 /** Options for {@link train}. */
 export interface TrainOptions {
@@ -201,7 +203,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   for (const s of train) for (let i = 0; i < s.values.length; i += poolStride) pooled[off++] = s.values[i];
   const uniq = (key: string) =>
     [...new Set(train.map((s) => s.labels[key]).filter((v): v is string => !!v))].sort();
-  return {
+  const model: Model = {
     schemaVersion: SCHEMA_VERSION,
     createdAt: new Date(options.now ?? to).toISOString(),
     generator: "graphite-anomaly lib/model/train.ts",
@@ -232,4 +234,6 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     ensemble,
     events: { episodeGap: 6 * 3_600_000, minDuration: 2 * 3_600_000, singlePointMargin: 0.1 },
   };
+  // In a notebook the model renders as a summary (a non-enumerable symbol: the model file is unchanged).
+  return displayable(model, (m) => ({ "text/html": modelSummary(m) }));
 }
