@@ -119,7 +119,7 @@ Deno.test("inspect on a malformed file exits 1 with one line naming file and lin
 });
 
 Deno.test("every command answers --help; unknown commands and flags fail with one line", async () => {
-  for (const name of ["report", "inspect", "synth", "train", "detect", "hydrate", "eval", "nab", "bench"]) {
+  for (const name of ["report", "inspect", "synth", "train", "detect", "hydrate", "eval", "nab", "watch", "bench"]) {
     const { code, stdout } = await cli(name, "--help");
     assert.equal(code, 0, name);
     assert.match(stdout, /^Usage: deno task /, name);
@@ -128,7 +128,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
   assert.equal(unknown.code, 1);
   assert.match(
     unknown.stderr,
-    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, bench\n$/,
+    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, bench\n$/,
   );
   const badFlag = await cli("inspect", "--nope", "x.csv");
   assert.equal(badFlag.code, 1);

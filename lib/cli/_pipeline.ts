@@ -20,6 +20,8 @@ export interface Detection {
   trained: boolean;
   from: number;
   until: number;
+  /** The end of the data: the last point of the files, or "now" for a live source. */
+  end: number;
   detected: DetectResult;
 }
 
@@ -34,6 +36,8 @@ export async function runDetection(options: {
   from?: string;
   window?: string;
   model?: string;
+  /** A model already in memory (a watch loop's, loaded or trained once); wins over `model`. */
+  loaded?: Model;
   profile?: "strict" | "permissive";
   threshold?: number;
   keepScores?: boolean;
@@ -45,7 +49,8 @@ export async function runDetection(options: {
   const live = isLive(config);
   // A given model is loaded first, so a bad one fails before anything is fetched.
   const modelPath = options.model ?? config.model;
-  const given = modelPath ? await loadModel(modelPath, { family: config.family }) : undefined;
+  const given = options.loaded ??
+    (modelPath ? await loadModel(modelPath, { family: config.family }) : undefined);
   if (live && !given) {
     throw new TypeError(
       `Cannot detect from ${config.source}: a live source needs a model (--model FILE or "model" in the config; ` +
@@ -55,14 +60,15 @@ export async function runDetection(options: {
   const lookback = parseLagMinutes(options.window ?? config.lookback) * 60_000;
   const history = parseLagMinutes(config.history) * 60_000;
   const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
-  let series: Series[], run: SourceRun, until: number;
+  let series: Series[], run: SourceRun, until: number, end: number;
   if (live) {
     until = options.until ? parseWhen("--until", options.until, Date.now()) : Date.now();
+    end = until;
     const from = windowStart(until) - history - (options.extra ?? 0);
     ({ series, run } = await fetchSource(config, { from, until, token: grafanaToken() }));
   } else {
     ({ series, run } = await fetchSource(config));
-    const end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
+    end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
     until = options.until ? parseWhen("--until", options.until, end) : end;
     // As if live: nothing after "now" exists yet.
     series = series.map((s) => crop(s, -Infinity, until)).filter((s) => s.values.length > 0);
@@ -90,5 +96,5 @@ export async function runDetection(options: {
     threshold: options.threshold,
     keepScores: options.keepScores,
   });
-  return { config, series, run, model, trained, from, until, detected };
+  return { config, series, run, model, trained, from, until, end, detected };
 }

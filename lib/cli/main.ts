@@ -15,6 +15,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   hydrate: async () => (await import("./hydrate.ts")).command,
   eval: async () => (await import("./eval.ts")).command,
   nab: async () => (await import("./nab.ts")).command,
+  watch: async () => (await import("./watch.ts")).command,
   bench: async () => (await import("./bench.ts")).command,
 };
 

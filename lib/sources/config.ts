@@ -18,6 +18,9 @@ const duration = z.string().refine((s) => {
   }
 }, { message: 'expected a duration like "24h", "8d" or "30 min"' });
 
+const SEVERITY = z.enum(["low", "medium", "high"]);
+const CLOCK = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a UTC time like "22:00"' });
+
 /** Shards given as a numbered range, e.g. n200…n299 with a suffix. */
 const MachineRange = z.object({
   prefix: z.string(),
@@ -65,6 +68,42 @@ export const ConfigSchema = z.object({
   timeout: duration.default("30s"),
   retries: z.number().int().min(0).max(10).default(3),
   concurrency: z.number().int().min(1).max(64).default(8),
+  /** Alerts (`deno task watch`). Where they go is set by the environment only: SLACK_WEBHOOK_URL (Slack),
+   * GRAFANA_URL + GRAFANA_TOKEN (Grafana annotations), ALERT_WEBHOOK_URL (a generic JSON webhook). */
+  alerts: z.object({
+    /** The dedupe state file (alert once per episode). */
+    state: z.string().min(1).default("reports/alert-state.json"),
+    /** Alerts below this severity are not sent. */
+    minSeverity: SEVERITY.default("low"),
+    /** Quiet hours (UTC, may wrap midnight): alerts below `quietAllow` are held until they end. */
+    quietHours: z.object({ start: CLOCK, end: CLOCK }).strict().optional(),
+    /** The lowest severity still sent during quiet hours. */
+    quietAllow: SEVERITY.default("high"),
+    /** Grafana annotations: the dashboard and panel to pin them to (else organisation-wide), extra tags. */
+    grafana: z.object({
+      dashboardUID: z.string().min(1).optional(),
+      panelId: z.number().int().nonnegative().optional(),
+      tags: z.array(z.string().min(1)).default([]),
+    }).strict().default({ tags: [] }),
+    /** A link to the shared report, put in every Slack message. */
+    reportUrl: z.string().url().optional(),
+  }).strict().default({
+    state: "reports/alert-state.json",
+    minSeverity: "low",
+    quietAllow: "high",
+    grafana: { tags: [] },
+  }),
+  /** The fleet view: a meta-anomaly when at least max(minShards, ceil(minFraction × fleet)) shards of one
+   * aggregator are anomalous in the same window, sent as one alert; peer outliers. */
+  fleet: z.object({
+    minShards: z.number().int().min(1).default(20),
+    minFraction: z.number().gt(0).max(1).optional(),
+    window: duration.default("1h"),
+    /** Look for shards unlike their peers (median/MAD across the fleet). */
+    peers: z.boolean().default(true),
+  }).strict().default({ minShards: 20, window: "1h", peers: true }),
+  /** The watch loop: time between cycles. */
+  interval: duration.default("5m"),
   /** Hydration: the context around each anomaly's peak. */
   hydrate: z.object({ before: duration.default("12h"), after: duration.default("12h") }).strict().default({
     before: "12h",

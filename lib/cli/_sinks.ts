@@ -1,0 +1,56 @@
+/**
+ * Alert sinks as the environment configures them (URLs and tokens only ever come from there): Slack
+ * (SLACK_WEBHOOK_URL), Grafana annotations (GRAFANA_URL + GRAFANA_TOKEN), a generic JSON webhook
+ * (ALERT_WEBHOOK_URL), and always the console (one line per alert on stdout).
+ *
+ * @module
+ */
+import type { Config } from "../sources/config.ts";
+import type { Alert, DeliveryResult } from "../alerts/types.ts";
+import { sendSlack } from "../alerts/slack.ts";
+import { postGrafanaAnnotations } from "../alerts/grafana_annotations.ts";
+import { postWebhook } from "../alerts/webhook.ts";
+
+/** One place alerts go. */
+export interface Sink {
+  /** `console`, `slack`, `grafana` or `webhook`. */
+  name: string;
+  /** Delivers the alerts; never throws for a delivery failure (it is in the results). */
+  send(alerts: readonly Alert[]): Promise<DeliveryResult[]>;
+}
+
+/** The sinks the environment turns on, the console first. */
+export function sinksFromEnv(config: Config, print: (line: string) => void): Sink[] {
+  const env = (name: string) => Deno.env.get(name) || undefined;
+  const sinks: Sink[] = [{
+    name: "console",
+    send(alerts) {
+      for (const a of alerts) {
+        const again = a.escalatedFrom ? ` (escalated from ${a.escalatedFrom})` : "";
+        print(`ALERT ${a.title}${again} — ${a.summary.split("\n")[0]}`);
+      }
+      return Promise.resolve(
+        alerts.map((a) => ({ sink: "console", alertId: a.id, subject: a.subject, ok: true, attempts: 1 })),
+      );
+    },
+  }];
+  const slack = env("SLACK_WEBHOOK_URL");
+  if (slack) {
+    sinks.push({
+      name: "slack",
+      send: (alerts) => sendSlack(alerts, { webhookUrl: slack, reportUrl: config.alerts.reportUrl }),
+    });
+  }
+  const grafanaUrl = env("GRAFANA_URL"), token = env("GRAFANA_TOKEN");
+  if (grafanaUrl && token) {
+    const { dashboardUID, panelId, tags } = config.alerts.grafana;
+    sinks.push({
+      name: "grafana",
+      send: (alerts) =>
+        postGrafanaAnnotations(alerts, { grafanaUrl, token, dashboardUID, panelId, extraTags: tags }),
+    });
+  }
+  const hook = env("ALERT_WEBHOOK_URL");
+  if (hook) sinks.push({ name: "webhook", send: (alerts) => postWebhook(alerts, { url: hook }) });
+  return sinks;
+}
