@@ -119,7 +119,20 @@ Deno.test("inspect on a malformed file exits 1 with one line naming file and lin
 });
 
 Deno.test("every command answers --help; unknown commands and flags fail with one line", async () => {
-  for (const name of ["report", "inspect", "synth", "train", "detect", "hydrate", "eval", "nab", "watch", "bench"]) {
+  for (
+    const name of [
+      "report",
+      "inspect",
+      "synth",
+      "train",
+      "detect",
+      "hydrate",
+      "eval",
+      "nab",
+      "watch",
+      "bench",
+    ]
+  ) {
     const { code, stdout } = await cli(name, "--help");
     assert.equal(code, 0, name);
     assert.match(stdout, /^Usage: deno task /, name);

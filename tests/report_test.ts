@@ -89,7 +89,9 @@ Deno.test("the report page is one self-contained file: CSP, no script, no extern
   assert.doesNotMatch(html, /<script/i);
   assert.doesNotMatch(html, /<link /i);
   assert.deepEqual(externalReferences(html), []);
-  for (const id of ["summary", "heatmaps", "anomalies", "charts", "max-values", "shards", "quality"]) {
+  for (
+    const id of ["summary", "heatmaps", "anomalies", "charts", "max-values", "fleet", "shards", "quality"]
+  ) {
     assert.match(html, new RegExp(`<section id="${id}">`), id);
   }
   // One heatmap per aggregator, one context chart per anomaly, four ranked rows.
@@ -104,6 +106,53 @@ Deno.test("the report page is one self-contained file: CSP, no script, no extern
   assert.equal((html.match(/<span class="sev sev-high">/g) ?? []).length, 4);
   assert.ok(html.length < 5 * 1024 * 1024, `${html.length} bytes`);
   assert.doesNotMatch(html, /NaN/);
+  // Six shards: far below the 20 a fleet-wide incident takes.
+  assert.match(html, /<h2>Fleet-wide incidents \(0\)<\/h2>.*No fleet-wide incident in the window\./s);
+});
+
+Deno.test("the report shows a fleet-wide incident once, with its shards, when many shards fail together", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "report-fleet-" });
+  try {
+    // Eight shards of one aggregator, three weeks; in the last day five of them fall behind together for 6 h.
+    const corpus = generateCorpus({
+      shards: 8,
+      days: 21,
+      aggregators: ["A"],
+      seed: 3,
+      recent: false,
+      anomalyRate: 0,
+    });
+    const end = corpus.series[0].start + corpus.series[0].values.length * corpus.series[0].step;
+    const series = corpus.series.map((s, k) => {
+      const values = s.values.slice();
+      if (k < 5) {
+        for (let i = 0; i < values.length; i++) {
+          const t = s.start + i * s.step;
+          if (t >= end - 10 * 3_600_000 && t < end - 4 * 3_600_000) values[i] *= 6;
+        }
+      }
+      return { ...s, values };
+    });
+    await Deno.mkdir(join(dir, "data"));
+    await Deno.writeTextFile(join(dir, "data", "fleet.csv"), formatGrafanaCsv(series));
+    await Deno.writeTextFile(join(dir, "config.json"), JSON.stringify({ fleet: { minShards: 4 } }));
+    const result = await report(
+      "--config",
+      join(dir, "config.json"),
+      "--data",
+      join(dir, "data"),
+      "--out",
+      join(dir, "out"),
+    );
+    assert.equal(result.code, 0, result.stderr);
+    const html = await Deno.readTextFile(join(dir, "out", "index.html"));
+    const section = html.match(/<section id="fleet">.*?<\/section>/s)?.[0] ?? "";
+    assert.match(section, /<h2>Fleet-wide incidents \(1\)<\/h2>/);
+    assert.match(section, /at least 4 shards/);
+    assert.match(section, /<td class="num">5 \/ 8<\/td>/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("metric names are escaped: a series named like an <img> tag renders as text", async () => {

@@ -98,6 +98,11 @@ export const command: Command = {
       trendFrom,
       failures: run.failures.map((f) => ({ series: f.series, reason: `${f.kind}: ${f.reason}` })),
       allSeries: series,
+      fleet: {
+        minShards: config.fleet.minShards,
+        minFraction: config.fleet.minFraction,
+        window: parseLagMinutes(config.fleet.window) * 60_000,
+      },
     });
     const html = renderPage(data);
     const out = values.out!;

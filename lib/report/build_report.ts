@@ -3,6 +3,7 @@ import type { Model } from "../model/schema.ts";
 import type { DetectResult } from "../detect/detect.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import { shardSummary } from "../fleet/shard_summary.ts";
+import { fleetIncidents } from "../fleet/fleet_incidents.ts";
 import { seasonalExpectation } from "../detectors/seasonal_expectation.ts";
 import { quantileSorted } from "../series/summarize.ts";
 import type { AnomalyChartData, HeatmapCell, QualityRow, ReportData } from "./types.ts";
@@ -29,6 +30,9 @@ export interface BuildReportOptions {
   /** Every fetched series, scored or not, for the data coverage (unscored ones count as what they hold).
    * @default the scored series */
   allSeries?: readonly Series[];
+  /** Fleet-wide incidents: at least max(minShards, ceil(minFraction × shards)) shards of one aggregator
+   * anomalous within `window` ms. @default { minShards: 20, window: 1 h } */
+  fleet?: { minShards?: number; minFraction?: number; window?: number };
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
@@ -149,6 +153,18 @@ export function buildReport(
     });
   }
 
+  // Fleet-wide incidents in the window, against the shards scored per aggregator.
+  const { minShards = 20, minFraction, window: fleetWindow = HOUR } = options.fleet ?? {};
+  const fleetSize: Record<string, number> = {};
+  for (const [, { series }] of kept) {
+    const agg = series.labels.aggregator;
+    if (agg) fleetSize[agg] = (fleetSize[agg] ?? 0) + 1;
+  }
+  const incidents = fleetIncidents(
+    detected.anomalies.filter((a) => a.end >= from && a.start <= until && a.aggregator in fleetSize),
+    { fleetSize, minShards, minFraction, window: fleetWindow },
+  );
+
   // Shards and trends over the trend period, by day.
   const shards = shardSummary(inTrend, { from: trendFrom, until, bucket: DAY });
   const trend: ReportData["trend"] = [];
@@ -246,6 +262,8 @@ export function buildReport(
     heatmaps,
     bucket,
     charts,
+    incidents,
+    fleetFloor: { minShards, ...(minFraction !== undefined ? { minFraction } : {}) },
     shards,
     trendFrom,
     steps,

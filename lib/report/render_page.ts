@@ -239,6 +239,45 @@ export function renderPage(data: ReportData): string {
       : el("p", { class: "empty" }, "No anomalies in this window."),
   ));
 
+  // Fleet-wide incidents.
+  const floor = `${data.fleetFloor.minShards} shards${
+    data.fleetFloor.minFraction !== undefined ? ` or ${Math.round(data.fleetFloor.minFraction * 100)} %` : ""
+  }`;
+  const incidentTable = el("table", {});
+  incidentTable.append(el(
+    "thead",
+    {},
+    el("tr", {}, ...["aggregator", "from", "to", "shards", "severity", "what"].map((h) => el("th", {}, h))),
+  ));
+  const ib = el("tbody", {});
+  for (const i of data.incidents) {
+    ib.append(el(
+      "tr",
+      {},
+      el("td", {}, shortAggregator(i.aggregator)),
+      el("td", {}, fmtTime(i.start)),
+      el("td", {}, fmtTime(i.end)),
+      el("td", { class: "num" }, `${i.machines.length} / ${i.fleetSize}`),
+      el("td", {}, el("span", { class: `sev sev-${i.severity}` }, i.severity)),
+      el("td", {}, i.detail),
+    ));
+  }
+  incidentTable.append(ib);
+  body.append(el(
+    "section",
+    { id: "fleet" },
+    el("h2", {}, `Fleet-wide incidents (${data.incidents.length})`),
+    el(
+      "p",
+      { class: "note" },
+      `Many shards of one aggregator anomalous in the same hour (at least ${floor}): one incident, sent as one ` +
+        `alert instead of one per shard.`,
+    ),
+    data.incidents.length
+      ? incidentTable
+      : el("p", { class: "empty" }, "No fleet-wide incident in the window."),
+  ));
+
   // Shards.
   const shardTable = el("table", {});
   shardTable.append(
@@ -264,7 +303,11 @@ export function renderPage(data: ReportData): string {
       el("td", { class: "num" }, String(s.bySeverity.high)),
       el("td", { class: "num" }, String(s.bySeverity.medium)),
       el("td", { class: "num" }, String(s.bySeverity.low)),
-      el("td", { class: "num" }, s.trend > 0 ? `+${s.trend}` : String(s.trend)),
+      el(
+        "td",
+        { class: "num" },
+        `${s.trend > 0 ? "+" : ""}${s.trend}${s.worsening ? " ▲ worsening" : ""}`,
+      ),
       el("td", {}, s.aggregators.map(shortAggregator).join(", ")),
     ));
   }
@@ -279,7 +322,8 @@ export function renderPage(data: ReportData): string {
       `Anomalies per shard over the ${
         Math.round((data.until - data.trendFrom) / 86_400_000)
       } days up to the end of the ` +
-        `window; the trend is the least-squares slope of anomalies per day (positive: getting worse).`,
+        `window; the trend is the least-squares slope of anomalies per day; "worsening" when the rise is ` +
+        `significant (Mann–Kendall, corrected for the number of shards), never for one bad day.`,
     ),
     data.shards.length ? shardTable : el("p", { class: "empty" }, "No shard had an anomaly."),
     data.trend.length

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { FleetIncident } from "../fleet/types.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import type { ShardSummary } from "../fleet/shard_summary.ts";
 import type { HeatmapCell } from "./charts/fleet_heatmap.ts";
@@ -52,6 +53,10 @@ export interface ReportData {
   bucket: number;
   /** Context charts of the top anomalies, in rank order. */
   charts: AnomalyChartData[];
+  /** Fleet-wide incidents in the window: many shards of one aggregator anomalous at once. */
+  incidents: FleetIncident[];
+  /** The fleet-incident floor used, for the page's wording. */
+  fleetFloor: { minShards: number; minFraction?: number };
   /** Per-shard summaries over the trend period (from `trendFrom` to `until`). */
   shards: ShardSummary[];
   /** Start of the trend period, epoch ms. */

@@ -493,6 +493,17 @@ export async function startGraphite(options: StartGraphiteOptions = {}): Promise
 
   const stopWeb = async () => {
     await web?.stop(3_000, "SIGINT");
+    // gunicorn's workers hold the listening socket too and can outlive the master by a moment, serving one more
+    // request: wait until the port refuses connections.
+    for (const t0 = performance.now(); performance.now() - t0 < 5_000;) {
+      try {
+        (await Deno.connect({ hostname: "127.0.0.1", port: webPort })).close();
+      } catch {
+        return;
+      }
+      await sleep(20);
+    }
+    throw new Error(`Cannot stop graphite-web: port ${webPort} still accepts connections after 5 s`);
   };
   const startWeb = async () => {
     if (web && !web.exited) return;
