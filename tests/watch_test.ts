@@ -126,12 +126,40 @@ Deno.test("deno task watch replays the sample and alerts once per episode, acros
     // A second run over the same two days: every episode is already known, nothing is sent again.
     const second = await watch(args, env).output();
     assert.equal(second.code, 0, decode(second.stderr));
+    for (const text of [decode(second.stderr), decode(second.stdout)]) {
+      assert.ok(
+        !text.includes(token) && !text.includes("slack-secret"),
+        "no secret in the second run's outputs",
+      );
+    }
     assert.equal(logs(decode(second.stdout)).reduce((n, c) => n + c.sent, 0), 0);
     assert.equal(slack.requests.length, sent);
     assert.equal(grafana.requests.length, sent);
   } finally {
     await slack.stop();
     await grafana.stop();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
+Deno.test("deno task watch refuses a sink URL that is not http(s) at once, without showing it", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "watch-sink-" });
+  try {
+    const out = await watch(["--once", "--state", join(tmp, "s.json"), "--out", join(tmp, "w.json")], {
+      SLACK_WEBHOOK_URL: "hooks.slack.com/services/T0/B0/secret-9d2f",
+    }).output();
+    assert.equal(out.code, 1);
+    assert.equal(
+      decode(out.stderr).trim().split("\n").at(-1),
+      "error: Cannot set up alerts: SLACK_WEBHOOK_URL must be an http(s) URL, current value is not one",
+    );
+    assert.ok(!decode(out.stderr).includes("secret-9d2f"));
+    await assert.rejects(
+      Deno.stat(join(tmp, "w.json")),
+      Deno.errors.NotFound,
+      "nothing run, nothing written",
+    );
+  } finally {
     await Deno.remove(tmp, { recursive: true });
   }
 });

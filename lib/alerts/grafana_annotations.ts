@@ -100,7 +100,7 @@ export async function postGrafanaAnnotations(
   if (!base || (base.protocol !== "https:" && base.protocol !== "http:")) {
     throw new TypeError(
       `Cannot post Grafana annotations: grafanaUrl must be an http(s) URL, current value is ${
-        JSON.stringify(grafanaUrl)
+        describeSecret(grafanaUrl)
       }`,
     );
   }

@@ -53,7 +53,14 @@ export function recordDeliveries(
     set.add(r.sink);
   }
   const episodes = cloneEpisodes(state.episodes);
-  for (const alert of alerts) {
+  // A fleet alert stands for its members too: record each member series as sent, so that when the incident
+  // later drops below the floor (its members leaving the window one by one) they are not sent one by one.
+  const recorded = alerts.flatMap((alert) =>
+    alert.kind === "fleet"
+      ? [alert, ...alert.series.map((key) => ({ ...alert, subject: key, kind: "anomaly" as const }))]
+      : [alert]
+  );
+  for (const alert of recorded) {
     const sinks = okSinks.get(alert.id);
     if (!sinks) continue;
     let ep = findEpisode(episodes, alert);

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import type { DeliveryResult } from "./types.ts";
+import type { AlertState, DeliveryResult } from "./types.ts";
 import { recordDeliveries } from "./record_deliveries.ts";
+import { planAlerts } from "./plan_alerts.ts";
+import { toAlerts } from "./to_alerts.ts";
+import { fleetIncidents } from "../fleet/fleet_incidents.ts";
 import { testAlert } from "./_test_receiver.ts";
 
 const H = 3_600_000;
@@ -67,4 +70,37 @@ Deno.test("recordDeliveries() keeps episodes sorted and leaves the given state a
     name: "RangeError",
     message: "Cannot record deliveries: now must be a finite epoch-ms time, current value is Infinity",
   });
+});
+
+Deno.test("recordDeliveries() a delivered fleet alert covers its members: they are not sent one by one later", () => {
+  // 25 of 50 shards stall together at 10:00 and recover between 10:30 and 12:30 (5-minute steps).
+  const M = 60_000, D = 24 * H, t0 = Date.UTC(2026, 2, 1, 10);
+  const anomalies = Array.from({ length: 25 }, (_, k) => ({
+    machine: `n${k}`,
+    aggregator: "A",
+    timestamp: new Date(t0).toISOString(),
+    severity: "high" as const,
+    series: `s.n${k}.A`,
+    start: t0,
+    end: t0 + 30 * M + k * 5 * M,
+    detectedAt: t0,
+    peakAt: t0,
+    score: 0.9,
+    observed: 1,
+    expected: 0.1,
+    reasons: [],
+  }));
+  let state: AlertState = { version: 1, episodes: [] };
+  const sent: string[] = [];
+  // Hourly cycles over two days with a 24 h window: the incident, then its members leaving the window.
+  for (let now = t0 + H; now <= t0 + 2 * D; now += H) {
+    const inWindow = anomalies.filter((a) => a.end >= now - D);
+    const incidents = fleetIncidents(inWindow, { fleetSize: 50, minShards: 20, window: H });
+    const alerts = toAlerts(inWindow, { until: now, incidents, step: 5 * M });
+    const plan = planAlerts(state, alerts, { now });
+    const results = plan.send.map((a) => result("slack", a.id, true));
+    sent.push(...plan.send.map((a) => a.subject));
+    state = recordDeliveries(plan.state, plan.send, { results, now });
+  }
+  assert.deepEqual(sent, ["fleet:A"]);
 });

@@ -19,9 +19,24 @@ export interface Sink {
   send(alerts: readonly Alert[]): Promise<DeliveryResult[]>;
 }
 
-/** The sinks the environment turns on, the console first. */
+/** The sinks the environment turns on, the console first. A URL that is not http(s) is an error at once (named
+ * by its variable; its value is a secret and never shown). */
 export function sinksFromEnv(config: Config, print: (line: string) => void): Sink[] {
-  const env = (name: string) => Deno.env.get(name) || undefined;
+  const env = (name: string) => {
+    const value = Deno.env.get(name) || undefined;
+    if (value !== undefined && name.endsWith("_URL")) {
+      let ok = false;
+      try {
+        ok = ["http:", "https:"].includes(new URL(value).protocol);
+      } catch {
+        // reported below
+      }
+      if (!ok) {
+        throw new TypeError(`Cannot set up alerts: ${name} must be an http(s) URL, current value is not one`);
+      }
+    }
+    return value;
+  };
   const sinks: Sink[] = [{
     name: "console",
     send(alerts) {

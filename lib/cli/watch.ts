@@ -32,7 +32,8 @@ Options:
   --interval D   time between cycles (default: the config's interval, 5m); 0 runs cycles back to back
   --once         one cycle, then exit (exit code as \`deno task detect\`: 0 / 2 some series failed / 1)
   --cycles N     stop after N cycles
-  --state FILE   alert state file (default: the config's alerts.state, reports/alert-state.json)
+  --state FILE   alert state file (default: the config's alerts.state, reports/alert-state.json; a replay's
+                 default is reports/alert-state-replay.json)
   --model FILE   model from \`deno task train\` (required for live sources; replay trains on the history
                  before the window, once)
   --out FILE     the last cycle's findings, rewritten atomically every cycle (default reports/watch.json)
@@ -61,6 +62,9 @@ interface CycleLog {
   asked: number;
   answered: number;
   failed: number;
+  /** Series detect scored, and notes by reason (e.g. `wrong_step`: the model's step is not the data's). */
+  scored: number;
+  skipped: Record<string, number>;
   anomalies: number;
   incidents: number;
   peers: number;
@@ -101,7 +105,16 @@ export const command: Command = {
     if (values.start && live) {
       throw new TypeError(`Cannot watch: --start replays files; a live source's clock is the real one`);
     }
-    const statePath = values.state ?? config.alerts.state;
+    if (values.start && !(interval > 0)) {
+      throw new RangeError(
+        `Cannot watch: --start moves the replay clock by the interval each cycle, so it must be > 0, current value is ${intervalText}`,
+      );
+    }
+    // A replay keeps its own state by default, so trying it never marks a live fleet's episodes as sent.
+    const statePath = values.state ??
+      (!live && config.alerts.state === "reports/alert-state.json"
+        ? "reports/alert-state-replay.json"
+        : config.alerts.state);
     const logJson = values["log-json"] ?? false;
     const print = (line: string) => logJson ? console.error(line) : console.log(line);
     const sinks = sinksFromEnv(config, print);
@@ -153,7 +166,9 @@ export const command: Command = {
           }
           log = { ...out.log, ms: Math.round(performance.now() - t0) };
           await writeJsonAtomic(values.out!, { ...out.findings, cycle: log });
-          lastCode = log.asked > 0 && log.answered === 0 ? 1 : log.failed > 0 ? 2 : 0;
+          // Nothing scored although series answered (e.g. a model for another step) is a failure too.
+          const none = (log.asked > 0 && log.answered === 0) || (log.answered > 0 && log.scored === 0);
+          lastCode = none ? 1 : log.failed > 0 ? 2 : 0;
           failures = lastCode === 1 ? failures + 1 : 0;
         } catch (err) {
           // Files that cannot be read on the first cycle are a mistake, not an outage.
@@ -167,6 +182,8 @@ export const command: Command = {
             asked: 0,
             answered: 0,
             failed: 0,
+            scored: 0,
+            skipped: {},
             anomalies: 0,
             incidents: 0,
             peers: 0,
@@ -208,14 +225,13 @@ function memory(): { rssMb: number; heapMb: number } {
 
 function describe(log: CycleLog): string {
   if (log.error) return `cycle ${log.cycle}: failed after ${log.ms} ms: ${log.error}`;
-  return `cycle ${log.cycle} at ${log.now}: ${log.answered}/${log.asked} series` +
-    `${
-      log.failed ? ` (${log.failed} failed)` : ""
-    }, ${log.anomalies} anomalies, ${log.incidents} fleet incidents, ` +
-    `${log.peers} peer outliers; sent ${log.sent}, held ${log.held}, suppressed ${log.suppressed}` +
-    `${
-      log.deliveryErrors ? `, ${log.deliveryErrors} delivery errors` : ""
-    }; ${log.ms} ms, RSS ${log.rssMb} MB`;
+  const failed = log.failed ? ` (${log.failed} failed)` : "";
+  const skipped = Object.entries(log.skipped).map(([reason, n]) => `${n} ${reason}`).join(", ");
+  const scored = log.scored < log.answered ? `, ${log.scored} scored (not: ${skipped})` : "";
+  const errors = log.deliveryErrors ? `, ${log.deliveryErrors} delivery errors` : "";
+  return `cycle ${log.cycle} at ${log.now}: ${log.answered}/${log.asked} series${failed}${scored}, ` +
+    `${log.anomalies} anomalies, ${log.incidents} fleet incidents, ${log.peers} peer outliers; ` +
+    `sent ${log.sent}, held ${log.held}, suppressed ${log.suppressed}${errors}; ${log.ms} ms, RSS ${log.rssMb} MB`;
 }
 
 /** Removes the alert state lock if this process holds it (on an abandoned cycle). */
@@ -244,8 +260,12 @@ async function runCycle(options: {
   // Hydration from the series already fetched (window + history cover ±12 h and the value 72 h earlier).
   const before = parseLagMinutes(config.hydrate.before) * 60_000;
   const after = parseLagMinutes(config.hydrate.after) * 60_000;
-  const scored = series.filter((s) => s.labels.aggregator);
-  const fleetSize: Record<string, number> = {};
+  // The fleet is the series detect scored (a skipped one — wrong step, too short, constant — is no peer).
+  const skipped = new Set(
+    det.detected.notes.filter((n) => n.reason !== "short_history").map((n) => n.series),
+  );
+  const scored = series.filter((s) => s.labels.aggregator && !skipped.has(s.key));
+  const fleetSize: Record<string, number> = Object.create(null);
   for (const s of scored) fleetSize[s.labels.aggregator] = (fleetSize[s.labels.aggregator] ?? 0) + 1;
   const peers = config.fleet.peers ? peerOutliers(scored, { from, until }) : [];
   const anomalies = mergePeerOutliers(det.detected.anomalies, peers);
@@ -269,10 +289,26 @@ async function runCycle(options: {
     const results: DeliveryResult[] = [];
     for (const sink of sinks) {
       const owed = plan.bySink[sink.name] ?? [];
-      if (owed.length) results.push(...await sink.send(owed));
+      if (!owed.length) continue;
+      try {
+        results.push(...await sink.send(owed));
+      } catch (err) {
+        // A sink that throws must not cost the others their record (they would be sent again every cycle).
+        const error = (err as Error).message;
+        results.push(
+          ...owed.map((a) => ({
+            sink: sink.name,
+            alertId: a.id,
+            subject: a.subject,
+            ok: false,
+            attempts: 0,
+            error,
+          })),
+        );
+      }
     }
     return { state: recordDeliveries(plan.state, plan.send, { results, now }), result: { plan, results } };
-  }, { now });
+  }, { now: Date.now() }); // the lock ages by the wall clock, also when a replay's "now" is the data's
   const errors = results.filter((r) => !r.ok);
   for (const e of errors) options.print(`delivery to ${e.sink} failed for ${e.subject}: ${e.error}`);
   const log: CycleLog = {
@@ -282,6 +318,10 @@ async function runCycle(options: {
     asked: run.asked,
     answered: run.answered,
     failed: run.failed,
+    scored: det.detected.scored,
+    skipped: Object.fromEntries(
+      Object.entries(Object.groupBy(det.detected.notes, (n) => n.reason)).map(([k, v]) => [k, v!.length]),
+    ),
     anomalies: det.detected.anomalies.length,
     incidents: incidents.length,
     peers: peers.length,

@@ -123,16 +123,18 @@ export function peerOutliers(series: readonly Series[], options: PeerOutliersOpt
   }
   const out: PeerOutlier[] = [];
   for (const [aggregator, list] of groups) {
-    if (list.length < minPeers + 1) continue;
-    const step = Math.max(...list.map((s) => s.step));
-    const odd = list.find((s) => !(s.step > 0) || step % s.step !== 0);
-    if (odd) {
-      fail(
-        `series ${odd.key} has step ${odd.step} ms, which does not divide ${step} ms of its aggregator`,
-        odd.step,
-      );
-    }
-    const grid = list.map((s) => resample(s, step));
+    // The aggregator's step is its most common one; a series on a step that does not divide it (a whisper file
+    // from before a storage-schema change) is left out of the comparison rather than failing the fleet.
+    const counts = new Map<number, number>();
+    for (const s of list) counts.set(s.step, (counts.get(s.step) ?? 0) + 1);
+    const common = [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0][0];
+    const step = Math.max(
+      common,
+      ...list.filter((s) => s.step > 0 && common % s.step === 0).map((s) => s.step),
+    );
+    const usable = list.filter((s) => s.step > 0 && step % s.step === 0);
+    if (usable.length < minPeers + 1) continue;
+    const grid = usable.map((s) => resample(s, step));
     _compare(aggregator, grid, out, {
       from,
       until,

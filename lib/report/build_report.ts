@@ -155,13 +155,15 @@ export function buildReport(
 
   // Fleet-wide incidents in the window, against the shards scored per aggregator.
   const { minShards = 20, minFraction, window: fleetWindow = HOUR } = options.fleet ?? {};
-  const fleetSize: Record<string, number> = {};
+  const fleetSize: Record<string, number> = Object.create(null);
   for (const [, { series }] of kept) {
     const agg = series.labels.aggregator;
     if (agg) fleetSize[agg] = (fleetSize[agg] ?? 0) + 1;
   }
   const incidents = fleetIncidents(
-    detected.anomalies.filter((a) => a.end >= from && a.start <= until && a.aggregator in fleetSize),
+    detected.anomalies.filter((a) =>
+      a.end >= from && a.start <= until && Object.hasOwn(fleetSize, a.aggregator)
+    ),
     { fleetSize, minShards, minFraction, window: fleetWindow },
   );
 

@@ -78,6 +78,8 @@ export function unpickle(bytes: Uint8Array): Value {
     return bytes.slice(pos, pos += len);
   };
   const long = (len: number): number | bigint => {
+    // Plain data has small integers; a forged megabyte-long one would take minutes to decode.
+    if (len > 64) fail(`an integer of ${len} bytes (at most 64 are read)`);
     need(len);
     let v = 0n;
     for (let i = len - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[pos + i]);

@@ -96,7 +96,7 @@ export const ConfigSchema = z.object({
   /** The fleet view: a meta-anomaly when at least max(minShards, ceil(minFraction × fleet)) shards of one
    * aggregator are anomalous in the same window, sent as one alert; peer outliers. */
   fleet: z.object({
-    minShards: z.number().int().min(1).default(20),
+    minShards: z.number().int().min(2).default(20),
     minFraction: z.number().gt(0).max(1).optional(),
     window: duration.default("1h"),
     /** Look for shards unlike their peers (median/MAD across the fleet). */

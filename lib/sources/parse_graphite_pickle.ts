@@ -55,17 +55,23 @@ export function parseGraphitePickle(
   }
   const series: Series[] = [];
   const failures: SourceFailure[] = [];
+  // A pickle can refer to one object many times for a few bytes each; graphite-web never does, and each copy
+  // would cost a typed array here: refuse a series or a values list seen before.
+  const seen = new Set<unknown>();
   for (const item of data) {
     const info = item as Record<string, unknown> | null;
     if (
       typeof info !== "object" || info === null || typeof info.name !== "string" ||
-      typeof info.start !== "number" || typeof info.step !== "number" || !(info.step > 0) ||
-      !Array.isArray(info.values)
+      typeof info.start !== "number" || !Number.isFinite(info.start) || typeof info.step !== "number" ||
+      !Number.isFinite(info.step) || !(info.step > 0) || !Array.isArray(info.values)
     ) {
       return malformed(
-        "expected series with a string `name`, numbers `start` and `step` > 0 and a `values` list",
+        "expected series with a string `name`, finite numbers `start` and `step` > 0 and a `values` list",
       );
     }
+    if (seen.has(info) || seen.has(info.values)) return malformed(`series ${info.name} appears twice`);
+    seen.add(info);
+    seen.add(info.values);
     const key = info.name;
     const cells = info.values as unknown[];
     const values = new Float64Array(cells.length);

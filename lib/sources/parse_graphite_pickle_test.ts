@@ -81,7 +81,9 @@ Deno.test("parseGraphitePickle() falls back to raw text and JSON for a server th
 Deno.test("parseGraphitePickle() names what is wrong with a malformed or hostile answer", () => {
   const cases: [Uint8Array, RegExp][] = [
     [pickle({ name: "x" }), /malformed answer: the pickle is not a list of series/],
-    [pickle([{ name: "x", start: 0, step: 0, values: [] }]), /numbers `start` and `step` > 0/],
+    [pickle([{ name: "x", start: 0, step: 0, values: [] }]), /finite numbers `start` and `step` > 0/],
+    [pickle([{ name: "x", start: 0, step: Infinity, values: [1] }]), /finite numbers `start` and `step` > 0/],
+    [pickle([{ name: "x", start: NaN, step: 60, values: [1] }]), /finite numbers `start` and `step` > 0/],
     [
       pickle([{ name: "x", start: 0, step: 60, values: ["1"] }]),
       /value 0 of x is not a number, current value is 1/,
@@ -103,4 +105,34 @@ Deno.test("parseGraphitePickle() names what is wrong with a malformed or hostile
     assert.equal(failures[0].kind, "malformed");
     assert.match(failures[0].reason, message);
   }
+});
+
+Deno.test("parseGraphitePickle() refuses one series referred to many times (a small body, a huge allocation)", () => {
+  // [d, d, d, …] with d memoised once: EMPTY_LIST, MARK, d (MEMOIZE), BINGET 0 × 2000, APPENDS, STOP.
+  const one = pickle({ name: "x", start: 0, step: 60, values: Array(1000).fill(1.5) });
+  const dict = one.subarray(2, one.length - 1); // without PROTO and STOP
+  const bytes = Uint8Array.from([
+    0x80,
+    4,
+    0x5d,
+    0x28,
+    ...dict,
+    0x94,
+    ...Array(2000).fill([0x68, 0]).flat(),
+    0x65,
+    0x2e,
+  ]);
+  const { series, failures } = parseGraphitePickle(bytes, { target: "t" });
+  assert.deepEqual(series, []);
+  assert.match(failures[0].reason, /series x appears twice/);
+});
+
+Deno.test("parseGraphitePickle() refuses a forged huge integer without spending minutes on it", () => {
+  // LONG4 of 1 MB.
+  const n = 1 << 20;
+  const bytes = new Uint8Array(2 + 5 + n + 1);
+  bytes.set([0x80, 2, 0x8b, n & 255, (n >> 8) & 255, (n >> 16) & 255, 0], 0);
+  bytes[bytes.length - 1] = 0x2e;
+  const { failures } = parseGraphitePickle(bytes, { target: "t" });
+  assert.match(failures[0].reason, /an integer of 1048576 bytes \(at most 64 are read\)/);
 });
