@@ -4,6 +4,7 @@ import type { Model, Profile } from "../model/schema.ts";
 import type { Anomaly, Reason, Severity } from "./types.ts";
 import { scoreSeries, type SeriesScores } from "./score_series.ts";
 import { seasonalExpectation } from "../detectors/seasonal_expectation.ts";
+import { expectationOptions } from "./_expectation_options.ts";
 import { displayable } from "../display/displayable.ts";
 import { anomalyTable } from "../display/anomaly_table.ts";
 import { detectSummary } from "../display/detect_summary.ts";
@@ -110,7 +111,12 @@ function episodes(
   series: Series,
   scores: SeriesScores,
   threshold: number,
-  opts: Required<Pick<DetectOptions, "from" | "until" | "episodeGap" | "minDuration" | "singlePointMargin">>,
+  opts:
+    & Required<Pick<DetectOptions, "from" | "until" | "episodeGap" | "minDuration" | "singlePointMargin">>
+    & {
+      /** The seasonal expectation the model's seasonal_lag uses (lags, minLags), for "expected" in the record. */
+      expectation: { lags?: number[]; minLags?: number };
+    },
 ): Anomaly[] {
   const { values, start, step } = series;
   const { combined, calibrated, raw, names } = scores;
@@ -135,7 +141,7 @@ function episodes(
     const score = combined[peak];
     const duration = t1 - t0 + step;
     if (duration < opts.minDuration && score < strong) return;
-    expected ??= seasonalExpectation(series);
+    expected ??= seasonalExpectation(series, opts.expectation);
     const reasons: Reason[] = [];
     names.forEach((name, d) => {
       let best = first;
@@ -227,6 +233,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
   const notes: SeriesNote[] = [];
   let scored = 0;
   const kept = options.keepScores ? new Map<string, { series: Series; scores: SeriesScores }>() : undefined;
+  const expectation = expectationOptions(model);
   for (const original of series) {
     const key = original.key;
     if (original.labels.family && original.labels.family !== model.family) {
@@ -294,7 +301,14 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     const scores = scoreSeries(model, family, s);
     kept?.set(key, { series: s, scores });
     anomalies.push(
-      ...episodes(s, scores, threshold, { from, until, episodeGap, minDuration, singlePointMargin }),
+      ...episodes(s, scores, threshold, {
+        from,
+        until,
+        episodeGap,
+        minDuration,
+        singlePointMargin,
+        expectation,
+      }),
     );
   }
   anomalies.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));

@@ -5,6 +5,7 @@ import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import { shardSummary } from "../fleet/shard_summary.ts";
 import { fleetIncidents } from "../fleet/fleet_incidents.ts";
 import { seasonalExpectation } from "../detectors/seasonal_expectation.ts";
+import { expectationOptions } from "../detect/_expectation_options.ts";
 import { quantileSorted } from "../series/summarize.ts";
 import type { AnomalyChartData, HeatmapCell, QualityRow, ReportData } from "./types.ts";
 
@@ -106,7 +107,7 @@ export function buildReport(
     const entry = kept.get(a.series);
     if (!entry) continue;
     const s = entry.series;
-    const e = seasonalExpectation(s);
+    const e = seasonalExpectation(s, expectationOptions(model));
     const rel: number[] = [];
     const peak = Math.round((a.peakAt - s.start) / s.step);
     for (
