@@ -219,7 +219,14 @@ Deno.test("detect() is deterministic and does not modify its input", () => {
 Deno.test("detect() reports the expected value the model's seasonal_lag scored against (its lags, its minLags)", () => {
   // A model whose seasonal lag may use the 1-day lag alone, on three days of data: the default expectation
   // (two lags) would be missing everywhere, the model's is not.
-  const history = generateCorpus({ shards: 2, days: 16, aggregators: ["A"], seed: 8, recent: false, weekly: false });
+  const history = generateCorpus({
+    shards: 2,
+    days: 16,
+    aggregators: ["A"],
+    seed: 8,
+    recent: false,
+    weekly: false,
+  });
   const one = train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } });
   const short = generateCorpus({ shards: 2, days: 3, aggregators: ["A"], seed: 9, weekly: false });
   const found = detect(one, short.series, { threshold: 0.3 }).anomalies.filter((a) => a.observed !== null);
