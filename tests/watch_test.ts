@@ -200,6 +200,63 @@ Deno.test("deno task watch stops cleanly on SIGTERM between cycles, state intact
   }
 });
 
+Deno.test("deno task watch finishes the cycle on a first signal mid-cycle, abandons it on a second", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "watch-midcycle-" });
+  // A Graphite that takes 1.5 s to answer (with no series), so the signals land while a cycle is fetching.
+  let asked = 0;
+  const slow = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async () => {
+    asked++;
+    await new Promise((r) => setTimeout(r, 1500));
+    return Response.json([]);
+  });
+  try {
+    const history = generateCorpus({ shards: 2, days: 10, aggregators: ["A"], seed: 2, recent: false });
+    const model = join(tmp, "model.json");
+    await saveModel(train(history.series), model);
+    const config = join(tmp, "config.json");
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({
+        source: "graphite",
+        url: `http://127.0.0.1:${slow.addr.port}`,
+        machines: ["n1", "n2"],
+        aggregators: ["A"],
+        model,
+        retries: 0,
+        alerts: { state: join(tmp, "state.json") },
+      }),
+    );
+    const run = async (signals: number) => {
+      const before = asked;
+      const child = watch(["--config", config, "--interval", "1h", "--out", join(tmp, "w.json")]).spawn();
+      while (asked === before) await new Promise((r) => setTimeout(r, 20)); // the cycle is fetching
+      for (let k = 0; k < signals; k++) {
+        child.kill("SIGTERM");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const [status, err] = await Promise.all([child.status, new Response(child.stderr).text()]);
+      await child.stdout.cancel();
+      return { code: status.code, err };
+    };
+    const first = await run(1);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.err, /stopping after this cycle/);
+    assert.match(first.err, /cycle 1[ :]/, "the cycle was finished and logged");
+    assert.equal(JSON.parse(await Deno.readTextFile(join(tmp, "state.json"))).version, 1);
+    assert.ok(JSON.parse(await Deno.readTextFile(join(tmp, "w.json"))).cycle, "its findings were written");
+    const stateBefore = await Deno.readTextFile(join(tmp, "state.json"));
+    const second = await run(2);
+    assert.equal(second.code, 130, second.err);
+    assert.match(second.err, /second signal: abandoning the cycle/);
+    assert.doesNotMatch(second.err, /cycle 1[ :]/, "the cycle was not finished");
+    assert.equal(await Deno.readTextFile(join(tmp, "state.json")), stateBefore, "the state is untouched");
+    await assert.rejects(Deno.stat(join(tmp, "state.json.lock")), Deno.errors.NotFound);
+  } finally {
+    await slow.shutdown();
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
+
 Deno.test({
   name:
     "deno task watch against a real Graphite: survives graphite-web going away, memory flat over 300 cycles",
