@@ -6,6 +6,7 @@ import type { Model } from "../model/schema.ts";
 import { loadModel } from "../model/load_model.ts";
 import { train } from "../model/train.ts";
 import { detect, type DetectResult } from "../detect/detect.ts";
+import { mergeDetections } from "../detect/_merge_detections.ts";
 import { parseLagMinutes } from "../detectors/parse_lag.ts";
 import { grafanaToken, isLive } from "./_source.ts";
 import { parseWhen } from "./_io.ts";
@@ -43,6 +44,8 @@ export async function runDetection(options: {
   keepScores?: boolean;
   /** Detect over this much more history before the window (for trends). */
   extra?: number;
+  /** Grafana's token. @default GRAFANA_TOKEN from the environment */
+  token?: string;
   log?: (message: string) => void;
 }): Promise<Detection> {
   const { config, log = () => {} } = options;
@@ -61,11 +64,30 @@ export async function runDetection(options: {
   const history = parseLagMinutes(config.history) * 60_000;
   const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
   let series: Series[], run: SourceRun, until: number, end: number;
+  const detectOptions = (from: number, until: number) => ({
+    from: from - (options.extra ?? 0),
+    until,
+    profile: options.profile ?? config.profile,
+    threshold: options.threshold,
+    keepScores: options.keepScores,
+  });
+  // Live: each answer is scored as it arrives, while the other requests are still in flight.
+  const parts: DetectResult[] = [];
+  const done = new Set<string>();
   if (live) {
     until = options.until ? parseWhen("--until", options.until, Date.now()) : Date.now();
     end = until;
     const from = windowStart(until) - history - (options.extra ?? 0);
-    ({ series, run } = await fetchSource(config, { from, until, token: grafanaToken() }));
+    const opts = detectOptions(windowStart(until), until);
+    ({ series, run } = await fetchSource(config, {
+      from,
+      until,
+      token: options.token ?? grafanaToken(),
+      onBatch: (batch) => {
+        parts.push(detect(given!, batch, opts));
+        for (const s of batch) done.add(s.key);
+      },
+    }));
   } else {
     ({ series, run } = await fetchSource(config));
     end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
@@ -89,12 +111,7 @@ export async function runDetection(options: {
     log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
     for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
   }
-  const detected = detect(model, series, {
-    from: from - (options.extra ?? 0),
-    until,
-    profile: options.profile ?? config.profile,
-    threshold: options.threshold,
-    keepScores: options.keepScores,
-  });
+  parts.push(detect(model, series.filter((s) => !done.has(s.key)), detectOptions(from, until)));
+  const detected = mergeDetections(parts, series.map((s) => s.key));
   return { config, series, run, model, trained, from, until, end, detected };
 }

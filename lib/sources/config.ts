@@ -64,6 +64,8 @@ export const ConfigSchema = z.object({
   profile: z.enum(["strict", "permissive"]).optional(),
   /** How one aggregator is asked for across shards. */
   wildcard: z.enum(["braces", "star", "none"]).default("braces"),
+  /** Graphite's render format: pickle is the cheapest for graphite-web; raw or json for a server without it. */
+  format: z.enum(["pickle", "raw", "json"]).default("pickle"),
   /** Per-request timeout, retries (5xx, timeouts, connection errors; never 4xx) and parallel requests. */
   timeout: duration.default("30s"),
   retries: z.number().int().min(0).max(10).default(3),

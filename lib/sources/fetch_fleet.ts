@@ -26,6 +26,10 @@ export interface FetchFleetOptions extends Omit<FetchGraphiteOptions, "template"
    * @default "braces"
    */
   wildcard?: "braces" | "star" | "none";
+  /** Called with the usable series of each answer as it arrives (a wildcard answer, or one series), so a caller
+   * can start on them while other requests are still in flight; every series in the result passes through it
+   * once. @default undefined */
+  onAnswer?: (series: Series[]) => void;
 }
 
 /** The outcome for one asked series. */
@@ -106,6 +110,7 @@ export async function fetchFleet(spec: FleetSpec, options: FetchFleetOptions): P
     gzip = false,
     format = "pickle",
     wildcard = "braces",
+    onAnswer,
     timeoutMs,
     retries,
     backoffMs,
@@ -174,9 +179,16 @@ export async function fetchFleet(spec: FleetSpec, options: FetchFleetOptions): P
   } else {
     const asked = new Set(machines);
     const list = machines.length === 1 ? machines[0] : `{${machines.join(",")}}`;
-    const outcomes = await mapPool(aggregators, concurrency, (aggregator) => {
+    const outcomes = await mapPool(aggregators, concurrency, async (aggregator) => {
       const target = template.render({ machine: wildcard === "star" ? "*" : list, aggregator });
-      return renderTarget(target, ctx);
+      const outcome = await renderTarget(target, ctx);
+      // A failed wildcard request is fetched again per series below: its series reach onAnswer from there.
+      if (onAnswer && !outcome.requestFailed) {
+        onAnswer(
+          outcome.series.filter((s) => s.labels.aggregator === aggregator && asked.has(s.labels.machine)),
+        );
+      }
+      return outcome;
     });
     outcomes.forEach((outcome, i) => {
       const aggregator = aggregators[i];
@@ -199,11 +211,12 @@ export async function fetchFleet(spec: FleetSpec, options: FetchFleetOptions): P
     });
   }
 
-  const singleOutcomes = await mapPool(
-    singles,
-    concurrency,
-    ({ machine, aggregator }) => renderTarget(keyOf(machine, aggregator), ctx),
-  );
+  const singleOutcomes = await mapPool(singles, concurrency, async ({ machine, aggregator }) => {
+    const key = keyOf(machine, aggregator);
+    const outcome = await renderTarget(key, ctx);
+    if (onAnswer) onAnswer(outcome.series.filter((s) => s.key === key));
+    return outcome;
+  });
   singleOutcomes.forEach((outcome, i) => {
     const { machine, aggregator } = singles[i];
     requests += outcome.requests;

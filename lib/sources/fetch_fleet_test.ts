@@ -102,3 +102,19 @@ Deno.test("fetchFleet() rejects a template without {machine} or {aggregator}", a
   );
   await assert.rejects(() => fetchFleet({ machines: [], aggregators: ["A"] }, base), { name: "RangeError" });
 });
+
+Deno.test("fetchFleet() onAnswer sees every answered series once, as answers arrive, fallbacks included", async () => {
+  // Aggregator B's wildcard fails (500) and is fetched per series; m9 answers for `*` but was not asked.
+  const { fetch } = fakeGraphite(["m1", "m2", "m9"], (t) => t.includes("{") && t.endsWith(".B") ? 500 : 0);
+  const batches: string[][] = [];
+  const out = await fetchFleet({ machines: ["m1", "m2", "m3"], aggregators: ["A", "B"], template }, {
+    ...base,
+    fetch,
+    retries: 0,
+    onAnswer: (series) => batches.push(series.map((s) => s.key)),
+  });
+  assert.deepEqual(out.fallbacks.map((f) => f.aggregator), ["B"]);
+  assert.deepEqual(batches.flat().sort(), out.series.map((s) => s.key).sort());
+  assert.deepEqual(batches[0], ["s.m1.A", "s.m2.A"], "the wildcard answer in one batch");
+  assert.equal(batches.length, 1 + 3, "then one per series of the fallback (m3's empty)");
+});

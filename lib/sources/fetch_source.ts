@@ -23,6 +23,10 @@ export interface FetchSourceOptions {
   only?: string[];
   /** Injectable fetch, for tests. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** Live fleets: called with each answer's series as it arrives (as returned, family label included), so work
+   * can start while other requests are in flight. Files and `/api/ds/query` answer at once and do not call it.
+   * @default undefined */
+  onBatch?: (series: Series[]) => void;
 }
 
 /** What a fetch asked for and got, per series. */
@@ -149,10 +153,19 @@ export async function fetchSource(
     });
     return perTarget(res);
   }
-  if (only) return perTarget(await fetchGraphite(keys, { ...common, baseUrl, token, template }));
+  if (only) {
+    return perTarget(await fetchGraphite(keys, { ...common, baseUrl, token, template, format: config.format }));
+  }
   const res = await fetchFleet(
     { machines: machineNames(config.machines), aggregators: config.aggregators, template },
-    { ...common, baseUrl, token, wildcard: config.wildcard },
+    {
+      ...common,
+      baseUrl,
+      token,
+      wildcard: config.wildcard,
+      format: config.format,
+      onAnswer: options.onBatch && ((batch) => options.onBatch!(withFamily(batch))),
+    },
   );
   const failures = res.entries.filter((e) => e.status === "failed")
     .map((e) => ({ series: e.key, kind: e.kind ?? "failed", reason: e.reason ?? "" }));
