@@ -154,7 +154,9 @@ export async function fetchSource(
     return perTarget(res);
   }
   if (only) {
-    return perTarget(await fetchGraphite(keys, { ...common, baseUrl, token, template, format: config.format }));
+    return perTarget(
+      await fetchGraphite(keys, { ...common, baseUrl, token, template, format: config.format }),
+    );
   }
   const res = await fetchFleet(
     { machines: machineNames(config.machines), aggregators: config.aggregators, template },
