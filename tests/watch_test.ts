@@ -278,20 +278,7 @@ Deno.test({
     const tmp = await Deno.makeTempDir({ prefix: "watch-graphite-" });
     const graphite = await startGraphite();
     try {
-      const counts = new Map<string, number>();
-      await graphite.feed((function* () {
-        for (const s of corpus.series) {
-          let n = 0;
-          for (let i = 0; i < s.values.length; i++) {
-            const v = s.values[i];
-            if (Number.isNaN(v)) continue;
-            n++;
-            yield `${s.key} ${v} ${(s.start + i * s.step) / 1000}\n`;
-          }
-          counts.set(s.key, n);
-        }
-      })());
-      await graphite.waitForFlush(counts);
+      await graphite.feedSeries(corpus.series);
       const model = join(tmp, "model.json");
       await saveModel(train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } }), model);
       const config = join(tmp, "config.json");

@@ -40,21 +40,7 @@ const model = train(history.series, { detectorOptions: { seasonal_lag: { minLags
 const graphite = await startGraphite();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 try {
-  const counts = new Map<string, number>();
-  await graphite.feed((function* () {
-    for (const s of corpus.series) {
-      let n = 0;
-      for (let i = 0; i < s.values.length; i++) {
-        const v = s.values[i];
-        if (!Number.isNaN(v)) {
-          n++;
-          yield `${s.key} ${v} ${(s.start + i * s.step) / 1000}\n`;
-        }
-      }
-      counts.set(s.key, n);
-    }
-  })());
-  await graphite.waitForFlush(counts);
+  await graphite.feedSeries(corpus.series);
   // The last 24 h plus 26 h of history (the seasonal detector's 1-day lag, and a little room).
   const until = end - 1000, from = end - 50 * HOUR;
   // The Grafana stand-ins run in processes of their own, as Grafana does (in this process they would compete

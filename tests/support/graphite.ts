@@ -15,6 +15,7 @@
  *
  * @module
  */
+import type { Series } from "../../lib/series/types.ts";
 import { join } from "node:path";
 
 /** A running Graphite. */
@@ -38,6 +39,9 @@ export interface Graphite {
    * cache, whose writer briefly holds points that are neither in the cache nor on disk. Resolves with the time it
    * took in ms. */
   waitForFlush(expected: Map<string, number>, timeoutMs?: number): Promise<number>;
+  /** Feeds every present point of the series (`key value epoch_s`) and waits until carbon has written them all;
+   * resolves with the points fed and the time each half took. */
+  feedSeries(series: readonly Series[]): Promise<{ points: number; feedMs: number; flushMs: number }>;
   /** Stops graphite-web only (carbon keeps running), for fault tests; `startWeb()` brings it back on the same
    * port. */
   stopWeb(): Promise<void>;
@@ -511,12 +515,33 @@ export async function startGraphite(options: StartGraphiteOptions = {}): Promise
     await waitUntil("graphite-web", web, webReady, timeoutMs);
   };
 
+  const feedSeries = async (series: readonly Series[]) => {
+    const counts = new Map<string, number>();
+    const t0 = performance.now();
+    await feed((function* () {
+      for (const s of series) {
+        let n = 0;
+        for (let i = 0; i < s.values.length; i++) {
+          const v = s.values[i];
+          if (Number.isNaN(v)) continue;
+          n++;
+          yield `${s.key} ${v} ${(s.start + i * s.step) / 1000}\n`;
+        }
+        counts.set(s.key, n);
+      }
+    })());
+    const feedMs = performance.now() - t0;
+    const flushMs = await waitForFlush(counts);
+    return { points: [...counts.values()].reduce((a, b) => a + b, 0), feedMs, flushMs };
+  };
+
   return {
     url,
     carbonPort: linePort,
     cachePort,
     dir,
     feed,
+    feedSeries,
     waitFor,
     waitForFlush,
     stopWeb,
