@@ -2,10 +2,8 @@
  * End-to-end tests of the command line: real `deno run lib/cli/main.ts` processes on real files.
  */
 import assert from "node:assert/strict";
+import { runCli } from "./support/cli.ts";
 import { join } from "node:path";
-
-const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const NAB = join(ROOT, "..", "shared", "nab");
@@ -19,16 +17,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", MAIN, ...args],
-    env: { NO_COLOR: "1", TZ: "UTC" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const cli = (...args: string[]) => runCli(args);
 
 const AGG = "ProbeTablesAggregator.node_tag_cmx_probe_hll_hour";
 const key = (m: string) => `statsd.${m}.gauges.aggregator.agg_length_behind_ratio.${AGG}`;

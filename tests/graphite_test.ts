@@ -4,6 +4,7 @@
  * through a Grafana stand-in (datasource proxy and `/api/ds/query`).
  */
 import assert from "node:assert/strict";
+import { runCli } from "./support/cli.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
 import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
 import type { Series } from "../lib/series/types.ts";
@@ -16,31 +17,9 @@ import { join } from "node:path";
 import { train } from "../lib/model/train.ts";
 import { saveModel } from "../lib/model/save_model.ts";
 
-const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
-
 /** Runs the real CLI with network access to loopback only. */
-async function cli(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-read",
-      "--allow-write",
-      "--allow-net=127.0.0.1",
-      "--allow-env=GRAFANA_TOKEN",
-      MAIN,
-      ...args,
-    ],
-    env: { NO_COLOR: "1", TZ: "UTC", ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const cli = (args: string[], env: Record<string, string> = {}) =>
+  runCli(args, { env, net: true, allowEnv: ["GRAFANA_TOKEN"] });
 
 const HOUR = 3_600_000;
 const STEP = 60_000;

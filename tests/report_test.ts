@@ -3,28 +3,18 @@
  * structure, and a real headless Chromium opening the file (tests/support/chromium.ts).
  */
 import assert from "node:assert/strict";
+import { runCli } from "./support/cli.ts";
 import { join } from "node:path";
 import { openPage, requireOrSkip } from "./support/chromium.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
 import { formatGrafanaCsv } from "../lib/synth/write_csv.ts";
 
-const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 const HOSTILE = "<img src=x onerror=alert(1)>";
 /** A shard and an aggregator named like markup, with quotes, parsed into labels by the default template. */
 const HOSTILE_MACHINE = `<img src=x onerror=alert(1)>"'`;
 const HOSTILE_AGGREGATOR = `P.<b onmouseover=alert(2)>"'&`;
 
-async function report(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--config", CONFIG, "--allow-read", "--allow-write", MAIN, "report", ...args],
-    env: { NO_COLOR: "1", TZ: "UTC" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
-}
+const report = (...args: string[]) => runCli(["report", ...args]);
 
 /** Writes a corpus whose series keys are hostile markup (an aggregator called `<img ...>` on two shards). */
 async function hostileCorpus(dir: string): Promise<string> {

@@ -4,6 +4,7 @@
  * going away mid-run (backoff, then resume) and memory staying flat over hundreds of cycles.
  */
 import assert from "node:assert/strict";
+import { cliCommand } from "./support/cli.ts";
 import { join } from "node:path";
 import { startReceiver } from "../lib/alerts/_test_receiver.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
@@ -12,31 +13,11 @@ import { train } from "../lib/model/train.ts";
 import { saveModel } from "../lib/model/save_model.ts";
 import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
 
-const MAIN = new URL("../lib/cli/main.ts", import.meta.url).pathname;
-const CONFIG = new URL("../deno.json", import.meta.url).pathname;
 const ENV_NAMES = "GRAFANA_TOKEN,GRAFANA_URL,SLACK_WEBHOOK_URL,ALERT_WEBHOOK_URL";
 
 /** The watch command as `deno task watch` runs it (same permissions), loopback network only. */
-function watch(args: string[], env: Record<string, string> = {}) {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--config",
-      CONFIG,
-      "--allow-read",
-      "--allow-write",
-      "--allow-net=127.0.0.1",
-      `--allow-env=${ENV_NAMES}`,
-      MAIN,
-      "watch",
-      ...args,
-    ],
-    env: { NO_COLOR: "1", TZ: "UTC", ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  });
-}
+const watch = (args: string[], env: Record<string, string> = {}) =>
+  cliCommand(["watch", ...args], { env, net: true, allowEnv: ENV_NAMES.split(",") });
 
 interface CycleLog {
   cycle: number;
