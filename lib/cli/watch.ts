@@ -74,6 +74,9 @@ interface CycleLog {
   deliveryErrors: number;
   rssMb: number;
   heapMb: number;
+  /** V8's committed heap and memory held outside it for JavaScript objects (typed arrays), MB. */
+  heapTotalMb: number;
+  externalMb: number;
   error?: string;
 }
 
@@ -218,9 +221,10 @@ export const command: Command = {
   },
 };
 
-function memory(): { rssMb: number; heapMb: number } {
-  const { rss, heapUsed } = Deno.memoryUsage();
-  return { rssMb: Math.round(rss / 1e5) / 10, heapMb: Math.round(heapUsed / 1e5) / 10 };
+function memory(): { rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number } {
+  const { rss, heapUsed, heapTotal, external } = Deno.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+  return { rssMb: mb(rss), heapMb: mb(heapUsed), heapTotalMb: mb(heapTotal), externalMb: mb(external) };
 }
 
 function describe(log: CycleLog): string {
