@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { cliCommand } from "./support/cli.ts";
+import type { CycleLog } from "../lib/cli/watch.ts";
 import { join } from "node:path";
 import { startReceiver } from "../lib/alerts/_test_receiver.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
@@ -18,23 +19,6 @@ const ENV_NAMES = "GRAFANA_TOKEN,GRAFANA_URL,SLACK_WEBHOOK_URL,ALERT_WEBHOOK_URL
 /** The watch command as `deno task watch` runs it (same permissions), loopback network only. */
 const watch = (args: string[], env: Record<string, string> = {}) =>
   cliCommand(["watch", ...args], { env, net: true, allowEnv: ENV_NAMES.split(",") });
-
-interface CycleLog {
-  cycle: number;
-  now: string;
-  asked: number;
-  answered: number;
-  anomalies: number;
-  sent: number;
-  held: number;
-  suppressed: number;
-  deliveryErrors: number;
-  rssMb: number;
-  heapMb: number;
-  heapTotalMb: number;
-  externalMb: number;
-  error?: string;
-}
 
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 const logs = (stdout: string): CycleLog[] =>

@@ -32,6 +32,12 @@ export interface PostOptions {
   describe?: (status: number, body: string) => string;
 }
 
+/** The request options every sink takes (for Slack, `sleep` also paces the messages). */
+export type SinkHttpOptions = Pick<
+  PostOptions,
+  "retries" | "timeoutMs" | "backoffMs" | "fetch" | "sleep" | "random"
+>;
+
 /** How a POST ended. */
 export interface PostOutcome {
   /** A 2xx answer. */

@@ -1,9 +1,9 @@
 import type { Alert, DeliveryResult } from "./types.ts";
-import { checkNumbers, postWithRetry } from "./_http.ts";
+import { checkNumbers, postWithRetry, type SinkHttpOptions } from "./_http.ts";
 import { describeSecret, urlSecrets } from "./_format.ts";
 
 /** Options for {@link postGrafanaAnnotations}. */
-export interface PostGrafanaAnnotationsOptions {
+export interface PostGrafanaAnnotationsOptions extends SinkHttpOptions {
   /** Grafana's base URL, e.g. `https://grafana.example.com` or `https://host/grafana/`. */
   grafanaUrl: string;
   /** A Grafana service-account token (sent as `Authorization: Bearer …`; never in a result or an error). */
@@ -14,18 +14,6 @@ export interface PostGrafanaAnnotationsOptions {
   panelId?: number;
   /** Tags added to every annotation, after the alert's own. @default [] */
   extraTags?: readonly string[];
-  /** Retries after the first attempt (429, 5xx, timeouts, connection errors). @default 3 */
-  retries?: number;
-  /** Give up one attempt after this long. @default 10_000 */
-  timeoutMs?: number;
-  /** Base of the exponential backoff between retries. @default 1_000 */
-  backoffMs?: number;
-  /** The `fetch` to use (injectable for tests). @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** How to wait between retries (injectable for tests). @default a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for the backoff jitter. @default Math.random */
-  random?: () => number;
 }
 
 /** Grafana's JSON error body: `{"message": "…"}`; anything else as text. */

@@ -8,10 +8,10 @@ import {
   truncate,
   urlSecrets,
 } from "./_format.ts";
-import { checkNumbers, postWithRetry } from "./_http.ts";
+import { checkNumbers, postWithRetry, type SinkHttpOptions } from "./_http.ts";
 
 /** Options for {@link sendSlack}. */
-export interface SendSlackOptions {
+export interface SendSlackOptions extends SinkHttpOptions {
   /** The Slack incoming-webhook URL (`https://hooks.slack.com/services/…`). Its path is the secret: it never
    * appears in a result or an error. */
   webhookUrl: string;
@@ -19,20 +19,8 @@ export interface SendSlackOptions {
   reportUrl?: string;
   /** Wait between two messages, ms (Slack allows about one message per second per webhook). @default 1_000 */
   minIntervalMs?: number;
-  /** Retries after the first attempt of one message (429, 5xx, timeouts, connection errors). @default 3 */
-  retries?: number;
-  /** Give up one attempt after this long. @default 10_000 */
-  timeoutMs?: number;
-  /** Base of the exponential backoff between retries (when no `Retry-After` says otherwise). @default 1_000 */
-  backoffMs?: number;
   /** The longest `Retry-After` honoured on a 429; a longer one fails that message. @default 60_000 */
   maxRetryAfterMs?: number;
-  /** The `fetch` to use (injectable for tests). @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** How to wait, for pacing and retries (injectable for tests). @default a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for the backoff jitter. @default Math.random */
-  random?: () => number;
 }
 
 /** Slack answers meaning the webhook itself is unusable (revoked, archived, forbidden): stop sending. */

@@ -1,26 +1,14 @@
 import type { Alert, DeliveryResult } from "./types.ts";
-import { checkNumbers, postWithRetry } from "./_http.ts";
+import { checkNumbers, postWithRetry, type SinkHttpOptions } from "./_http.ts";
 import { describeSecret, urlSecrets } from "./_format.ts";
 
 /** Options for {@link postWebhook}. */
-export interface PostWebhookOptions {
+export interface PostWebhookOptions extends SinkHttpOptions {
   /** Where to POST. Treated as a secret (webhook URLs usually carry one in the path or query): it never
    * appears in a result or an error. */
   url: string;
   /** Extra request headers, e.g. an `authorization`; their values are treated as secrets too. @default {} */
   headers?: Record<string, string>;
-  /** Retries after the first attempt (429, 5xx, timeouts, connection errors). @default 3 */
-  retries?: number;
-  /** Give up one attempt after this long. @default 10_000 */
-  timeoutMs?: number;
-  /** Base of the exponential backoff between retries. @default 1_000 */
-  backoffMs?: number;
-  /** The `fetch` to use (injectable for tests). @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** How to wait between retries (injectable for tests). @default a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for the backoff jitter. @default Math.random */
-  random?: () => number;
 }
 
 /**

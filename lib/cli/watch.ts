@@ -55,7 +55,7 @@ const sleepUnless = (ms: number, signal: { wake?: () => void }) =>
   });
 
 /** One cycle's outcome, logged and written to `--out`. */
-interface CycleLog {
+export interface CycleLog {
   cycle: number;
   now: string;
   ms: number;

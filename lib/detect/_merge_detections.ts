@@ -26,6 +26,7 @@ export function mergeDetections(parts: readonly DetectResult[], keys: readonly s
   if (parts.length === 0) {
     throw new RangeError(`Cannot merge detections: at least one part is needed, current value is 0`);
   }
+  if (parts.length === 1) return parts[0]; // detect already ordered it
   const rank = new Map(keys.map((k, i) => [k, i]));
   const at = (key: string) => rank.get(key) ?? Infinity;
   const anomalies = parts.flatMap((p) => p.anomalies)

@@ -2,6 +2,7 @@ import type { Series } from "../series/types.ts";
 import { compileTemplate, DEFAULT_TEMPLATE, type Template } from "../series/template.ts";
 import { toGrid } from "../series/to_grid.ts";
 import type { SourceFailure } from "./types.ts";
+import { malformedAnswer, noDataAnswer } from "./_answer.ts";
 
 /** Options for {@link parseGraphiteJson}. */
 export interface ParseGraphiteJsonOptions {
@@ -53,10 +54,7 @@ function toNumber(v: unknown): number {
 export function parseGraphiteJson(body: string, options: ParseGraphiteJsonOptions = {}): ParsedGraphiteJson {
   const { target = "<input>", template = DEFAULT_TEMPLATE, step: singleStep = 60_000 } = options;
   const tpl = typeof template === "string" ? compileTemplate(template) : template;
-  const malformed = (detail: string): ParsedGraphiteJson => ({
-    series: [],
-    failures: [{ target, kind: "malformed", reason: `malformed answer: ${detail}` }],
-  });
+  const malformed = (detail: string) => malformedAnswer(target, detail);
   let data: unknown;
   try {
     data = JSON.parse(body);
@@ -65,12 +63,7 @@ export function parseGraphiteJson(body: string, options: ParseGraphiteJsonOption
     return malformed(`not JSON (${(error as Error).message}), starting ${JSON.stringify(text)}`);
   }
   if (!Array.isArray(data)) return malformed(`expected a JSON array, got ${typeof data}`);
-  if (data.length === 0) {
-    return {
-      series: [],
-      failures: [{ target, kind: "no-data", reason: "no data: Graphite returned no series for this target" }],
-    };
-  }
+  if (data.length === 0) return noDataAnswer(target);
   const series: Series[] = [];
   const failures: SourceFailure[] = [];
   for (const item of data) {

@@ -4,6 +4,7 @@ import type { ParsedGraphiteJson, ParseGraphiteJsonOptions } from "./parse_graph
 import { parseGraphiteRaw } from "./parse_graphite_raw.ts";
 import { unpickle } from "./_unpickle.ts";
 import type { SourceFailure } from "./types.ts";
+import { malformedAnswer, noDataAnswer } from "./_answer.ts";
 
 /**
  * Parses a Graphite render answer in `format=pickle` — a list of `{name, start, end, step, values, …}` with epoch
@@ -36,10 +37,7 @@ export function parseGraphitePickle(
   if (body.length === 0 || body[0] !== 0x80) return parseGraphiteRaw(new TextDecoder().decode(body), options);
   const { target = "<input>", template = DEFAULT_TEMPLATE } = options;
   const tpl = typeof template === "string" ? compileTemplate(template) : template;
-  const malformed = (detail: string): ParsedGraphiteJson => ({
-    series: [],
-    failures: [{ target, kind: "malformed", reason: `malformed answer: ${detail}` }],
-  });
+  const malformed = (detail: string) => malformedAnswer(target, detail);
   let data: unknown;
   try {
     data = unpickle(body);
@@ -47,12 +45,7 @@ export function parseGraphitePickle(
     return malformed((error as Error).message);
   }
   if (!Array.isArray(data)) return malformed("the pickle is not a list of series");
-  if (data.length === 0) {
-    return {
-      series: [],
-      failures: [{ target, kind: "no-data", reason: "no data: Graphite returned no series for this target" }],
-    };
-  }
+  if (data.length === 0) return noDataAnswer(target);
   const series: Series[] = [];
   const failures: SourceFailure[] = [];
   // A pickle can refer to one object many times for a few bytes each; graphite-web never does, and each copy

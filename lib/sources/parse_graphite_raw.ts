@@ -6,6 +6,7 @@ import {
   type ParseGraphiteJsonOptions,
 } from "./parse_graphite_json.ts";
 import type { SourceFailure } from "./types.ts";
+import { malformedAnswer, noDataAnswer } from "./_answer.ts";
 
 /**
  * Parses a Graphite render answer in `format=raw` — one line per series, `name,start,end,step|v1,v2,…` with
@@ -30,17 +31,9 @@ export function parseGraphiteRaw(body: string, options: ParseGraphiteJsonOptions
   if (head.startsWith("[") || head.startsWith("{")) return parseGraphiteJson(body, options);
   const { target = "<input>", template = DEFAULT_TEMPLATE } = options;
   const tpl = typeof template === "string" ? compileTemplate(template) : template;
-  const malformed = (detail: string): ParsedGraphiteJson => ({
-    series: [],
-    failures: [{ target, kind: "malformed", reason: `malformed answer: ${detail}` }],
-  });
+  const malformed = (detail: string) => malformedAnswer(target, detail);
   const lines = body.split("\n").filter((l) => l.trim() !== "");
-  if (lines.length === 0) {
-    return {
-      series: [],
-      failures: [{ target, kind: "no-data", reason: "no data: Graphite returned no series for this target" }],
-    };
-  }
+  if (lines.length === 0) return noDataAnswer(target);
   const series: Series[] = [];
   const failures: SourceFailure[] = [];
   for (const line of lines) {
