@@ -113,11 +113,8 @@ export const command: Command = {
         `Cannot watch: --start moves the replay clock by the interval each cycle, so it must be > 0, current value is ${intervalText}`,
       );
     }
-    // A replay keeps its own state by default, so trying it never marks a live fleet's episodes as sent.
-    const statePath = values.state ??
-      (!live && config.alerts.state === "reports/alert-state.json"
-        ? "reports/alert-state-replay.json"
-        : config.alerts.state);
+    const statePath = values.state ?? config.alerts.state ??
+      (live ? "reports/alert-state.json" : "reports/alert-state-replay.json");
     const logJson = values["log-json"] ?? false;
     const print = (line: string) => logJson ? console.error(line) : console.log(line);
     const sinks = sinksFromEnv(config, print);

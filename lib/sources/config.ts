@@ -73,8 +73,9 @@ export const ConfigSchema = z.object({
   /** Alerts (`deno task watch`). Where they go is set by the environment only: SLACK_WEBHOOK_URL (Slack),
    * GRAFANA_URL + GRAFANA_TOKEN (Grafana annotations), ALERT_WEBHOOK_URL (a generic JSON webhook). */
   alerts: z.object({
-    /** The dedupe state file (alert once per episode). */
-    state: z.string().min(1).default("reports/alert-state.json"),
+    /** The dedupe state file (alert once per episode); default reports/alert-state.json, and for a replay
+     * reports/alert-state-replay.json, so trying one never marks a live fleet's episodes as sent. */
+    state: z.string().min(1).optional(),
     /** Alerts below this severity are not sent. */
     minSeverity: SEVERITY.default("low"),
     /** Quiet hours (UTC, may wrap midnight): alerts below `quietAllow` are held until they end. */
@@ -90,7 +91,6 @@ export const ConfigSchema = z.object({
     /** A link to the shared report, put in every Slack message. */
     reportUrl: z.string().url().optional(),
   }).strict().default({
-    state: "reports/alert-state.json",
     minSeverity: "low",
     quietAllow: "high",
     grafana: { tags: [] },
