@@ -1,3 +1,7 @@
+/**
+ * Minutes per unit. Graphite's own units (s, min, h, d, w, mon, y) are all here, with Graphite's lengths: a month
+ * is 30 days and a year 365. Unlike Graphite, a bare `m` is minutes (Graphite refuses `m`); months are `mon`.
+ */
 const UNITS: Record<string, number> = {
   s: 1 / 60,
   sec: 1 / 60,
@@ -21,10 +25,21 @@ const UNITS: Record<string, number> = {
   wk: 10080,
   week: 10080,
   weeks: 10080,
+  mon: 43200,
+  mons: 43200,
+  month: 43200,
+  months: 43200,
+  y: 525600,
+  yr: 525600,
+  yrs: 525600,
+  year: 525600,
+  years: 525600,
 };
 
 /**
  * Parses a lag string such as `3 hours`, `2d`, `45 min`, `1h 30m` or a bare number of minutes into minutes.
+ * Graphite's units are accepted too: `min` (minutes), `mon` (a month of 30 days) and `y` (365 days); `m` is
+ * minutes, never months.
  *
  * @param text The lag.
  * @returns Minutes.
@@ -35,6 +50,7 @@ const UNITS: Record<string, number> = {
  * import { parseLagMinutes } from "./parse_lag.ts";
  * assert.ok(parseLagMinutes("3 hours") === 180 && parseLagMinutes("2d") === 2880);
  * assert.ok(parseLagMinutes("45 min") === 45 && parseLagMinutes("1h 30m") === 90);
+ * assert.ok(parseLagMinutes("1mon") === 30 * 1440 && parseLagMinutes("5m") === 5);
  * ```
  */
 export function parseLagMinutes(text: string): number {

@@ -27,6 +27,25 @@ Deno.test("parseLagMinutes() converts lags to minutes", () => {
   for (const [text, want] of cases) assert.equal(parseLagMinutes(text), want, JSON.stringify(text));
 });
 
+Deno.test("parseLagMinutes() accepts Graphite's units: min is minutes, mon is 30 days, y is 365 days", () => {
+  const cases: Array<[string, number]> = [
+    ["5min", 5],
+    ["5m", 5], // ours: m is minutes (Graphite refuses a bare m)
+    ["10minutes", 10],
+    ["1mon", 30 * 1440],
+    ["2mon", 2 * 30 * 1440],
+    ["3 months", 3 * 30 * 1440],
+    ["1 month", 30 * 1440],
+    ["1y", 365 * 1440],
+    ["2years", 2 * 365 * 1440],
+    ["1mon2d", 32 * 1440],
+    ["1y1mon1w1d1h1min1s", 365 * 1440 + 30 * 1440 + 10080 + 1440 + 60 + 1 + 1 / 60],
+    ["72h", 4320],
+    ["30d", 43200],
+  ];
+  for (const [text, want] of cases) assert.equal(parseLagMinutes(text), want, JSON.stringify(text));
+});
+
 Deno.test("parseLagMinutes() rejects text that is not a lag with a SyntaxError", () => {
   const cases = [
     "",
