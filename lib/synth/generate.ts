@@ -6,9 +6,16 @@
  */
 import type { Series } from "../series/types.ts";
 import { createRng, type Rng } from "./prng.ts";
-import { type AnomalyKind, type AnomalyLabel, type Corpus, PRESENCE_AGGREGATORS } from "./types.ts";
+import {
+  type AnomalyKind,
+  type AnomalyLabel,
+  type Corpus,
+  type EvalSpanOptions,
+  type IncidentSizes,
+  PRESENCE_AGGREGATORS,
+} from "./types.ts";
 
-export type { AnomalyKind, AnomalyLabel, Corpus } from "./types.ts";
+export type { AnomalyKind, AnomalyLabel, Corpus, EvalSpanOptions, IncidentSizes } from "./types.ts";
 
 const SECOND = 1_000;
 const HOUR = 3_600_000;
@@ -74,6 +81,29 @@ export interface GenerateOptions {
    * @default {true}
    */
   weekly?: boolean;
+  /**
+   * Noise multiplier: every series' log-normal noise σ (10–18 % at 1) is multiplied by it, so `2` gives twice
+   * the noise of `data/`. Bumps, missing points and the rest of the corpus stay the same for a given seed.
+   * @default {1}
+   */
+  noise?: number;
+  /**
+   * Incident sizes per kind, replacing the default ranges of the kinds given (see {@link IncidentSizes});
+   * kinds not given keep the defaults. With any size given, spikes are no longer capped at 10 points.
+   * @default {undefined} (the default sizes described on {@link generateCorpus})
+   */
+  sizes?: IncidentSizes;
+  /**
+   * Kinds of the historical labelled anomalies (dealt evenly from a shuffled deck); `[]` gives none.
+   * @default {ANOMALY_KINDS} (all six)
+   */
+  kinds?: readonly AnomalyKind[];
+  /**
+   * Labelled anomalies on every series in a final evaluation span (see {@link EvalSpanOptions}). When given it
+   * replaces `recent`, and historical anomalies end at least a day before the span.
+   * @default {undefined}
+   */
+  evalSpan?: EvalSpanOptions;
 }
 
 interface Plan {
@@ -141,8 +171,13 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
     recent = true,
     cleanDays = 21,
     weekly = true,
+    noise = 1,
+    sizes,
+    kinds = KINDS,
+    evalSpan,
   } = options;
   validate({ seed, shards, days, step, end, aggregators, anomalyRate, cleanDays });
+  validateExtras(noise, sizes, kinds, evalSpan, Math.round((days * DAY) / step), step);
   const n = Math.round((days * DAY) / step);
   const start = end - n * step;
   const toPoints = (hours: number) => Math.max(1, Math.round((hours * HOUR) / step));
@@ -152,13 +187,15 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
   const dayPoints = toPoints(24);
 
   const shardRng = createRng(mix(seed, 1, 0, 0));
-  const sizes = shardSizes(shards, shardRng);
+  const shardSize = shardSizes(shards, shardRng);
   const aggFactors = aggregators.map(() => Math.exp(shardRng.uniform(Math.log(0.5), Math.log(1.6))));
   const machines = Array.from({ length: shards }, (_, i) => `n${200 + i}-primary-meraki-com`);
 
   // Plans: historical anomalies per series, kinds dealt from a shuffled deck so every kind is spread evenly.
   const lo = Math.min(n, Math.round((cleanDays * DAY) / step));
-  const hi = recent ? n - dayPoints - gap : n; // historical labels end before index `hi`
+  const spanPoints = evalSpan ? Math.round((evalSpan.days * DAY) / step) : 0;
+  // historical labels end before index `hi`
+  const hi = evalSpan ? n - spanPoints - dayPoints : recent ? n - dayPoints - gap : n;
   const eligibleDays = Math.max(0, ((hi - lo) * step) / DAY);
   const planRng = createRng(mix(seed, 2, 0, 0));
   const deck: AnomalyKind[] = [];
@@ -170,8 +207,9 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
       const count = Math.floor(expected) + (rng.next() < expected % 1 ? 1 : 0);
       const placed: Plan[] = [];
       for (let k = 0; k < count; k++) {
-        if (deck.length === 0) deck.push(...shuffle([...KINDS], planRng));
-        const plan = sizePlan(deck.pop()!, rng, toPoints, maxShort);
+        if (kinds.length === 0) break;
+        if (deck.length === 0) deck.push(...shuffle([...kinds], planRng));
+        const plan = sizePlan(deck.pop()!, rng, toPoints, maxShort, step, sizes);
         for (let attempt = 0; attempt < 200 && hi - plan.length > lo; attempt++) {
           plan.start = rng.int(lo, hi - plan.length);
           const clear = placed.every((p) =>
@@ -186,7 +224,27 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
       plans.push(placed);
     }
   }
-  if (recent) {
+  if (evalSpan) {
+    const { perSeries, kinds: spanKinds = KINDS } = evalSpan;
+    const slot = Math.floor(spanPoints / perSeries);
+    const spanDeck: AnomalyKind[] = [];
+    const deckRng = createRng(mix(seed, 6, 0, 0));
+    for (let p = 0; p < plans.length && spanKinds.length > 0; p++) {
+      const rng = createRng(mix(seed, 7, p, 0));
+      for (let k = 0; k < perSeries; k++) {
+        if (spanDeck.length === 0) spanDeck.push(...shuffle([...spanKinds], deckRng));
+        const plan = sizePlan(spanDeck.pop()!, rng, toPoints, maxShort, step, sizes);
+        const edge = Math.min(toPoints(6), Math.floor(slot / 8));
+        const room = slot - 2 * edge;
+        if (plan.length > room) {
+          plan.length = room;
+          plan.climb = Math.min(plan.climb, room);
+        }
+        plan.start = n - spanPoints + k * slot + edge + rng.int(0, room - plan.length);
+        plans[p].push(plan);
+      }
+    }
+  } else if (recent) {
     const rng = createRng(mix(seed, 4, 0, 0));
     const shardOrder = shuffle(Array.from({ length: shards }, (_, i) => i), rng);
     const aggOrder = shuffle(aggregators.map((_, i) => i), rng);
@@ -209,12 +267,12 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
       const key = `statsd.${machine}.gauges.aggregator.agg_length_behind_ratio.${aggregator}`;
       const rng = createRng(mix(seed, 5, s, a));
       const shape: Shape = {
-        base: clamp(sizes[s] * aggFactors[a] * Math.exp(0.15 * rng.normal()), 0.002, 0.05),
+        base: clamp(shardSize[s] * aggFactors[a] * Math.exp(0.15 * rng.normal()), 0.002, 0.05),
         amplitude: rng.uniform(0.3, 0.6),
         peakHour: rng.uniform(13, 17),
         width: rng.uniform(3.5, 5),
         weekend: rng.uniform(0.55, 0.8),
-        sigma: rng.uniform(0.1, 0.18),
+        sigma: rng.uniform(0.1, 0.18) * noise,
         growth: rng.uniform(-0.1, 0.25),
       };
       const seriesPlans = plans[s * aggregators.length + a];
@@ -226,7 +284,7 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
       addBumps(values, guard, step, maxShort, rng);
       addMissing(values, guard, step, rng);
       for (const plan of seriesPlans) {
-        plant(plan, values, expected, level, shape, rng);
+        plant(plan, values, expected, level, shape, rng, sizes);
         labels.push({
           series: key,
           machine,
@@ -254,11 +312,55 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
       recent,
       cleanDays,
       weekly,
+      // The extras appear only when given, so the default options read as they always did.
+      ...(options.noise === undefined ? {} : { noise }),
+      ...(sizes === undefined ? {} : { sizes: structuredClone(sizes) }),
+      ...(options.kinds === undefined ? {} : { kinds: [...kinds] }),
+      ...(evalSpan === undefined ? {} : { evalSpan: structuredClone(evalSpan) }),
     },
   };
 }
 
-function validate(o: Required<Omit<GenerateOptions, "recent" | "weekly">>): void {
+function validateExtras(
+  noise: number,
+  sizes: IncidentSizes | undefined,
+  kinds: readonly AnomalyKind[],
+  evalSpan: EvalSpanOptions | undefined,
+  n: number,
+  step: number,
+): void {
+  const fail = (detail: string, value: unknown) =>
+    new RangeError(`Cannot generate corpus: ${detail}, current value is ${value}`);
+  if (!Number.isFinite(noise) || noise < 0) throw fail("noise must be a finite number >= 0", noise);
+  for (const [kind, size] of Object.entries(sizes ?? {})) {
+    if (!KINDS.includes(kind as AnomalyKind)) throw fail("sizes must be keyed by anomaly kind", kind);
+    for (const [field, range] of Object.entries(size as Record<string, readonly number[]>)) {
+      if (
+        !Array.isArray(range) || range.length !== 2 || !range.every((v) => Number.isFinite(v) && v > 0) ||
+        range[0] > range[1]
+      ) {
+        throw fail(`sizes.${kind}.${field} must be [lo, hi] with 0 < lo <= hi`, JSON.stringify(range));
+      }
+    }
+  }
+  const known = (list: readonly AnomalyKind[], name: string) => {
+    for (const kind of list) if (!KINDS.includes(kind)) throw fail(`${name} must hold anomaly kinds`, kind);
+  };
+  known(kinds, "kinds");
+  if (evalSpan === undefined) return;
+  known(evalSpan.kinds ?? [], "evalSpan.kinds");
+  const points = Math.round((evalSpan.days * DAY) / step);
+  if (!Number.isFinite(evalSpan.days) || evalSpan.days <= 0 || points + Math.round(DAY / step) > n) {
+    throw fail("evalSpan.days must be > 0 and leave at least a day before it", evalSpan.days);
+  }
+  if (!Number.isInteger(evalSpan.perSeries) || evalSpan.perSeries < 1 || points / evalSpan.perSeries < 4) {
+    throw fail("evalSpan.perSeries must be an integer >= 1 leaving 4 points per anomaly", evalSpan.perSeries);
+  }
+}
+
+function validate(
+  o: Required<Omit<GenerateOptions, "recent" | "weekly" | "noise" | "sizes" | "kinds" | "evalSpan">>,
+): void {
   const fail = (detail: string, value: unknown) =>
     new RangeError(`Cannot generate corpus: ${detail}, current value is ${value}`);
   if (!Number.isSafeInteger(o.seed)) throw fail("seed must be a safe integer", o.seed);
@@ -337,7 +439,10 @@ function sizePlan(
   rng: Rng,
   toPoints: (hours: number) => number,
   maxShort: number,
+  step: number,
+  sizes: IncidentSizes | undefined,
 ): Plan {
+  if (sizes?.[kind]) return sizedPlan(kind, sizes, rng, toPoints, step);
   switch (kind) {
     case "spike": {
       const length = rng.int(1, maxShort);
@@ -356,6 +461,36 @@ function sizePlan(
       return { kind, start: 0, length: toPoints(rng.uniform(24, 96)), climb: 0 };
     case "rhythm_loss":
       return { kind, start: 0, length: toPoints(rng.uniform(48, 96)), climb: 0 };
+  }
+}
+
+/** A plan with the caller's sizes for its kind (durations in wall time, converted to points at `step`). */
+function sizedPlan(
+  kind: AnomalyKind,
+  sizes: IncidentSizes,
+  rng: Rng,
+  toPoints: (hours: number) => number,
+  step: number,
+): Plan {
+  const hours = (range: readonly [number, number]) => rng.uniform(range[0], range[1]);
+  switch (kind) {
+    case "spike": {
+      const minutes = hours(sizes.spike!.minutes);
+      return { kind, start: 0, length: Math.max(1, Math.round((minutes * 60_000) / step)), climb: 0 };
+    }
+    case "stall": {
+      const climb = Math.max(3, toPoints(hours(sizes.stall!.climbHours)));
+      const recovery = toPoints(rng.uniform(1, 2)) - 1;
+      return { kind, start: 0, length: climb + recovery, climb };
+    }
+    case "flatline":
+      return { kind, start: 0, length: Math.max(3, toPoints(hours(sizes.flatline!.hours))), climb: 0 };
+    case "dropout":
+      return { kind, start: 0, length: Math.max(2, toPoints(hours(sizes.dropout!.hours))), climb: 0 };
+    case "level_shift":
+      return { kind, start: 0, length: Math.max(2, toPoints(hours(sizes.level_shift!.hours))), climb: 0 };
+    case "rhythm_loss":
+      return { kind, start: 0, length: Math.max(2, toPoints(hours(sizes.rhythm_loss!.hours))), climb: 0 };
   }
 }
 
@@ -466,14 +601,18 @@ function plant(
   level: Float64Array,
   shape: Shape,
   rng: Rng,
+  sizes: IncidentSizes | undefined,
 ): void {
   const { start, length } = plan;
   const stop = start + length;
+  const factorOf = (range: readonly [number, number] | undefined, lo: number, hi: number) =>
+    range ? rng.uniform(range[0], range[1]) : rng.uniform(lo, hi);
   switch (plan.kind) {
     case "spike": {
-      const factor = rng.uniform(6, 20);
+      const floor = sizes?.spike?.factor[0] ?? 6;
+      const factor = factorOf(sizes?.spike?.factor, 6, 20);
       for (let i = start; i < stop; i++) {
-        values[i] = expected[i] * (i === start ? factor : Math.max(6, factor * rng.uniform(0.6, 1)));
+        values[i] = expected[i] * (i === start ? factor : Math.max(floor, factor * rng.uniform(0.6, 1)));
       }
       return;
     }
@@ -481,7 +620,7 @@ function plant(
       let mean = 0;
       for (let i = start; i < start + plan.climb; i++) mean += expected[i] / plan.climb;
       const v0 = expected[start];
-      const peak = mean * rng.uniform(6, 20);
+      const peak = mean * factorOf(sizes?.stall?.factor, 6, 20);
       for (let k = 0; k < plan.climb; k++) {
         values[start + k] = (v0 + ((peak - v0) * (k + 1)) / plan.climb) * Math.exp(0.03 * rng.normal());
       }
@@ -502,7 +641,7 @@ function plant(
       values.fill(NaN, start, stop);
       return;
     case "level_shift": {
-      const factor = rng.uniform(3, 6);
+      const factor = factorOf(sizes?.level_shift?.factor, 3, 6);
       for (let i = start; i < stop; i++) values[i] *= factor;
       return;
     }
