@@ -1,40 +1,59 @@
 import { type Command, parseFlags } from "./_command.ts";
-import { progress } from "./_io.ts";
-import { loadCsv } from "../series/load_csv.ts";
+import { fetchWindow, grafanaToken, isLive, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { train } from "../model/train.ts";
 import { saveModel } from "../model/save_model.ts";
 import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
+import { parseLagMinutes } from "../detectors/parse_lag.ts";
 
-const help =
-  `Usage: deno task train --data FILE|DIR... [--family presence] [--profile strict|permissive] --out FILE
+const help = `Usage: deno task train [source flags] [--from T] [--until T] [--family presence] --out FILE
 
-Learns a model for one family of series from Grafana CSV exports: detector parameters, a calibration of every
-detector's scores, normal ranges (p05/p50/p95/p99), seasonality, and the thresholds of both profiles.
+Learns a model for one family of series, from the live source (as detect reads it) or from Grafana CSV exports:
+detector parameters, a calibration of every detector's scores, normal ranges (p05/p50/p95/p99), seasonality, and
+the thresholds of both profiles. The model records the step it was trained at: Graphite answers a long range
+from a coarser archive when its fine retention is shorter, and train keeps the step it gets.
+Exit 0 when every series answered, 2 when some failed (the model is written from the others), 1 on any error.
+
+  deno task train --source graphite --url http://graphite:8080 --from -30d --out models/presence.json
+  deno task train --config watch.json --from -30d --out models/presence.json
+  deno task train --data exports/ --out models/presence.json
 
 Options:
-  --data PATH        CSV file or directory of *.csv (repeatable)
   --out FILE         model file to write (atomically), e.g. models/presence.json
-  --family NAME      family name stored in the model (default presence)
+  --from T, --until T  what to train on: ISO 8601, epoch seconds, "now" or relative to now like -30d, -72h,
+                     -1mon (Graphite's units: s, min, h, d, w, mon, y; m is minutes too). "now" is the clock for a
+                     live source, the end of the data for files. Default: the last 30 days of a live source, all
+                     of the files
+  --family NAME      family name stored in the model (default: the config's, presence)
   --profile P        default profile for detect: strict (≈ p99) or permissive (≈ p95) (default strict)
   --unit U           ratio | minutes | other; minutes adds the static 24 h / 72 h breach levels (default ratio)
   --detectors LIST   comma-separated detectors (default ${DEFAULT_DETECTORS.join(",")})
-  --template T       Graphite path template for labels (default ${DEFAULT_TEMPLATE})`;
+  --template T       Graphite path template for labels (default: the config's, ${DEFAULT_TEMPLATE})
 
-/** `train`: CSV exports → model file. */
+${SOURCE_HELP}`;
+
+/** `train`: the live source or CSV exports → model file. */
 export const command: Command = {
   help,
   async run(args) {
     const { values } = parseFlags(args, {
-      data: { type: "string", multiple: true },
+      ...SOURCE_FLAGS,
       out: { type: "string" },
-      family: { type: "string", default: "presence" },
+      from: { type: "string" },
+      until: { type: "string" },
+      family: { type: "string" },
       profile: { type: "string", default: "strict" },
       unit: { type: "string", default: "ratio" },
       detectors: { type: "string" },
-      template: { type: "string", default: DEFAULT_TEMPLATE },
+      template: { type: "string" },
     });
-    if (!values.data?.length) throw new TypeError("Cannot train: --data FILE|DIR is required (see --help)");
+    const files = [...(values.data ?? []), ...(values.csv ?? [])];
+    if (!values.config && !values.source && !files.length) {
+      throw new TypeError(
+        "Cannot train: no source given: --source graphite|grafana|grafana-query --url URL, --config FILE or " +
+          "--data FILE|DIR (see --help), current value is none",
+      );
+    }
     if (!values.out) throw new TypeError("Cannot train: --out FILE is required (see --help)");
     if (values.profile !== "strict" && values.profile !== "permissive") {
       throw new RangeError(
@@ -46,22 +65,52 @@ export const command: Command = {
         `Cannot train: --unit must be ratio, minutes or other, current value is "${values.unit}"`,
       );
     }
-    const t0 = performance.now();
-    const { series, reports } = await loadCsv(values.data, {
-      template: values.template,
-      extraLabels: { family: values.family! },
+    // CSV exports given as --data are read as files (csv), not replayed.
+    const resolved = await resolveConfig({
+      ...values,
+      data: undefined,
+      csv: files.length ? files : undefined,
     });
-    progress(`loaded ${series.length} series from ${reports.length} files`);
+    const config = {
+      ...resolved,
+      template: values.template ?? resolved.template,
+      family: values.family ?? resolved.family,
+    };
+    const t0 = performance.now();
+    const { series, run } = await fetchWindow(config, {
+      from: values.from,
+      until: values.until,
+      now: Date.now(),
+      token: grafanaToken(),
+    });
+    console.error(
+      `train: ${run.answered}/${run.asked} series from ${run.source} (${run.from} .. ${run.until})` +
+        (run.failed ? `, ${run.failed} failed` : ""),
+    );
+    for (const f of run.failures.slice(0, 5)) console.error(`train: failed ${f.series}: ${f.reason}`);
+    if (run.failures.length > 5) console.error(`train: … and ${run.failures.length - 5} more failed`);
+    if (series.length === 0) {
+      throw new RangeError(
+        `Cannot train from ${run.source}: no series answered in ${run.from} .. ${run.until}, current value is 0 of ${run.asked}`,
+      );
+    }
     const model = train(series, {
-      family: values.family,
+      family: config.family,
       profile: values.profile,
       unit: values.unit as "ratio" | "minutes" | "other",
       detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
-      template: values.template,
+      template: config.template,
     });
     const bytes = await saveModel(model, values.out);
     for (const { detector, reason } of model.skippedDetectors ?? []) {
       console.error(`train: left out ${detector}: ${reason}`);
+    }
+    const asked = parseLagMinutes(config.step) * 60_000;
+    if (isLive(config) && model.trainedOn.step > asked) {
+      console.error(
+        `train: ${config.source} answered at a ${model.trainedOn.step / 1000} s step, not the configured ` +
+          `${config.step}: a long range comes from a coarser archive; the model records the step it learned at`,
+      );
     }
     const fam = model.families[model.family];
     console.log(
@@ -76,6 +125,6 @@ export const command: Command = {
           (bytes / 1024).toFixed(0)
         } KiB)`,
     );
-    return 0;
+    return run.failed > 0 ? 2 : 0;
   },
 };
