@@ -118,6 +118,14 @@ export {
 } from "./eval/event_metrics.ts";
 export { eventsFromFlags, type EventsFromFlagsOptions } from "./eval/events_from_flags.ts";
 export { evaluate, type EvaluateOptions, type MethodResult } from "./eval/evaluate.ts";
+export {
+  type MatrixCell,
+  type MatrixCellResult,
+  type MatrixResult,
+  robustnessMatrix,
+  type RobustnessMatrixOptions,
+} from "./eval/robustness_matrix.ts";
+export { robustnessMatrixTable } from "./eval/robustness_matrix_table.ts";
 export { type NabRun, runNab, type RunNabOptions } from "./eval/run_nab.ts";
 export { buildReport, type BuildReportOptions } from "./report/build_report.ts";
 export { renderPage } from "./report/render_page.ts";
