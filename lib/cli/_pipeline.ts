@@ -57,7 +57,7 @@ export async function runDetection(options: {
   if (live && !given) {
     throw new TypeError(
       `Cannot detect from ${config.source}: a live source needs a model (--model FILE or "model" in the config; ` +
-        "train one with `deno task train --data EXPORTS --out models/presence.json`)",
+        `train one from the same source: \`deno task train --source ${config.source} --url URL --from -30d --out models/presence.json\`)`,
     );
   }
   const lookback = parseLagMinutes(options.window ?? config.lookback) * 60_000;
