@@ -36,6 +36,34 @@ Deno.test("notebooks/ holds the five numbered notebooks", async () => {
   }
 });
 
+Deno.test("the notebooks' extras live in notebooks/deno.json, out of the root import map and lockfile", async () => {
+  const read = async (path: string) => JSON.parse(await Deno.readTextFile(new URL(path, import.meta.url)));
+  const root = (await read("../deno.json")).imports as Record<string, string>;
+  const nb = (await read("../notebooks/deno.json")).imports as Record<string, string>;
+  const extras = ["danfojs-node", "plotly.js-dist-min"];
+  // `deno task` / `deno run` install every npm package of the import map in effect (a workspace's members
+  // included), so the notebooks' map is a separate config, not a workspace member: the report, train, detect,
+  // hydrate and watch paths never fetch danfo (and tfjs-node under it) or plotly.
+  for (const name of extras) assert.equal(root[name], undefined, `${name} is not in the root import map`);
+  assert.deepEqual(
+    Object.fromEntries(Object.entries(nb).filter(([k]) => !extras.includes(k))),
+    root,
+    "notebooks/deno.json pins every root import at the root's version (lib/ resolves through it there)",
+  );
+  for (const name of extras) assert.match(nb[name], /^npm:[^@]+@\d+\.\d+\.\d+$/, `${name} pinned`);
+  const rootLock = await read("../deno.lock");
+  const nbLock = await read("../notebooks/deno.lock");
+  for (const pkg of ["danfojs-node", "@tensorflow/tfjs-node", "plotly.js-dist-min"]) {
+    assert.ok(
+      !Object.keys(rootLock.npm ?? {}).some((k) => k.startsWith(`${pkg}@`)),
+      `${pkg} is not in the root deno.lock`,
+    );
+  }
+  for (const name of extras) {
+    assert.ok(nb[name] in (nbLock.specifiers ?? {}), `${nb[name]} is locked in notebooks/deno.lock`);
+  }
+});
+
 for (const path of notebooks) {
   Deno.test({
     name: `${basename(path)} runs top to bottom on the Deno kernel, every output in its cell, under 60 s`,
