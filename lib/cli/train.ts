@@ -81,7 +81,7 @@ export const command: Command = {
       from: values.from,
       until: values.until,
       now: Date.now(),
-      token: grafanaToken(),
+      token: isLive(config) ? grafanaToken() : undefined, // read only when a live source may need it
     });
     console.error(
       `train: ${run.answered}/${run.asked} series from ${run.source} (${run.from} .. ${run.until})` +
