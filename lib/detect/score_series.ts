@@ -25,13 +25,46 @@ function compiled(cal: Calibration): (x: number) => number {
   return f;
 }
 
+/**
+ * The 0..1 score of a log10 tail probability: L / (L + digits) with L = −log10 p. It never saturates, so the
+ * strongest anomalies still rank (a capped L / digits put every p below 10^−digits at 1).
+ *
+ * @param log10p A log10 tail probability (≤ 0); `NaN` in, `NaN` out.
+ * @param digits The L that maps to 0.5.
+ * @returns The score in [0, 1).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { logPOfScore, scoreOfLogP } from "./score_series.ts";
+ * assert.equal(scoreOfLogP(-8, 8), 0.5);
+ * assert.ok(scoreOfLogP(-40, 8) < scoreOfLogP(-80, 8));
+ * assert.ok(Math.abs(logPOfScore(scoreOfLogP(-12, 8), 8) + 12) < 1e-9);
+ * ```
+ */
+export function scoreOfLogP(log10p: number, digits: number): number {
+  if (log10p !== log10p) return NaN;
+  const l = log10p < 0 ? -log10p : 0;
+  return l / (l + digits);
+}
+
+/**
+ * The log10 tail probability of a 0..1 score: the inverse of {@link scoreOfLogP}.
+ *
+ * @param score A score in [0, 1].
+ * @param digits The L that maps to 0.5.
+ * @returns log10 p (−Infinity for a score of 1).
+ */
+export function logPOfScore(score: number, digits: number): number {
+  return score >= 1 ? -Infinity : -(digits * score) / (1 - score);
+}
+
 /** Tail probabilities of static breach levels 0, 1, 2 (not learned: a breach is a breach). */
 const BREACH_P = [1, 1e-5, 1e-9];
 
 /**
  * Scores one series with every detector of the model, calibrates each detector's raw scores into tail
- * probabilities p, and combines them: combined = −log10(min(1, D · min_d p_d)) / digits, capped at 1
- * (a Bonferroni correction over the D detectors that could say something at that point).
+ * probabilities p, and combines them: L = −log10(min(1, D · min_d p_d)) (a Bonferroni correction over the D
+ * detectors that could say something at that point), scored L / (L + digits).
  *
  * @param model The model.
  * @param family The family's part of the model.
@@ -83,7 +116,7 @@ export function combineRaw(
       for (let i = 0; i < n; i++) {
         const v = r[i];
         lp[i] = v === v ? Math.log10(BREACH_P[v]) : NaN;
-        c[i] = v === v ? Math.min(1, -lp[i] / digits) : NaN;
+        c[i] = scoreOfLogP(lp[i], digits);
       }
       return;
     }
@@ -93,7 +126,7 @@ export function combineRaw(
     for (let i = 0; i < n; i++) {
       const l = log10p(r[i]);
       lp[i] = l;
-      c[i] = l === l ? Math.min(1, -l / digits) : NaN;
+      c[i] = scoreOfLogP(l, digits);
     }
   });
   const { combined, driver } = combineLogP(logP, digits);
@@ -102,11 +135,11 @@ export function combineRaw(
 
 /**
  * The ensemble's combination of per-detector log10 tail probabilities at each point: the smallest, Bonferroni-
- * corrected by the number of detectors that could say something there, as −log10(p) / digits capped at 1
- * (`NaN` where none could). Shared by `detect` and the NAB runner, so both measure the same scorer.
+ * corrected by the number of detectors that could say something there, as L / (L + digits) with
+ * L = −log10 p (`NaN` where none could). Shared by `detect` and the NAB runner, so both measure the same scorer.
  *
  * @param logP log10 tail probability per detector per point (`NaN` = the detector cannot say).
- * @param digits Calibrated score = −log10(p) / digits.
+ * @param digits The L = −log10 p that scores 0.5.
  * @returns The combined score and, per point, the index of the detector that drove it (−1 for none).
  * @example
  * ```ts
@@ -114,7 +147,8 @@ export function combineRaw(
  * import { combineLogP } from "./score_series.ts";
  * const { combined, driver } = combineLogP([new Float64Array([-1, NaN]), new Float64Array([-5, NaN])], 8);
  * assert.equal(driver[0], 1);
- * assert.ok(Math.abs(combined[0] - (5 - Math.log10(2)) / 8) < 1e-12);
+ * const l = 5 - Math.log10(2);
+ * assert.ok(Math.abs(combined[0] - l / (l + 8)) < 1e-12);
  * assert.ok(Number.isNaN(combined[1]));
  * ```
  */
@@ -142,8 +176,7 @@ export function combineLogP(
       driver[i] = -1;
       continue;
     }
-    const lc = Math.min(0, best + Math.log10(count));
-    combined[i] = Math.min(1, -lc / digits);
+    combined[i] = scoreOfLogP(Math.min(0, best + Math.log10(count)), digits);
     driver[i] = who;
   }
   return { combined, driver };

@@ -8,6 +8,8 @@ import type { Series } from "../series/types.ts";
 
 const HOUR = 3_600_000;
 const LOG2 = Math.log10(2);
+/** The score of L = −log10 p: L / (L + digits). */
+const sc = (l: number, digits = 8) => l / (l + digits);
 
 /**
  * A hand-made calibration with P(raw ≥ x) = 1 at x ≤ 0, 0.1 on (0, 1] and 10^−x above 1
@@ -48,12 +50,12 @@ Deno.test("scoreSeries() calibrates and combines with a Bonferroni correction (h
   assert.deepEqual(r.names, ["flatline", "missing_data"]);
   assertClose(r.raw[0], [0, 0, 1, 2, NaN, NaN, NaN, 0], "raw flatline");
   assertClose(r.raw[1], [0, 0, 0, 0, 1, 2, 3, 0], "raw missing_data");
-  // calibrated = −log10 p / 8: p(1) = 0.1 → 0.125, p(2) = 0.01 → 0.25, p(3) = 0.001 → 0.375
-  assertClose(r.calibrated[0], [0, 0, 0.125, 0.25, NaN, NaN, NaN, 0], "calibrated flatline");
-  assertClose(r.calibrated[1], [0, 0, 0, 0, 0.125, 0.25, 0.375, 0], "calibrated missing_data");
-  // combined = −log10(min(1, D · min p)) / 8 with D the detectors that can say something at that point:
-  // i=2: D=2, p=0.1 → (1 − log10 2)/8; i=3: (2 − log10 2)/8; i=4..6: D=1 → 1/8, 2/8, 3/8
-  assertClose(r.combined, [0, 0, (1 - LOG2) / 8, (2 - LOG2) / 8, 1 / 8, 2 / 8, 3 / 8, 0], "combined");
+  // calibrated = L / (L + 8) with L = −log10 p: p(1) = 0.1 → 1/9, p(2) = 0.01 → 2/10, p(3) = 0.001 → 3/11
+  assertClose(r.calibrated[0], [0, 0, 1 / 9, 2 / 10, NaN, NaN, NaN, 0], "calibrated flatline");
+  assertClose(r.calibrated[1], [0, 0, 0, 0, 1 / 9, 2 / 10, 3 / 11, 0], "calibrated missing_data");
+  // combined = sc(−log10(min(1, D · min p))) with D the detectors that can say something at that point:
+  // i=2: D=2, p=0.1 → sc(1 − log10 2); i=3: sc(2 − log10 2); i=4..6: D=1 → sc(1), sc(2), sc(3)
+  assertClose(r.combined, [0, 0, sc(1 - LOG2), sc(2 - LOG2), sc(1), sc(2), sc(3), 0], "combined");
   assert.deepEqual([...r.driver.subarray(2)], [0, 0, 1, 1, 1, 0]);
 });
 
@@ -62,16 +64,17 @@ Deno.test("scoreSeries() is NaN with no driver where no detector can say anythin
   const family = { calibration: { flatline: CAL, missing_data: CAL } };
   const r = scoreSeries(model, family, hourly([NaN, 1, 1]));
   // i=0: both raw scores NaN (nothing reported yet); i=2: flatline 1 h → p 0.1, D = 2
-  assertClose(r.combined, [NaN, 0, (1 - LOG2) / 8], "combined");
+  assertClose(r.combined, [NaN, 0, sc(1 - LOG2)], "combined");
   assert.deepEqual([...r.driver], [-1, 0, 0]);
 });
 
-Deno.test("scoreSeries() caps calibrated and combined scores at 1", () => {
+Deno.test("scoreSeries() scores never saturate: a rarer value always scores higher, below 1", () => {
   const model = { detectors: { missing_data: {} }, ensemble: { digits: 2 } };
-  const r = scoreSeries(model, { calibration: { missing_data: CAL } }, hourly([1, NaN, NaN, NaN]));
-  // raw 1, 2, 3 → −log10 p = 1, 2, 3 → /2 = 0.5, 1, 1.5 → capped at 1
-  assertClose(r.calibrated[0], [0, 0.5, 1, 1], "calibrated");
-  assertClose(r.combined, [0, 0.5, 1, 1], "combined");
+  const r = scoreSeries(model, { calibration: { missing_data: CAL } }, hourly([1, NaN, NaN, NaN, NaN, NaN]));
+  // raw 1..5 → L = 1..5 → L / (L + 2); a capped L / digits put raw 2..5 all at 1
+  assertClose(r.calibrated[0], [0, 1 / 3, 2 / 4, 3 / 5, 4 / 6, 5 / 7], "calibrated");
+  assertClose(r.combined, [0, 1 / 3, 2 / 4, 3 / 5, 4 / 6, 5 / 7], "combined");
+  for (let i = 2; i < 6; i++) assert.ok(r.combined[i] > r.combined[i - 1] && r.combined[i] < 1);
 });
 
 Deno.test("scoreSeries() gives static breach levels fixed probabilities 1, 1e-5, 1e-9", () => {
@@ -81,9 +84,9 @@ Deno.test("scoreSeries() gives static breach levels fixed probabilities 1, 1e-5,
   };
   const r = scoreSeries(model, { calibration: { missing_data: CAL } }, hourly([30, 90, 150, NaN]));
   assertClose(r.raw[0], [0, 1, 2, NaN], "raw static_breach");
-  assertClose(r.calibrated[0], [0, 5 / 8, 1, NaN], "calibrated static_breach"); // 9/8 capped at 1
-  // i=1: D=2, p=1e-5 → (5 − log10 2)/8; i=2: (9 − log10 2)/8 > 1 → 1; i=3: only missing_data, p(1) = 0.1 → 1/8
-  assertClose(r.combined, [0, (5 - LOG2) / 8, 1, 1 / 8], "combined");
+  assertClose(r.calibrated[0], [0, sc(5), sc(9), NaN], "calibrated static_breach");
+  // i=1: D=2, p=1e-5 → sc(5 − log10 2); i=2: sc(9 − log10 2); i=3: only missing_data, p(1) = 0.1 → sc(1)
+  assertClose(r.combined, [0, sc(5 - LOG2), sc(9 - LOG2), sc(1)], "combined");
   assert.deepEqual([...r.driver], [0, 0, 0, 1]);
 });
 
@@ -121,7 +124,7 @@ Deno.test("scoreSeries() under a trained model follows the documented formula at
         continue;
       }
       scored++;
-      const want = Math.min(1, -Math.log10(Math.min(1, ps.length * Math.min(...ps))) / digits);
+      const want = sc(-Math.log10(Math.min(1, ps.length * Math.min(...ps))), digits);
       assert.ok(r.combined[i] >= 0 && r.combined[i] <= 1, `${s.key} i=${i}: ${r.combined[i]}`);
       assert.ok(Math.abs(r.combined[i] - want) < 0.005, `${s.key} i=${i}: ${r.combined[i]} vs ${want}`);
       // The driver is the detector with the smallest p, i.e. the highest calibrated score.

@@ -4,7 +4,7 @@ import type { Series } from "../series/types.ts";
 import { DETECTORS } from "../detectors/registry.ts";
 import { fitCalibration } from "../model/calibration.ts";
 import { compileCalibration } from "../model/compile_calibration.ts";
-import { combineLogP } from "../detect/score_series.ts";
+import { combineLogP, logPOfScore } from "../detect/score_series.ts";
 
 /** Options for {@link runNab}. */
 export interface RunNabOptions {
@@ -96,7 +96,13 @@ export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): 
         for (let i = b; i < e; i++) logP[d][i] = log10p(raw[i]);
       });
     }
-    const combined = combineLogP(logP, digits).combined;
+    // NAB takes one score per row, so alert expiry stands in for detect's episodes: a row is reported only when
+    // it beats every score in the preceding window, as an episode is re-sent only when it escalates. Escalation
+    // stops at certainty: beyond p = 10^−digits every score is the same (L / digits capped at 1), or each
+    // further decade of an incident that is already certain would count as a new report.
+    const combined = combineLogP(logP, digits).combined.map((c) =>
+      c === c ? Math.min(1, -logPOfScore(c, digits) / digits) : c
+    );
     // Alert expiry: a row is reported only when it beats every score in the preceding window.
     const w = Math.max(1, Math.round(expiry * n));
     const scores = new Float64Array(n);

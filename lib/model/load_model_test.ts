@@ -73,12 +73,13 @@ Deno.test("loadModel() reports invalid JSON", async () => {
 
 Deno.test("loadModel() reports an unsupported schema version", async () => {
   await inTempDir(async (dir) => {
-    const path = join(dir, "v2.json");
-    await Deno.writeTextFile(path, JSON.stringify({ ...copy(), schemaVersion: 2 }));
+    // A model from before the score became L / (L + digits): its thresholds mean something else.
+    const path = join(dir, "v1.json");
+    await Deno.writeTextFile(path, JSON.stringify({ ...copy(), schemaVersion: 1 }));
     await assert.rejects(() => loadModel(path), {
       name: "RangeError",
-      message: `Cannot load model ${path}: schema version 2 is not supported (this version reads 1); ` +
-        "retrain with `deno task train`, current value is 2",
+      message: `Cannot load model ${path}: schema version 1 is not supported (this version reads 2); ` +
+        "retrain with `deno task train`, current value is 1",
     });
   });
 });

@@ -6,7 +6,7 @@
 import { z } from "zod";
 
 /** The schema version this code writes and reads. */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const num = z.number();
 const nullableNum = z.number().nullable();
@@ -75,7 +75,7 @@ export const ModelSchema = z.object({
   /** Detectors asked for but left out, and why (e.g. too little history to calibrate them). */
   skippedDetectors: z.array(z.object({ detector: z.string(), reason: z.string() })).optional(),
   ensemble: z.object({
-    /** Calibrated score = −log10(p) / digits, capped at 1. */
+    /** Calibrated score = L / (L + digits) with L = −log10 p (schema 1: L / digits, capped at 1). */
     digits: z.number().positive(),
   }),
   events: z.object({

@@ -5,7 +5,7 @@ import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
 import { fitCalibration } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./_family_stats.ts";
-import { combineRaw } from "../detect/score_series.ts";
+import { combineRaw, logPOfScore, scoreOfLogP } from "../detect/score_series.ts";
 import { quantileSorted } from "../series/summarize.ts";
 import { displayable } from "../display/displayable.ts";
 import { modelSummary } from "../display/model_summary.ts";
@@ -44,17 +44,18 @@ function commonStep(series: readonly Series[]): number {
 }
 
 /**
- * Profile thresholds from the per-series-day maxima of the ensemble score. Training data is not clean (it holds
- * the very incidents we want to find), so the upper quantiles are not read off directly: a Gumbel distribution
- * (the law of maxima) is fitted to the bulk — the p50 and p90 of the daily maxima — and its p95 / p99 are used.
+ * Profile thresholds from the per-series-day maxima of the ensemble's L = −log10 p. Training data is not clean
+ * (it holds the very incidents we want to find), so the upper quantiles are not read off directly: a Gumbel
+ * distribution (the law of maxima) is fitted to the bulk — the p50 and p90 of the daily maxima of L — and its
+ * p95 / p99 are used.
  */
-function profileThresholds(sorted: Float64Array, q: { permissive: number; strict: number }) {
-  if (sorted.length < 10) return { permissive: 0.5, strict: 0.6 };
+function profileThresholds(sortedL: Float64Array, q: { permissive: number; strict: number }, digits: number) {
+  if (sortedL.length < 10) return { permissive: scoreOfLogP(-8, digits), strict: scoreOfLogP(-12, digits) };
   const gumbel = (p: number) => -Math.log(-Math.log(p));
-  const q50 = quantileSorted(sorted, 0.5), q90 = quantileSorted(sorted, 0.9);
+  const q50 = quantileSorted(sortedL, 0.5), q90 = quantileSorted(sortedL, 0.9);
   const beta = (q90 - q50) / (gumbel(0.9) - gumbel(0.5));
   const mu = q50 - beta * gumbel(0.5);
-  const at = (p: number) => Math.min(1, Math.max(q50, mu + beta * gumbel(p)));
+  const at = (p: number) => scoreOfLogP(-Math.max(q50, mu + beta * gumbel(p)), digits);
   return { permissive: at(q.permissive), strict: at(q.strict) };
 }
 
@@ -187,10 +188,10 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     for (let d0 = 0; d0 + perDay <= combined.length; d0 += perDay) {
       let m = -Infinity;
       for (let j = d0; j < d0 + perDay; j++) if (combined[j] > m) m = combined[j];
-      if (m > -Infinity) dailyMax.push(m);
+      if (m > -Infinity) dailyMax.push(-logPOfScore(m, ensemble.digits));
     }
   }
-  const thresholds = profileThresholds(Float64Array.from(dailyMax).sort(), profileQuantiles);
+  const thresholds = profileThresholds(Float64Array.from(dailyMax).sort(), profileQuantiles, ensemble.digits);
 
   const from = Math.min(...train.map((s) => s.start));
   const to = Math.max(...train.map((s) => s.start + (s.values.length - 1) * s.step));
