@@ -157,7 +157,8 @@ Deno.test("deno task watch stops cleanly on SIGTERM between cycles, state intact
     await rest;
     await child.stdout.cancel();
     assert.equal(status.code, 0, err);
-    assert.ok(performance.now() - t0 < 5000, "the hour-long sleep is cut short");
+    // The sleep was an hour: a minute is far from it, and far above a process exit on a loaded machine.
+    assert.ok(performance.now() - t0 < 60_000, "the hour-long sleep is cut short");
     assert.match(err, /stopping/);
     const saved = JSON.parse(await Deno.readTextFile(state));
     assert.equal(saved.version, 1);
@@ -169,11 +170,13 @@ Deno.test("deno task watch stops cleanly on SIGTERM between cycles, state intact
 
 Deno.test("deno task watch finishes the cycle on a first signal mid-cycle, abandons it on a second", async () => {
   const tmp = await Deno.makeTempDir({ prefix: "watch-midcycle-" });
-  // A Graphite that takes 1.5 s to answer (with no series), so the signals land while a cycle is fetching.
+  // A Graphite that answers (with no series) only when the test lets it, so the signals land while a cycle is
+  // fetching by the order of events, whatever the machine's load.
   let asked = 0;
+  let answer = Promise.withResolvers<void>();
   const slow = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async () => {
     asked++;
-    await new Promise((r) => setTimeout(r, 1500));
+    await answer.promise;
     return Response.json([]);
   });
   try {
@@ -190,18 +193,34 @@ Deno.test("deno task watch finishes the cycle on a first signal mid-cycle, aband
         aggregators: ["A"],
         model,
         retries: 0,
+        timeout: "10m",
         alerts: { state: join(tmp, "state.json") },
       }),
     );
     const run = async (signals: number) => {
       const before = asked;
+      answer = Promise.withResolvers<void>();
       const child = watch(["--config", config, "--interval", "1h", "--out", join(tmp, "w.json")]).spawn();
-      while (asked === before) await new Promise((r) => setTimeout(r, 20)); // the cycle is fetching
-      for (let k = 0; k < signals; k++) {
+      const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+      let err = "";
+      const until = async (pattern: RegExp) => {
+        while (!pattern.test(err)) {
+          const { value, done } = await reader.read();
+          if (done) return;
+          err += value;
+        }
+      };
+      try {
+        while (asked === before) await new Promise((r) => setTimeout(r, 20)); // the cycle is fetching
         child.kill("SIGTERM");
-        await new Promise((r) => setTimeout(r, 100));
+        await until(/stopping after this cycle/); // the first signal was handled, mid-cycle
+        if (signals === 2) child.kill("SIGTERM");
+        else answer.resolve(); // let the cycle finish
+        await until(/(?!)/); // to the end of stderr
+      } finally {
+        answer.resolve();
       }
-      const [status, err] = await Promise.all([child.status, new Response(child.stderr).text()]);
+      const status = await child.status;
       await child.stdout.cancel();
       return { code: status.code, err };
     };
@@ -226,7 +245,7 @@ Deno.test("deno task watch finishes the cycle on a first signal mid-cycle, aband
 
 Deno.test({
   name:
-    "deno task watch against a real Graphite: survives graphite-web going away, memory flat over 400 cycles",
+    "deno task watch against a real Graphite: survives graphite-web going away, retained memory flat over 400 cycles",
   ...requireGraphiteOrSkip(),
   async fn() {
     const HOUR = 3_600_000, STEP = 60_000;
@@ -310,11 +329,13 @@ Deno.test({
       assert.ok(lastFailed < CYCLES - 150, "it resumed and ran on");
       assert.ok(seen.slice(lastFailed + 1).every((c) => c.answered === 60 && !c.error), "all answered after");
       assert.ok(seen.slice(0, 40).every((c) => c.answered === 60), "all answered before");
-      // Memory. RSS climbs for the first ~150 cycles while the allocator reaches its working size (with glibc's
-      // default arenas, one per thread, that took ~1100 cycles and 10 % more: hence MALLOC_ARENA_MAX=2 in the
-      // task). After that it jumps by up to ±10 % and back when the machine is busy (transient buffers), so what
-      // is compared is its floor — the lowest reading of each span, which a leak raises and a transient does not
-      // — over cycles 101–250 against the last 150; likewise the JavaScript heap, a sawtooth between collections.
+      // Memory. What is asserted is what load does not move: the JavaScript heap's floor — the lowest reading
+      // of each span, i.e. what survives collection, the retained objects — over cycles 101–250 against the last
+      // 150. A leak raises it; a transient (a busy machine delaying a collection) does not. RSS is not a measure
+      // of retention: it climbs for the first ~150 cycles while the allocator reaches its working size (with
+      // glibc's default arenas, one per thread, that took ~1100 cycles and 10 % more: hence MALLOC_ARENA_MAX=2 in
+      // the task), and its floor moved by up to 13 % with the machine's load alone. It is only a coarse guard
+      // against a native leak, at 1.5× (four times the swing load was seen to cause).
       const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
       const floor = (from: number, to: number | undefined, key: "rssMb" | "heapMb") =>
         Math.min(...seen.slice(from, to).map((c) => c[key]));
@@ -343,7 +364,7 @@ Deno.test({
         }
       }
       assert.ok(lastHeap < warmHeap * 1.1, `the heap's floor grew from ${warmHeap} MB to ${lastHeap} MB`);
-      assert.ok(last < warm * 1.1, `RSS's floor grew from ${warm} MB to ${last} MB`);
+      assert.ok(last < warm * 1.5, `RSS's floor grew from ${warm} MB to ${last} MB`);
     } finally {
       await graphite.stop();
       await Deno.remove(tmp, { recursive: true });

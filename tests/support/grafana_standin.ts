@@ -10,7 +10,8 @@
  *   Grafana does (its multi-status feature flag would give 207).
  *
  * Every request needs `Authorization: Bearer <token>`, otherwise `401 {"message":"Unauthorized"}`. `inject()`
- * makes the next requests fail (a status with an HTML page, or a delay) for fault tests.
+ * makes the next requests fail (a status with an HTML page, or a delay: timed, or until the test says so) for fault
+ * tests.
  *
  * @module
  */
@@ -28,6 +29,9 @@ export interface Fault {
   delayMs?: number;
   /** Answer 200 with a JSON body cut in half. @default false */
   malformed?: boolean;
+  /** Hold the request until this settles (then go on as above): a delay set by the test's own order of events,
+   * not by the clock, so that it holds whatever the machine's load. @default undefined */
+  until?: Promise<unknown>;
 }
 
 /** A running stand-in. */
@@ -173,7 +177,7 @@ export function startGrafanaStandin(
   options: GrafanaStandinOptions = {},
 ): GrafanaStandin {
   const { uid = "graphite-test", token = crypto.randomUUID() } = options;
-  const faults: Required<Fault>[] = [];
+  const faults: (Required<Omit<Fault, "until">> & Pick<Fault, "until">)[] = [];
   const requests: string[] = [];
   const proxyPrefix = "/api/datasources/proxy/uid/";
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
@@ -189,6 +193,7 @@ export function startGrafanaStandin(
       const fault = faults[fi];
       if (--fault.count <= 0) faults.splice(fi, 1);
       if (fault.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      if (fault.until) await fault.until.catch(() => {});
       if (fault.status) {
         await request.body?.cancel();
         return errorPage(fault.status);
