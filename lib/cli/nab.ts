@@ -11,9 +11,9 @@ import { scoreNab } from "../eval/nab_score.ts";
 
 const help = `Usage: deno task nab --data DIR --labels FILE --out DIR [--detectors LIST] [--threshold X]
 
-Runs the detector over NAB-layout data (<category>/<file>.csv with timestamp,value) by NAB's rules — causal,
-restarted for every file, one parameter set, learning from each file's probationary period and then online —
-writes <out>/<category>/<file>.csv (timestamp,value,anomaly_score,label,is_anomaly, one row per input row) and
+Runs the product over NAB-layout data (<category>/<file>.csv with timestamp,value) by NAB's rules — for each
+file, train on its probationary period and detect with the default ensemble, causal, restarted for every file,
+one configuration for all — writes <out>/<category>/<file>.csv (timestamp,value,anomaly_score,label,is_anomaly, one row per input row) and
 prints the NAB scores (standard, reward_low_FP_rate, reward_low_FN_rate) at the optimised threshold and at our
 own threshold (is_anomaly). Also writes <out>/nab_scores.json.
 
@@ -21,8 +21,8 @@ Options:
   --data DIR         NAB data directory (e.g. ../shared/nab/data)
   --labels FILE      NAB windows JSON (e.g. ../shared/nab/labels/combined_windows.json)
   --out DIR          where to write the result files
-  --detectors LIST   comma-separated detectors (default seasonal_lag,robust_z)
-  --threshold X      our own decision threshold on the 0..1 score (default 0.5)
+  --detectors LIST   comma-separated detectors (default: the product's default ensemble)
+  --threshold X      our own decision threshold on the 0..1 score (default 0.5: each file's strict threshold)
   --expiry F         alert expiry as a fraction of each file's rows (default 0.05)`;
 
 /** `nab`: score the detector on a NAB corpus. */
@@ -95,7 +95,7 @@ export const command: Command = {
     );
     await writeJsonAtomic(join(values.out, "nab_scores.json"), {
       files: files.length,
-      detectors: values.detectors ?? "seasonal_lag,robust_z",
+      detectors: values.detectors ?? "default",
       expiry,
       ownThreshold: threshold,
       optimized: Object.fromEntries(

@@ -20,6 +20,6 @@ export function expectationOptions(model: Pick<Model, "detectors">): { lags?: nu
   const lags = Array.isArray(params.lags) && params.lags.every((l) => typeof l === "number")
     ? params.lags as number[]
     : undefined;
-  const minLags = typeof params.minLags === "number" ? params.minLags : 2;
+  const minLags = typeof params.minLags === "number" ? params.minLags : 1;
   return lags ? { lags, minLags } : { minLags };
 }

@@ -1,5 +1,5 @@
 import type { Series } from "../series/types.ts";
-import { resample } from "../series/resample.ts";
+import { logPOfScore, scoreOfLogP } from "./score_series.ts";
 import type { Model, Profile } from "../model/schema.ts";
 import type { Anomaly, Reason, Severity } from "./types.ts";
 import { scoreSeries, type SeriesScores } from "./score_series.ts";
@@ -21,7 +21,7 @@ export interface DetectOptions {
   until?: number;
   /** Flagged points this close belong to one episode, ms. @default the model's (6 h) */
   episodeGap?: number;
-  /** Shorter episodes need `singlePointMargin` more score, ms. @default the model's (2 h) */
+  /** Shorter episodes need `singlePointMargin` more, ms. @default the model's (2 h) */
   minDuration?: number;
   /** Extra score (fraction of 1 − threshold) a short episode needs. @default the model's (0.1) */
   singlePointMargin?: number;
@@ -34,7 +34,7 @@ export interface SeriesNote {
   /** Series key. */
   series: string;
   /** Short reason code. */
-  reason: "too_short" | "short_history" | "all_missing" | "constant" | "wrong_step" | "other_family";
+  reason: "too_short" | "short_history" | "all_missing" | "constant" | "other_family";
   /** A sentence for humans. */
   detail: string;
 }
@@ -56,6 +56,27 @@ export interface DetectResult {
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
+/** Shortest series scored: the trailing baselines' scales warm up over the first hours. */
+const MIN_HISTORY = 6 * HOUR, MIN_POINTS = 24;
+
+/** Which baselines judge a series with `span` of history, for its note. */
+function baselinesNote(span: number): string {
+  const joins = span < 2 * DAY
+    ? "the recent past only (the trailing day); the 1 d lag joins at 2 days, the 7 d and 14 d lags at 15"
+    : "the recent past and the 1 d lag; the 7 d and 14 d lags join at 15 days";
+  return `${hours(span)} of history: scored against ${joins}, so a weekly rhythm may look unusual until then`;
+}
+
+/**
+ * The profile threshold at the step a series is scored on. The model's threshold bounds the per-series-day
+ * maximum of L = −log10 p at its training step; a finer step has more points a day, so the same daily
+ * false-alarm rate needs a tail probability smaller by the ratio of the steps (Bonferroni over the day's
+ * points), and a coarser step the other way.
+ */
+function thresholdAt(threshold: number, modelStep: number, step: number, digits: number): number {
+  if (step === modelStep) return threshold;
+  return scoreOfLogP(Math.min(0, logPOfScore(threshold, digits) - Math.log10(modelStep / step)), digits);
+}
 
 const round = (v: number, digits = 4) => (v === v ? Number(v.toPrecision(digits)) : null);
 
@@ -98,11 +119,16 @@ function explain(name: string, raw: number, x: number, e: number, step: number):
   }
 }
 
-function severityOf(score: number, threshold: number, durationMs: number): Severity {
-  const margin = (score - threshold) / Math.max(1e-9, 1 - threshold);
+/**
+ * Severity from how far the peak is beyond the threshold, in decades of tail probability (L = −log10 p), and
+ * from how long the episode lasted: two decades beyond it, or half a decade for 12 hours, is high; one decade,
+ * or 3 hours, is medium.
+ */
+function severityOf(score: number, threshold: number, durationMs: number, digits: number): Severity {
+  const margin = logPOfScore(threshold, digits) - logPOfScore(score, digits);
   const h = durationMs / HOUR;
-  if (margin >= 0.5 || (h >= 12 && margin >= 0.1)) return "high";
-  if (margin >= 0.2 || h >= 3) return "medium";
+  if (margin >= 2 || (h >= 12 && margin >= 0.5)) return "high";
+  if (margin >= 1 || h >= 3) return "medium";
   return "low";
 }
 
@@ -113,6 +139,7 @@ function episodes(
   threshold: number,
   opts:
     & Required<Pick<DetectOptions, "from" | "until" | "episodeGap" | "minDuration" | "singlePointMargin">>
+    & { digits: number }
     & {
       /** The seasonal expectation the model's seasonal_lag uses (lags, minLags), for "expected" in the record. */
       expectation: { lags?: number[]; minLags?: number };
@@ -159,7 +186,7 @@ function episodes(
       machine: series.labels.machine ?? "",
       aggregator: series.labels.aggregator ?? "",
       timestamp: new Date(t0).toISOString(),
-      severity: severityOf(score, threshold, duration),
+      severity: severityOf(score, threshold, duration, opts.digits),
       series: series.key,
       start: t0,
       end: t1,
@@ -189,10 +216,11 @@ function episodes(
  * Detects anomalies: scores each series with the model's calibrated ensemble, thresholds it with the profile
  * (or an explicit threshold), groups flagged points into episodes (points within `episodeGap` are one episode,
  * so a continuing incident is reported once), drops short blips unless they are strong, and grades severity
- * from the score and the duration. Series that are too short, all missing, constant (unless they varied in
- * training: then they are stuck, and scored), of another family or on an incompatible step are not scored and
- * each gets a note saying why; a series with under a week of history is
- * scored with a note that the seasonal detectors cannot say anything yet.
+ * from the score and the duration. Each series is scored at its own step (a model trained on hourly exports
+ * scores 1-minute data: the detectors' windows are durations and the threshold follows the step). Series that
+ * are too short (under 6 hours), all missing, constant (unless they varied in training: then they are stuck,
+ * and scored) or of another family are not scored and each gets a note saying why; a series with under 15 days
+ * of history is scored with a note saying which baselines judged it.
  *
  * @param model A trained model.
  * @param series Series to score (full history: the detectors need days of context).
@@ -244,15 +272,8 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
       });
       continue;
     }
-    if (original.step !== step && !(original.step < step && step % original.step === 0)) {
-      notes.push({
-        series: key,
-        reason: "wrong_step",
-        detail: `step ${original.step / 1000} s cannot be averaged to the model's ${step / 1000} s`,
-      });
-      continue;
-    }
-    const s = resample(original, step);
+    // Scored at its own step: every detector's windows are durations, and the threshold follows the step.
+    const s = original;
     let valid = 0, lo = Infinity, hi = -Infinity;
     for (const v of s.values) {
       if (v !== v) continue;
@@ -260,7 +281,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
       if (v < lo) lo = v;
       if (v > hi) hi = v;
     }
-    const need = Math.round((2 * DAY) / step);
+    const need = Math.max(MIN_POINTS, Math.round(MIN_HISTORY / s.step));
     if (valid === 0) {
       notes.push({ series: key, reason: "all_missing", detail: `all ${s.values.length} points are missing` });
       continue;
@@ -269,7 +290,9 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
       notes.push({
         series: key,
         reason: "too_short",
-        detail: `${s.values.length} points; the seasonal baselines need at least ${need} (2 days)`,
+        detail: `${s.values.length} points; scoring needs at least ${need} (${
+          hours(need * s.step)
+        } of history)`,
       });
       continue;
     }
@@ -288,25 +311,19 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
         continue;
       }
     }
-    if (s.values.length < Math.round((7 * DAY) / step)) {
-      notes.push({
-        series: key,
-        reason: "short_history",
-        detail:
-          `${s.values.length} points (under 7 days): scored, but the seasonal detectors need a week of ` +
-          `history, so only stuck values and gaps can be found`,
-      });
-    }
+    const span = s.values.length * s.step;
+    if (span < 15 * DAY) notes.push({ series: key, reason: "short_history", detail: baselinesNote(span) });
     scored++;
     const scores = scoreSeries(model, family, s);
     kept?.set(key, { series: s, scores });
     anomalies.push(
-      ...episodes(s, scores, threshold, {
+      ...episodes(s, scores, thresholdAt(threshold, step, s.step, model.ensemble.digits), {
         from,
         until,
         episodeGap,
         minDuration,
         singlePointMargin,
+        digits: model.ensemble.digits,
         expectation,
       }),
     );

@@ -112,14 +112,13 @@ Deno.test("detect() anomalies carry the original record fields and the explanati
   assert.ok(drop.reasons.some((r) => r.detector === "missing_data"));
 });
 
-Deno.test("detect() does not score a too-short, all-missing, constant, other-family or odd-step series", () => {
+Deno.test("detect() does not score a too-short, all-missing, constant or other-family series", () => {
   const base = corpus.series[0];
   const odd: Series[] = [
-    { ...base, key: "short", values: base.values.slice(0, 47) }, // 2 days at 1 h = 48 points needed
+    { ...base, key: "short", values: base.values.slice(0, 23) }, // 24 points (6 h, at least 24) needed
     { ...base, key: "missing", values: new Float64Array(960).fill(NaN) },
     { ...base, key: "constant", values: new Float64Array(960).fill(0.25) },
     { ...base, key: "other", labels: { ...base.labels, family: "cpu" } },
-    { ...base, key: "step", step: 7 * 60_000 }, // 7 minutes cannot be averaged to 1 hour
   ];
   odd[2].values[5] = NaN; // a gap does not make a constant series scoreable
   const r = detect(model, [...odd, corpus.series[1]]);
@@ -128,14 +127,31 @@ Deno.test("detect() does not score a too-short, all-missing, constant, other-fam
     ["missing", "all_missing"],
     ["constant", "constant"],
     ["other", "other_family"],
-    ["step", "wrong_step"],
   ]);
   for (const n of r.notes) assert.ok(n.detail.length > 0, n.series);
-  assert.equal(r.notes[0].detail, "47 points; the seasonal baselines need at least 48 (2 days)");
+  assert.equal(r.notes[0].detail, "23 points; scoring needs at least 24 (24 h of history)");
   assert.equal(r.notes[1].detail, "all 960 points are missing");
   assert.equal(r.notes[2].detail, "constant at 0.25 for all 959 valid points (not seen in training)");
   assert.equal(r.scored, 1);
   assert.ok(r.anomalies.every((a) => a.series === corpus.series[1].key));
+});
+
+Deno.test("detect() scores a series on another step at its own step, and says which baselines judged it", () => {
+  // The model is hourly; the same shape at 7 minutes (for 4.4 days) is scored as it is, not averaged.
+  const base = corpus.series[0];
+  const seven: Series = { ...base, key: "seven", step: 7 * 60_000, values: base.values.slice(0, 900) };
+  const r = detect(model, [seven], { keepScores: true });
+  assert.equal(r.scored, 1);
+  assert.equal(r.scores!.get("seven")!.series.step, 7 * 60_000);
+  assert.equal(r.scores!.get("seven")!.scores.combined.length, 900);
+  assert.deepEqual(r.notes.map((n) => n.reason), ["short_history"]);
+  assert.match(
+    r.notes[0].detail,
+    /^4\.4 d of history: scored against the recent past and the 1 d lag; the 7 d/,
+  );
+  // A day: the recent past only.
+  const day = detect(model, [{ ...base, key: "day", values: base.values.slice(0, 30) }]);
+  assert.match(day.notes[0].detail, /^30 h of history: scored against the recent past only/);
 });
 
 Deno.test("detect() scores a series stuck all along when it varied in training, and dates it from the start", () => {
@@ -197,8 +213,10 @@ Deno.test("detect() with a threshold of 1 reports nothing (scores never saturate
 });
 
 Deno.test("detect() episode options: a wider gap merges, a long minimum duration drops blips", () => {
-  const merged = detect(model, corpus.series, { episodeGap: 10 * DAY });
-  assert.ok(merged.anomalies.length <= result.anomalies.length);
+  // With no blip dropped (a merged pair of blips can be long enough to be kept), a wider gap only merges.
+  const keepAll = { minDuration: 0, singlePointMargin: 0 };
+  const merged = detect(model, corpus.series, { episodeGap: 10 * DAY, ...keepAll });
+  assert.ok(merged.anomalies.length < detect(model, corpus.series, keepAll).anomalies.length);
   const perSeries = new Map<string, number>();
   for (const a of merged.anomalies) perSeries.set(a.series, (perSeries.get(a.series) ?? 0) + 1);
   // With no two flagged points of a series ≥ 10 days apart unmerged, a 40-day series has at most 4 episodes.

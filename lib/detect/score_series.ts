@@ -2,6 +2,7 @@ import type { Series } from "../series/types.ts";
 import type { FamilyModel, Model } from "../model/schema.ts";
 import type { Calibration } from "../model/calibration.ts";
 import { compileCalibration } from "../model/compile_calibration.ts";
+import { fitCalibration } from "../model/calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
 
 /** Per-point scores of one series under a model. */
@@ -62,6 +63,55 @@ export function logPOfScore(score: number, digits: number): number {
 const BREACH_P = [1, 1e-5, 1e-9];
 
 /**
+ * Detectors calibrated against the family only. Run lengths (flatline, missing data): one series has too few
+ * runs to say how long a normal one is.
+ */
+const RUN_LENGTH = new Set(["flatline", "missing_data"]);
+
+/** Fewest own scores a series' own calibration is fitted to. */
+const MIN_OWN = 100;
+/** Own scores kept for a refit (strided subsample). */
+const MAX_OWN_SAMPLE = 4096;
+/** A refit happens each time the series' own scores have grown by this factor. */
+const REFIT_GROWTH = 1.25;
+
+/**
+ * log10 tail probabilities of one detector's raw scores, calibrated online on whichever rests on more data:
+ * the family's calibration (learned in training from `prior` scores) or the series' own earlier scores. Once
+ * the series has more scores of its own than that (at least {@link MIN_OWN}), a calibration is fitted to them
+ * and refitted each time they have grown by a quarter. A model trained on a fleet keeps its family
+ * calibration; a model trained on the first days of one series (NAB's probationary period, a cold start) hands
+ * over to the series' own history as it grows; a detector the training could not calibrate
+ * (a 1 d lag on a day and a half of history) calibrates itself. Causal: the probability at i uses only scores
+ * before i. `NaN` where neither calibration exists yet.
+ */
+function ownLogP(raw: Float64Array, family: Calibration | undefined, prior: number): Float64Array {
+  const n = raw.length;
+  const out = new Float64Array(n);
+  let f: ((x: number) => number) | undefined = family ? compiled(family) : undefined;
+  let count = 0, nextFit = Math.max(MIN_OWN, family ? Math.ceil(prior) + 1 : 0);
+  const sample = new Float64Array(MAX_OWN_SAMPLE);
+  for (let i = 0; i < n; i++) {
+    if (count >= nextFit) {
+      const stride = Math.max(1, Math.ceil(count / MAX_OWN_SAMPLE));
+      let m = 0, k = 0;
+      for (let j = 0; j < i && m < MAX_OWN_SAMPLE; j++) {
+        const v = raw[j];
+        if (v !== v) continue;
+        if (k++ % stride === 0) sample[m++] = v;
+      }
+      // The sample stands for all `count` scores: the tail's floor is set by how many were seen.
+      f = compileCalibration({ ...fitCalibration(sample.slice(0, m)), n: count });
+      nextFit = Math.ceil(count * REFIT_GROWTH);
+    }
+    const r = raw[i];
+    out[i] = f ? f(r) : NaN;
+    if (r === r) count++;
+  }
+  return out;
+}
+
+/**
  * Scores one series with every detector of the model, calibrates each detector's raw scores into tail
  * probabilities p, and combines them: L = −log10(min(1, D · min_d p_d)) (a Bonferroni correction over the D
  * detectors that could say something at that point), scored L / (L + digits).
@@ -76,7 +126,7 @@ const BREACH_P = [1, 1e-5, 1e-9];
  * ```
  */
 export function scoreSeries(
-  model: Pick<Model, "detectors" | "ensemble">,
+  model: Pick<Model, "detectors" | "ensemble"> & { trainedOn?: Pick<Model["trainedOn"], "points"> },
   family: Pick<FamilyModel, "calibration">,
   series: Series,
 ): SeriesScores {
@@ -100,7 +150,7 @@ export function scoreSeries(
  * @returns Per-point scores.
  */
 export function combineRaw(
-  model: Pick<Model, "ensemble">,
+  model: Pick<Model, "ensemble"> & { trainedOn?: Pick<Model["trainedOn"], "points"> },
   family: Pick<FamilyModel, "calibration">,
   names: string[],
   raw: Float64Array[],
@@ -108,6 +158,8 @@ export function combineRaw(
 ): SeriesScores {
   const n = raw.length ? raw[0].length : 0;
   const digits = model.ensemble.digits;
+  // Scores the family calibrations rest on (Infinity: never hand over to the series' own).
+  const prior = model.trainedOn ? model.trainedOn.points : Infinity;
   const calibrated = names.map(() => new Float64Array(n));
   const logP = names.map(() => new Float64Array(n));
   names.forEach((name, d) => {
@@ -121,13 +173,14 @@ export function combineRaw(
       return;
     }
     const cal = family.calibration[name];
-    if (!cal) throw new RangeError(`Cannot score ${key}: the model has no calibration for "${name}"`);
-    const log10p = compiled(cal);
-    for (let i = 0; i < n; i++) {
-      const l = log10p(r[i]);
-      lp[i] = l;
-      c[i] = scoreOfLogP(l, digits);
+    if (RUN_LENGTH.has(name)) {
+      if (!cal) throw new RangeError(`Cannot score ${key}: the model has no calibration for "${name}"`);
+      const log10p = compiled(cal);
+      for (let i = 0; i < n; i++) lp[i] = log10p(r[i]);
+    } else {
+      lp.set(ownLogP(r, cal, prior));
     }
+    for (let i = 0; i < n; i++) c[i] = scoreOfLogP(lp[i], digits);
   });
   const { combined, driver } = combineLogP(logP, digits);
   return { combined, driver, names, calibrated, raw };

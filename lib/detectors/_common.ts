@@ -4,6 +4,14 @@
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
+/**
+ * Points before a running level or scale is trusted: 2 hours, at least 6 points — detectors that need no
+ * seasonal history score from the first hours.
+ */
+export function warmupPoints(step: number): number {
+  return Math.max(6, Math.round((2 * HOUR) / step));
+}
+
 /** Grid points in a duration (at least 1). */
 export function pointsIn(durationMs: number, step: number): number {
   return Math.max(1, Math.round(durationMs / step));

@@ -1,12 +1,15 @@
 import type { Series } from "../series/types.ts";
-import { DAY, ewAlpha, pointsIn, RobustLevel } from "./_common.ts";
+import { DAY, ewAlpha, pointsIn, RobustLevel, warmupPoints } from "./_common.ts";
 import { seasonalExpectation } from "./seasonal_expectation.ts";
 
 const cache = new WeakMap<Float64Array, { step: number; rho: Float64Array }>();
 
 /**
- * ρ[i] = ln((x + c) / (e + c)): the log ratio of a value to its seasonal expectation, with c = 10% of the
- * series' causal running level so near-zero values do not explode. `NaN` where either side is missing.
+ * ρ[i] = ln((x + c) / (e + c)): the log ratio of a value to its seasonal expectation, the median of the same
+ * time 1 d / 7 d / 14 d earlier, with c = 10% of the series' causal running level so near-zero values do not
+ * explode. `NaN` where either side is missing, and for the first two weeks: a sustained deviation from a
+ * single earlier day is as often the weekly rhythm (a Monday after a Sunday) or yesterday's incident as a
+ * shift. Until then robust_z and the 1 d seasonal lag see the onset of a shift or a climb.
  * Cached per values array, as level shift, stall and rhythm all use it.
  */
 export function logRatio(series: Series): Float64Array {
@@ -14,8 +17,8 @@ export function logRatio(series: Series): Float64Array {
   if (hit && hit.step === series.step) return hit.rho;
   const { values, step } = series;
   const n = values.length;
-  const e = seasonalExpectation(series);
-  const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), pointsIn(DAY, step));
+  const e = seasonalExpectation(series, { early: false });
+  const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
   const rho = new Float64Array(n).fill(NaN);
   for (let i = 0; i < n; i++) {
     const x = values[i];

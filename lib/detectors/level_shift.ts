@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, HOUR, pointsIn, RobustScale } from "./_common.ts";
+import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "./_common.ts";
 import { logRatio } from "./_log_ratio.ts";
 
 /** Params of {@link levelShift}. */
@@ -29,10 +29,10 @@ export interface LevelShiftOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { levelShift } from "./level_shift.ts";
- * const values = new Float64Array(24 * 12).map((_, i) => (1 + 0.3 * Math.sin(i / 3.8)) * (1 + 0.05 * Math.sin(i * 7.3)));
- * for (let i = 24 * 10; i < values.length; i++) values[i] *= 4;
+ * const values = new Float64Array(24 * 20).map((_, i) => (1 + 0.3 * Math.sin(i / 3.8)) * (1 + 0.05 * Math.sin(i * 7.3)));
+ * for (let i = 24 * 18; i < values.length; i++) values[i] *= 4;
  * const s = levelShift.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, levelShift.fit([]));
- * assert.ok(s[24 * 10 + 6] > 5 * s[24 * 10 - 1]);
+ * assert.ok(s[24 * 18 + 6] > 5 * s[24 * 18 - 1]);
  * ```
  */
 export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
@@ -47,7 +47,7 @@ export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
     const rho = logRatio(series);
     const n = rho.length;
     const { drift, clip } = params;
-    const scale = new RobustScale(ewAlpha(pointsIn(3 * DAY, step)), pointsIn(DAY, step));
+    const scale = new RobustScale(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
     const out = new Float64Array(n).fill(NaN);
     // Increments are weighted by the step in hours (at most 1), so the sums measure "hours of sustained
     // deviation" the same way at 1-minute and 1-hour resolution.

@@ -15,31 +15,32 @@ Deno.test("levelShift.fit() returns plain JSON with the documented defaults and 
 });
 
 Deno.test("levelShift.score() is causal: a prefix gives the same scores", () => {
-  const s = daily();
+  const s = daily(7, 30);
   const p = levelShift.fit([]);
   const full = levelShift.score(s, p);
   assert.ok(finite(full).length > 200);
-  for (const k of [0, 30, 100, 191, 192, 300, 411, 470]) {
+  for (const k of [0, 30, 100, 191, 335, 342, 411, 500, 700]) {
     const part = levelShift.score({ ...s, values: s.values.slice(0, k + 1) }, p);
     assert.deepEqual([...part], [...full.subarray(0, k + 1)], `prefix 0..${k}`);
   }
 });
 
-Deno.test("levelShift.score() is NaN at missing points and during the first two days", () => {
-  const s = levelShift.score(daily(), levelShift.fit([]));
+Deno.test("levelShift.score() is NaN at missing points and for the first two weeks", () => {
+  const s = levelShift.score(daily(7, 30), levelShift.fit([]));
   for (const i of MISSING) assert.ok(Number.isNaN(s[i]), `missing i=${i}`);
-  for (let i = 0; i < 48; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
-  for (let i = 14 * 24; i < s.length; i++) {
+  // The log ratio needs the robust expectation (1 d / 7 d / 14 d), then its scale warms up over 6 points.
+  for (let i = 0; i < 14 * 24 + 6; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
+  for (let i = 14 * 24 + 6; i < s.length; i++) {
     if (!MISSING.includes(i)) assert.ok(s[i] >= 0, `i=${i} is ${s[i]}`);
   }
 });
 
 Deno.test("levelShift.score() accumulates a sustained ×3 far above normal", () => {
   const p = levelShift.fit([]);
-  const at = 16 * 24;
-  const shifted = daily();
+  const at = 22 * 24;
+  const shifted = daily(7, 30);
   for (let i = at; i < shifted.values.length; i++) shifted.values[i] *= 3;
-  const normal = Math.max(...finite(levelShift.score(daily(), p)));
+  const normal = Math.max(...finite(levelShift.score(daily(7, 30), p)));
   const s = levelShift.score(shifted, p);
   // ln 3 ≈ 1.1 is many running scales of a 10 % noise log ratio, so z is clipped at 6 and each shifted point adds
   // exactly clip − drift = 6 − 2 = 4 to the upward sum.
@@ -52,8 +53,8 @@ Deno.test("levelShift.score() accumulates a sustained ×3 far above normal", () 
 Deno.test("levelShift.score() lets one spike add at most clip − drift", () => {
   for (const opts of [{}, { drift: 1, clip: 3 }]) {
     const p = levelShift.fit([], opts);
-    const spiked = daily();
-    const at = 18 * 24 + 15;
+    const spiked = daily(7, 30);
+    const at = 24 * 24 + 15;
     spiked.values[at] *= 20;
     const s = levelShift.score(spiked, p);
     assert.ok(
@@ -66,7 +67,7 @@ Deno.test("levelShift.score() lets one spike add at most clip − drift", () => 
 
 Deno.test("levelShift.score() is 0 everywhere once drift ≥ clip", () => {
   // Each point adds at most clip − drift ≤ 0 to either sum, so neither can leave 0.
-  const shifted = daily();
+  const shifted = daily(7, 30);
   for (let i = 16 * 24; i < shifted.values.length; i++) shifted.values[i] *= 3;
   const s = levelShift.score(shifted, levelShift.fit([], { drift: 6, clip: 6 }));
   const f = finite(s);
@@ -76,10 +77,10 @@ Deno.test("levelShift.score() is 0 everywhere once drift ≥ clip", () => {
 
 Deno.test("levelShift.score() also accumulates a sustained drop (two-sided)", () => {
   const p = levelShift.fit([]);
-  const at = 16 * 24;
-  const dropped = daily();
+  const at = 22 * 24;
+  const dropped = daily(7, 30);
   for (let i = at; i < dropped.values.length; i++) dropped.values[i] /= 3;
-  const normal = Math.max(...finite(levelShift.score(daily(), p)));
+  const normal = Math.max(...finite(levelShift.score(daily(7, 30), p)));
   const s = levelShift.score(dropped, p);
   assert.ok(s[at + 6] > 3 * normal, `after 6 h: ${s[at + 6]} vs normal max ${normal}`);
 });

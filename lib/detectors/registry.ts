@@ -33,12 +33,15 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.freeze({
 });
 
 /**
- * The default ensemble for seasonal fleet metrics. `robust_z` and `rhythm_loss` are left out: on the presence
- * corpus they added false events without finding anything the others missed (measured with `deno task eval
- * --detectors`); they remain available by name.
+ * The default ensemble, the same for the product and the NAB benchmark: `robust_z` sees the recent past from the
+ * first hours, `seasonal_lag` the same time earlier from the second day, `level_shift` and `stall` sustained
+ * change against the weekly lags from two weeks, `flatline` and `missing_data` stuck values and gaps from the
+ * first points. `rhythm_loss` and `isolation_forest` stay available by name (`rhythm_loss` added false events on
+ * the presence corpus without finding anything the others missed).
  */
 export const DEFAULT_DETECTORS: readonly string[] = Object.freeze([
   "seasonal_lag",
+  "robust_z",
   "level_shift",
   "stall",
   "flatline",

@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, medianOf, pointsIn } from "./_common.ts";
+import { DAY, medianOf, pointsIn, warmupPoints } from "./_common.ts";
 
 /** Params of {@link robustZ}. */
 export interface RobustZParams extends Record<string, unknown> {
@@ -20,7 +20,8 @@ export interface RobustZOptions {
 
 /**
  * Robust z-score: |x − median| / (1.4826 · MAD) over the trailing window (excluding the current point),
- * median and MAD refreshed every window/32 points so long windows at fine steps stay cheap.
+ * median and MAD refreshed every window/32 points so long windows at fine steps stay cheap. It needs no
+ * seasonal history: it scores from the first 2 hours, over what the window holds so far.
  *
  * @example
  * ```ts
@@ -44,17 +45,19 @@ export const robustZ: Detector<RobustZParams, RobustZOptions> = {
     const n = values.length;
     const w = pointsIn(params.window, step);
     const stride = Math.max(1, Math.floor(w / params.refreshes));
+    const warm = Math.min(warmupPoints(step), Math.ceil(w / 2));
     const buf = new Float64Array(w);
     const out = new Float64Array(n).fill(NaN);
     let med = NaN, mad = NaN;
     for (let i = 0; i < n; i++) {
-      if (i % stride === 0 && i >= w / 2) {
+      if (i % stride === 0 && i >= warm) {
         let m = 0;
         for (let j = Math.max(0, i - w); j < i; j++) {
           const v = values[j];
           if (v === v) buf[m++] = v;
         }
-        if (m >= w / 2) {
+        // While the history is shorter than the window, the first hours suffice; after that, half the window.
+        if (m >= (i < w ? warm : w / 2)) {
           med = medianOf(buf, m);
           for (let j = 0; j < m; j++) buf[j] = Math.abs(buf[j] - med);
           mad = medianOf(buf, m);

@@ -7,14 +7,18 @@ const cache = new WeakMap<Float64Array, Map<string, Float64Array>>();
 export interface SeasonalExpectationOptions {
   /** Lags in ms whose values are compared. @default [1 d, 7 d, 14 d] */
   lags?: number[];
-  /** Fewest lagged values needed for an expectation. @default 2 */
+  /** Fewest lagged values needed for an expectation (1: the 1 d lag alone, from the second day). @default 1 */
   minLags?: number;
+  /** Before the longest lag exists, the shortest alone is the expectation; `false`: no expectation until then.
+   * @default true */
+  early?: boolean;
 }
 
 /**
  * The seasonal expectation of each point: the median of the values at the same time 1, 7 and 14 days earlier.
  * The median makes it robust to one bad day (an incident yesterday does not become today's normal), and the
- * weekly lags keep a Monday from being compared with a Sunday only.
+ * weekly lags keep a Monday from being compared with a Sunday only. Until the longest lag exists (two weeks),
+ * the shortest lag alone is the expectation: the 1 d lag from the second day on.
  * Causal: `e[i]` uses only earlier points. `NaN` where fewer than `minLags` lagged values exist. The result is
  * cached per values array (treat it as read-only; series values are not mutated after loading).
  *
@@ -27,14 +31,14 @@ export interface SeasonalExpectationOptions {
  * import { seasonalExpectation } from "./seasonal_expectation.ts";
  * const values = new Float64Array(24 * 9).map((_, i) => i % 24);
  * const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: 3_600_000, values });
- * assert.ok(Number.isNaN(e[30]) && e[24 * 7 + 5] === 5);
+ * assert.ok(Number.isNaN(e[20]) && e[30] === 6 && e[24 * 7 + 5] === 5);
  * ```
  */
 export function seasonalExpectation(series: Series, options: SeasonalExpectationOptions = {}): Float64Array {
-  const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 2 } = options;
+  const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 1, early: useEarly = true } = options;
   const { values, step } = series;
   // Several detectors need the same expectation of the same series: cache it per values array.
-  const cacheKey = `${step}|${minLags}|${lags.join(",")}`;
+  const cacheKey = `${step}|${minLags}|${useEarly}|${lags.join(",")}`;
   let perValues = cache.get(values);
   const hit = perValues?.get(cacheKey);
   if (hit) return hit;
@@ -42,11 +46,15 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   const lagPts = lags.map((l) => Math.round(l / step)).filter((l) => l >= 1);
   const out = new Float64Array(n).fill(NaN);
   const buf = new Float64Array(Math.max(8, lagPts.length));
-  const k = lagPts.length;
+  const shortest = Math.min(...lagPts), longest = Math.max(...lagPts);
+  const early = useEarly ? [shortest] : [];
   for (let i = 0; i < n; i++) {
     let m = 0;
-    for (let j = 0; j < k; j++) {
-      const idx = i - lagPts[j];
+    // The longer lags join together once the longest exists (the weekly lags at two weeks): a median of 1 d
+    // and 7 d alone is the mean of two days, neither robust to a bad day nor the weekly profile.
+    const use = i < longest ? early : lagPts;
+    for (let j = 0; j < use.length; j++) {
+      const idx = i - use[j];
       if (idx < 0) continue;
       const v = values[idx];
       if (v === v) buf[m++] = v;

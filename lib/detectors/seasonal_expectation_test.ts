@@ -12,34 +12,44 @@ const hourly = (values: number[]): Series => ({
 });
 
 Deno.test("seasonalExpectation() is the median of the lagged values (custom lags)", () => {
-  const cases: Array<{ name: string; values: number[]; lags: number[]; minLags?: number; want: number[] }> = [
+  const cases: Array<
+    { name: string; values: number[]; lags: number[]; minLags?: number; early?: boolean; want: number[] }
+  > = [
     {
-      name: "two lags: mean of the two",
+      name: "two lags: the shortest alone until the longest exists, then the mean of the two",
       values: [1, 2, 3, 4, 5],
       lags: [2 * HOUR, 3 * HOUR],
-      // i=3: values[1], values[0] = 2, 1 → 1.5; i=4: 3, 2 → 2.5
+      // i=2: values[0] = 1 (i < 3 h: only the 2 h lag); i=3: values[1], values[0] = 2, 1 → 1.5; i=4: 3, 2 → 2.5
+      want: [NaN, NaN, 1, 1.5, 2.5],
+    },
+    {
+      name: "early: false waits for the longest lag",
+      values: [1, 2, 3, 4, 5],
+      lags: [2 * HOUR, 3 * HOUR],
+      early: false,
       want: [NaN, NaN, NaN, 1.5, 2.5],
     },
     {
       name: "three lags: the middle one",
       values: [5, 1, 9, 0, 0],
       lags: [HOUR, 2 * HOUR, 3 * HOUR],
-      // i=2: 1, 5 → 3; i=3: 9, 1, 5 → 5; i=4: 0, 9, 1 → 1
-      want: [NaN, NaN, 3, 5, 1],
+      // i=1: 5 and i=2: 1 (the 1 h lag alone); i=3: 9, 1, 5 → 5; i=4: 0, 9, 1 → 1
+      want: [NaN, 5, 1, 5, 1],
     },
     {
-      name: "minLags 1 uses a single lag",
+      name: "minLags 2 needs two lagged values",
       values: [4, 6, 8],
       lags: [HOUR, 2 * HOUR],
-      minLags: 1,
-      // i=1: 4; i=2: 6, 4 → 5
-      want: [NaN, 4, 5],
+      minLags: 2,
+      // i=1: only the 1 h lag → NaN; i=2: 6, 4 → 5
+      want: [NaN, NaN, 5],
     },
     {
       name: "missing lagged values are skipped",
       values: [1, NaN, 3, 7, 100],
       lags: [HOUR, 2 * HOUR, 3 * HOUR],
-      // i=2: NaN, 1 → only 1 value → NaN; i=3: 3, NaN, 1 → 2; i=4: 7, 3, NaN → 5
+      minLags: 2,
+      // i=1, 2: one lag only → NaN; i=3: 3, NaN, 1 → 2; i=4: 7, 3, NaN → 5
       want: [NaN, NaN, NaN, 2, 5],
     },
     {
@@ -47,11 +57,11 @@ Deno.test("seasonalExpectation() is the median of the lagged values (custom lags
       values: [2, 4, NaN],
       lags: [HOUR, 2 * HOUR],
       // i=2: median(values[1], values[0]) = median(4, 2) = 3 — the current value is never looked at
-      want: [NaN, NaN, 3],
+      want: [NaN, 2, 3],
     },
   ];
-  for (const { name, values, lags, minLags, want } of cases) {
-    assert.deepEqual([...seasonalExpectation(hourly(values), { lags, minLags })], want, name);
+  for (const { name, values, lags, minLags, early, want } of cases) {
+    assert.deepEqual([...seasonalExpectation(hourly(values), { lags, minLags, early })], want, name);
   }
 });
 
@@ -79,11 +89,16 @@ Deno.test("seasonalExpectation() is robust to one bad day", () => {
   for (let i = 15 * 24; i < 16 * 24; i++) assert.equal(e[i], 1 + (i % 24), `i=${i}`);
 });
 
-Deno.test("seasonalExpectation() uses the documented default lags 1, 7 and 14 days, needing two of them", () => {
-  const values = new Float64Array(24 * 9).map((_, i) => i % 24);
+Deno.test("seasonalExpectation() uses the 1 d lag alone until two weeks exist, then the median of 1, 7 and 14 d", () => {
+  // Day d, hour h holds 100 d + h, so each lag is recognisable.
+  const values = new Float64Array(24 * 16).map((_, i) => 100 * Math.floor(i / 24) + (i % 24));
   const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: HOUR, values });
-  assert.ok(Number.isNaN(e[24 * 6 + 5])); // day 6: only the 1-day lag exists
-  assert.equal(e[24 * 7 + 5], 5); // day 7: the 1-day and 7-day lags, both 5
+  assert.ok(Number.isNaN(e[5])); // day 0: nothing earlier
+  assert.equal(e[24 * 1 + 5], 5); // day 1: yesterday
+  assert.equal(e[24 * 13 + 5], 1205); // day 13: still yesterday alone (no 1 d / 7 d mean of two)
+  assert.equal(e[24 * 14 + 5], 705); // day 14: median of 1305, 705, 5
+  const late = seasonalExpectation({ key: "k", labels: {}, start: 0, step: HOUR, values }, { early: false });
+  assert.ok(Number.isNaN(late[24 * 13 + 5]) && late[24 * 14 + 5] === 705);
 });
 
 Deno.test("seasonalExpectation() is causal: a prefix gives the same expectations", () => {
@@ -99,7 +114,7 @@ Deno.test("seasonalExpectation() is causal: a prefix gives the same expectations
 Deno.test("seasonalExpectation() leaves the input untouched and ignores lags shorter than the step", () => {
   const s = daily();
   const before = s.values.slice();
-  const e = seasonalExpectation(s, { lags: [DAY, 60_000] }); // 1 min rounds to 0 points: dropped
+  const e = seasonalExpectation(s, { lags: [DAY, 60_000], minLags: 2 }); // 1 min rounds to 0 points: dropped
   assert.deepEqual([...s.values], [...before]);
   // With one usable lag and minLags 2, nothing can be expected.
   assert.ok(e.every((x) => Number.isNaN(x)));

@@ -23,7 +23,7 @@ export interface SeasonalLagOptions {
   scaleHalfLife?: number;
   /** @default 0.1 */
   floor?: number;
-  /** @default 2 */
+  /** @default 1 */
   minLags?: number;
 }
 
@@ -47,13 +47,13 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
   description:
     "value vs the same time 1/2/3/7 days earlier (median), in units of the series' usual deviation",
   fit(_train, options = {}) {
-    const { lags = [DAY, 7 * DAY, 14 * DAY], scaleHalfLife = 3 * DAY, floor = 0.1, minLags = 2 } = options;
+    const { lags = [DAY, 7 * DAY, 14 * DAY], scaleHalfLife = 3 * DAY, floor = 0.1, minLags = 1 } = options;
     return { lags, scaleHalfLife, floor, minLags };
   },
   score(series: Series, params) {
     const { values, step } = series;
     const n = values.length;
-    const e = seasonalExpectation(series, { lags: params.lags, minLags: params.minLags ?? 2 });
+    const e = seasonalExpectation(series, { lags: params.lags, minLags: params.minLags ?? 1 });
     const out = new Float64Array(n).fill(NaN);
     const hl = pointsIn(params.scaleHalfLife, step);
     const level = new RobustLevel(ewAlpha(hl), pointsIn(DAY, step));

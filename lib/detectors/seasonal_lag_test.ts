@@ -15,11 +15,11 @@ Deno.test("seasonalLag.fit() returns plain JSON with the documented scale half-l
 
 Deno.test("seasonalLag.fit() defaults to the documented lags 1, 7 and 14 days", () => {
   assert.deepEqual(seasonalLag.fit([]).lags, [DAY, 7 * DAY, 14 * DAY]);
-  assert.equal(seasonalLag.fit([]).minLags, 2);
+  assert.equal(seasonalLag.fit([]).minLags, 1);
 });
 
 Deno.test("seasonalLag.fit() honours its options", () => {
-  const p = seasonalLag.fit([], { lags: [DAY, 2 * DAY], scaleHalfLife: DAY, floor: 0.5 });
+  const p = seasonalLag.fit([], { lags: [DAY, 2 * DAY], scaleHalfLife: DAY, floor: 0.5, minLags: 2 });
   assert.deepEqual(p.lags, [DAY, 2 * DAY]);
   assert.equal(p.scaleHalfLife, DAY);
   assert.equal(p.floor, 0.5);
@@ -29,13 +29,17 @@ Deno.test("seasonalLag.fit() honours its options", () => {
   // and the first score at i = 73.
   const s = seasonalLag.score(daily(), p);
   assert.equal(s.findIndex((x) => !Number.isNaN(x)), 73);
+  // minLags 1 (the default): the 1-day lag alone from i = 24, the scale's 24th update at i = 48 (i = 30 is
+  // missing), the first score at i = 49.
+  const early = seasonalLag.score(daily(), seasonalLag.fit([], { lags: [DAY, 2 * DAY], scaleHalfLife: DAY }));
+  assert.equal(early.findIndex((x) => !Number.isNaN(x)), 49);
 });
 
 Deno.test("seasonalLag.score() is |relative deviation| in units of its running scale (hand-computed toy)", () => {
   // Daily step, lags 1 and 2 days, floor 0: e = mean of the two previous values, d = (x − e) / |e|.
   // 10, 12, 10, 12, … gives e = 11 and |d| = 1/11 everywhere, so the scale (warm-up 1 point) is 1/11 and the
   // score 1; the final 30 gives d = (30 − 11) / 11 = 19/11 → score 19.
-  const p = seasonalLag.fit([], { lags: [DAY, 2 * DAY], floor: 0 });
+  const p = seasonalLag.fit([], { lags: [DAY, 2 * DAY], floor: 0, minLags: 2 });
   const cases: Array<{ name: string; values: number[]; want: number[] }> = [
     {
       name: "steady then a spike",

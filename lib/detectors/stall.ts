@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, HOUR, pointsIn, RobustScale } from "./_common.ts";
+import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "./_common.ts";
 import { logRatio } from "./_log_ratio.ts";
 
 /** Params of {@link stall}. */
@@ -25,10 +25,10 @@ export interface StallOptions {
  * ```ts
  * import assert from "node:assert/strict";
  * import { stall } from "./stall.ts";
- * const values = new Float64Array(24 * 12).map((_, i) => 1 + 0.3 * Math.sin((2 * Math.PI * i) / 24) + 0.05 * Math.sin(i * 7.3));
- * for (let k = 0; k < 8; k++) values[24 * 11 + k] *= 1 + k;
+ * const values = new Float64Array(24 * 20).map((_, i) => 1 + 0.3 * Math.sin((2 * Math.PI * i) / 24) + 0.05 * Math.sin(i * 7.3));
+ * for (let k = 0; k < 8; k++) values[24 * 19 + k] *= 1 + k;
  * const s = stall.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, stall.fit([]));
- * assert.ok(s[24 * 11 + 6] > 5 * Math.max(s[24 * 11 - 2], 0.1));
+ * assert.ok(s[24 * 19 + 6] > 5 * Math.max(s[24 * 19 - 2], 0.1));
  * ```
  */
 export const stall: Detector<StallParams, StallOptions> = {
@@ -46,7 +46,7 @@ export const stall: Detector<StallParams, StallOptions> = {
     // ρ over the hour ending at i, and the line is fitted to m at i, i − 1 h, ..., i − window.
     const k = Math.max(1, Math.round(HOUR / step));
     const hours = Math.max(2, Math.round(params.window / HOUR));
-    const scale = new RobustScale(ewAlpha(pointsIn(3 * DAY, step)), pointsIn(DAY, step));
+    const scale = new RobustScale(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
     const hourly = new Float64Array(n).fill(NaN);
     const out = new Float64Array(n).fill(NaN);
     const every = Math.max(1, Math.floor(k / 6));

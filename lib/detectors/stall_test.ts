@@ -18,10 +18,10 @@ Deno.test("stall.fit() returns plain JSON with the documented default window and
 
 Deno.test("stall.score() is causal: a prefix gives the same scores", () => {
   for (const p of [stall.fit([]), stall.fit([], { window: 8 * HOUR })]) {
-    const s = daily();
+    const s = daily(7, 30);
     const full = stall.score(s, p);
     assert.ok(finite(full).length > 200);
-    for (const k of [0, 30, 100, 191, 192, 300, 411, 470]) {
+    for (const k of [0, 30, 100, 191, 335, 342, 411, 500, 700]) {
       const part = stall.score({ ...s, values: s.values.slice(0, k + 1) }, p);
       assert.deepEqual([...part], [...full.subarray(0, k + 1)], `window ${p.window}: prefix 0..${k}`);
     }
@@ -30,34 +30,35 @@ Deno.test("stall.score() is causal: a prefix gives the same scores", () => {
 
 Deno.test("stall.score() is causal at a 2-minute step too (scores held between refits)", () => {
   const rng = createRng(21);
-  const n = 16 * 720;
+  const n = 24 * 720;
   const values = Float64Array.from(
     { length: n },
     (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 720)) * Math.exp(0.1 * rng.normal()),
   );
-  values[6000] = values[9001] = NaN;
+  values[12_000] = values[14_001] = NaN;
   const s: Series = { key: "fine", labels: {}, start: 0, step: HOUR / 30, values };
   const p = stall.fit([]);
   const full = stall.score(s, p);
   assert.ok(finite(full).length > 5000);
-  for (const k of [3000, 6001, 8003, 9001, 10_007, n - 1]) {
+  for (const k of [3000, 10_081, 12_003, 14_001, 16_007, n - 1]) {
     const part = stall.score({ ...s, values: values.slice(0, k + 1) }, p);
     assert.deepEqual([...part], [...full.subarray(0, k + 1)], `prefix 0..${k}`);
   }
 });
 
-Deno.test("stall.score() is NaN at missing points and during the first two days", () => {
-  const s = stall.score(daily(), stall.fit([]));
+Deno.test("stall.score() is NaN at missing points and for the first two weeks", () => {
+  const s = stall.score(daily(7, 30), stall.fit([]));
   for (const i of MISSING) assert.ok(Number.isNaN(s[i]), `missing i=${i}`);
-  for (let i = 0; i < 48; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
-  for (let i = 14 * 24; i < s.length; i++) {
+  // The log ratio needs the robust expectation (1 d / 7 d / 14 d), then its scale warms up over 6 points.
+  for (let i = 0; i < 14 * 24 + 6; i++) assert.ok(Number.isNaN(s[i]), `warm-up i=${i}`);
+  for (let i = 14 * 24 + 6; i < s.length; i++) {
     if (!MISSING.includes(i)) assert.ok(s[i] >= 0, `i=${i} is ${s[i]}`);
   }
 });
 
 Deno.test("stall.score() scores a steady climb far higher than normal points", () => {
   const p = stall.fit([]);
-  const normal = Math.max(...finite(stall.score(daily(), p)));
+  const normal = Math.max(...finite(stall.score(daily(7, 30), p)));
   const climbing = daily();
   // ×e^(0.4k): the log ratio rises by 0.4 per hour, a straight line, for 8 h (to ×16).
   for (let k = 0; k < 8; k++) climbing.values[AT + k] *= Math.exp(0.4 * k);

@@ -1,24 +1,19 @@
 import type { NabFile } from "./nab_corpus.ts";
 import { toGrid } from "../series/to_grid.ts";
 import type { Series } from "../series/types.ts";
-import { DETECTORS } from "../detectors/registry.ts";
-import { fitCalibration } from "../model/calibration.ts";
-import { compileCalibration } from "../model/compile_calibration.ts";
-import { combineLogP, logPOfScore } from "../detect/score_series.ts";
+import { train } from "../model/train.ts";
+import { detect } from "../detect/detect.ts";
+import { logPOfScore } from "../detect/score_series.ts";
 
 /** Options for {@link runNab}. */
 export interface RunNabOptions {
-  /** Detectors of the ensemble (chosen on NAB: see README). @default ["seasonal_lag", "robust_z"] */
+  /** Detectors of the ensemble. @default DEFAULT_DETECTORS, as `train` uses */
   detectors?: string[];
-  /** Our own decision threshold on the 0..1 score (`is_anomaly`). @default 0.5 */
+  /** Our own decision threshold on the 0..1 score (`is_anomaly`). @default 0.5: each file's model's strict threshold */
   threshold?: number;
   /** Alert expiry as a fraction of the file's rows: within it, a point must beat the highest earlier score to
    * be reported again (threshold-independent, so the threshold sweep still sees one score per row). @default 0.05 */
   expiry?: number;
-  /** Calibrations are refitted on all earlier scores every this fraction of the file. @default 0.05 */
-  refit?: number;
-  /** Calibrated score = −log10(p) / digits. @default 8 */
-  digits?: number;
   /** Per-detector fit options, by name. @default {} */
   detectorOptions?: Record<string, Record<string, unknown>>;
 }
@@ -34,13 +29,16 @@ export interface NabRun {
 }
 
 /**
- * Runs the ensemble over NAB files by NAB's rules: restarted for every file, one parameter set for all files,
- * causal and online. Detector parameters are fitted on the probationary period (the first min(⌊0.15·N⌋, 750)
- * rows) alone; every detector's raw scores are causal; calibrations are first fitted on the probationary
- * period and then refitted online, every `refit` of the file, on all scores seen so far (a detector with fewer
- * than 10 scores yet — e.g. a 7-day seasonal lag early on — sits out). Calibrated tail probabilities combine
- * with a Bonferroni correction, then an alert expiry keeps one report per episode. Rows are mapped onto a
- * regular grid and back, so the output has one score per input row, in input order.
+ * Runs the product itself over NAB files by NAB's rules: restarted for every file, one configuration for all
+ * files, causal and online. For each file, `train` learns a model from the probationary period (the first
+ * min(⌊0.15·N⌋, 750) rows) alone, as `deno task train` would from that much history, and `detect` scores the
+ * whole file with it (every detector causal; calibrations hand over to the series' own history as it grows).
+ * What NAB's rules force on top of that, and nothing else:
+ * - one threshold for all files, where each file has a model of its own: a file's scores are re-expressed
+ *   relative to its model's strict threshold, as L' / digits capped at 1 with L' = L − L_strict + digits / 2
+ *   and L = −log10 p, so 0.5 is "at its own threshold" — our decision, `is_anomaly`;
+ * - one score per row: an alert expiry stands in for `detect`'s episodes (see below), and rows are mapped onto
+ *   a regular grid and back, so the output has one score per input row, in input order.
  *
  * @param files NAB files from `readNabCorpus`.
  * @param options See {@link RunNabOptions}.
@@ -51,14 +49,7 @@ export interface NabRun {
  * ```
  */
 export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): NabRun[] {
-  const {
-    detectors = ["seasonal_lag", "robust_z"],
-    threshold = 0.5,
-    expiry = 0.05,
-    refit = 0.05,
-    digits = 8,
-    detectorOptions = {},
-  } = options;
+  const { detectors, threshold = 0.5, expiry = 0.05, detectorOptions = {} } = options;
   return files.map((file) => {
     const n = file.timestamps.length;
     const grid = toGrid(file.timestamps, [file.values], { source: file.name });
@@ -69,40 +60,32 @@ export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): 
       step: grid.step,
       values: grid.columns[0],
     };
-    const g = series.values.length;
     const rowIdx = new Int32Array(n);
     for (let r = 0; r < n; r++) rowIdx[r] = Math.round((file.timestamps[r] - grid.start) / grid.step);
     const probation = Math.min(Math.floor(0.15 * n), 750);
     let probEnd = 0; // first grid index after the probationary period
     for (let r = 0; r < probation; r++) probEnd = Math.max(probEnd, rowIdx[r] + 1);
-    const trainSeries: Series = { ...series, values: series.values.slice(0, probEnd) };
-    const raws = detectors.map((name) => {
-      const det = DETECTORS[name];
-      if (!det) throw new RangeError(`Cannot run NAB: unknown detector "${name}", current value is ${name}`);
-      return det.score(series, det.fit([trainSeries], detectorOptions[name] ?? {}));
+    const model = train([{ ...series, values: series.values.slice(0, probEnd) }], {
+      detectors,
+      detectorOptions,
+      unit: "other",
+      minHistory: 0,
     });
-    // Online calibration: refit on every score before the chunk, score the chunk.
-    const logP = raws.map(() => new Float64Array(g).fill(NaN));
-    const chunk = Math.max(1, Math.round(refit * g));
-    for (let b = probEnd; b < g; b += chunk) {
-      const e = Math.min(g, b + chunk);
-      raws.forEach((raw, d) => {
-        let log10p: (x: number) => number;
-        try {
-          log10p = compileCalibration(fitCalibration(raw.slice(0, b)));
-        } catch {
-          return; // fewer than 10 scores yet: this detector sits out
-        }
-        for (let i = b; i < e; i++) logP[d][i] = log10p(raw[i]);
-      });
-    }
+    const digits = model.ensemble.digits;
+    // L' = L − L_strict + digits / 2: the file's own strict threshold scores 0.5 (see below).
+    const shift = -logPOfScore(model.families[model.family].thresholds.strict, digits) - digits / 2;
+    // detect() itself, so its rules hold here too (a series constant in training and after is not scored).
+    const scored = detect(model, [series], { keepScores: true }).scores?.get(series.key)?.scores.combined;
     // NAB takes one score per row, so alert expiry stands in for detect's episodes: a row is reported only when
     // it beats every score in the preceding window, as an episode is re-sent only when it escalates. Escalation
     // stops at certainty: beyond p = 10^−digits every score is the same (L / digits capped at 1), or each
     // further decade of an incident that is already certain would count as a new report.
-    const combined = combineLogP(logP, digits).combined.map((c) =>
-      c === c ? Math.min(1, -logPOfScore(c, digits) / digits) : c
-    );
+    const g = series.values.length;
+    const combined = new Float64Array(g);
+    for (let i = 0; i < g; i++) {
+      const c = scored ? scored[i] : 0;
+      combined[i] = c === c ? Math.min(1, Math.max(0, -logPOfScore(c, digits) - shift) / digits) : c;
+    }
     // Alert expiry: a row is reported only when it beats every score in the preceding window.
     const w = Math.max(1, Math.round(expiry * n));
     const scores = new Float64Array(n);

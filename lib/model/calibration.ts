@@ -134,9 +134,107 @@ export function fitCalibration(samples: Float64Array, options: FitCalibrationOpt
   return { n, knots, probs, u, pu, m, pm, tail, shape };
 }
 
+/** Steps after which a run is taken for an incident when the normal runs' continuation rate is read. */
+const PLATEAU = 6;
+
+/** Options for {@link fitRunLength}. */
+export interface FitRunLengthOptions {
+  /** One grid step in the score's unit (hours). */
+  unit: number;
+  /** Run length, in steps, that first counts: shorter runs are never evidence. @default 1 */
+  first?: number;
+  /** Fewest runs of the first length needed to read their continuation rate off the data. @default 30 */
+  minRuns?: number;
+}
+
+/**
+ * Fits the calibration of a run-length score (hours stuck, hours without data) as a memoryless run model: a run
+ * of the `first` length starts at a point with probability s, and each further step continues it with
+ * probability c, so P(run ≥ first + k steps) = s · c^k. s is the rate of runs reaching the first length, each
+ * run counted once however long it went on (Laplace-smoothed), so the long incidents in training data do not
+ * make long runs look normal. c is read off the normal runs — those that end within 6 steps; the longer ones are
+ * taken for incidents — as the share that went one step further, when there are at least `minRuns` of them;
+ * with fewer (a noisy metric whose only runs are its incidents), it is s itself: each further repeat or missing
+ * point as unlikely as the first one.
+ *
+ * @param samples Every raw score of the training data (not subsampled; NaN ignored).
+ * @param options See {@link FitRunLengthOptions}.
+ * @returns The calibration (plain JSON, read by {@link tailProbability}).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fitRunLength, tailProbability } from "./calibration.ts";
+ * // 10 000 points, one 3-step run (raw 1, 2, 3 hours at an hourly step)
+ * const raw = new Float64Array(10_000);
+ * raw.set([1, 2, 3], 500);
+ * const cal = fitRunLength(raw, { unit: 1 });
+ * assert.equal(tailProbability(cal, 0), 1);
+ * assert.ok(Math.abs(tailProbability(cal, 1) - 2 / 10_002) < 1e-12);
+ * assert.ok(tailProbability(cal, 2) < 1e-7); // a 3-point run: s · c, with c = s (the only run is this one)
+ * ```
+ */
+export function fitRunLength(samples: ArrayLike<number>, options: FitRunLengthOptions): Calibration {
+  const { unit, first = 1, minRuns = 30 } = options;
+  let n = 0, atFirst = 0, atNext = 0, atPlateau = 0;
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i];
+    if (v !== v) continue;
+    n++;
+    const k = Math.round(v / unit);
+    if (k === first) atFirst++;
+    else if (k === first + 1) atNext++;
+    else if (k === first + PLATEAU) atPlateau++;
+  }
+  if (n < 10) {
+    throw new RangeError(
+      `Cannot fit a run-length calibration: need at least 10 finite scores, current value is ${n}`,
+    );
+  }
+  const s = (atFirst + 1) / (n + 2);
+  // Runs that reach `first` + PLATEAU steps are taken for incidents (they go on); the rest are the normal runs,
+  // and their decay from one length to the next is their continuation rate.
+  const normal = atFirst - atPlateau;
+  const c = normal >= minRuns ? Math.min(0.99, Math.max(s, (atNext - atPlateau) / normal)) : s;
+  const m = first * unit;
+  return {
+    n,
+    knots: [0, m - unit / 2],
+    probs: [1, 1],
+    u: m - unit / 2,
+    pu: 1,
+    m,
+    pm: s,
+    tail: "exponential",
+    shape: unit / -Math.log(c),
+  };
+}
+
+/** Decades beyond the rarest training score that a fitted tail is trusted for. */
+export const TAIL_DECADES = 4;
+
+/**
+ * The smallest tail probability a calibration gives: {@link TAIL_DECADES} decades below 1/(n + 1), the rarest
+ * score it saw. An extrapolated tail says that a score is far beyond anything seen, not how far: without the
+ * floor, an exponential tail fitted to a quiet body gives 1e-300 to a sustained shift, and a profile threshold
+ * learned from such numbers (the daily maxima of a CUSUM in six months of training) ends up beyond every spike.
+ *
+ * @param cal The calibration.
+ * @returns The floor, a probability.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { tailFloor } from "./calibration.ts";
+ * assert.ok(Math.abs(tailFloor({ n: 999 }) - 1e-7) < 1e-20);
+ * ```
+ */
+export function tailFloor(cal: Pick<Calibration, "n">): number {
+  return Math.pow(10, -TAIL_DECADES) / (cal.n + 1);
+}
+
 /**
  * The tail probability P(raw ≥ x) under a calibration: 1 at or below the smallest training score, interpolated
- * (in log probability) between knots, the fitted tail above `u`. `NaN` in, `NaN` out.
+ * (in log probability) between knots, the fitted tail above `u`, never below {@link tailFloor}. `NaN` in, `NaN`
+ * out.
  *
  * @param cal The calibration.
  * @param x A raw score.
@@ -156,7 +254,8 @@ export function tailProbability(cal: Calibration, x: number): number {
   if (x > u) {
     const { m, pm } = cal;
     if (x <= m) return pm;
-    return cal.tail === "pareto" ? pm * Math.pow(x / m, -cal.shape) : pm * Math.exp(-(x - m) / cal.shape);
+    const p = cal.tail === "pareto" ? pm * Math.pow(x / m, -cal.shape) : pm * Math.exp(-(x - m) / cal.shape);
+    return Math.max(p, tailFloor(cal));
   }
   if (x <= knots[0]) return 1;
   let lo = 0, hi = knots.length - 1;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Calibration, fitCalibration, tailProbability } from "./calibration.ts";
+import { type Calibration, fitCalibration, fitRunLength, tailFloor, tailProbability } from "./calibration.ts";
 import { createRng } from "../synth/prng.ts";
 
 /** n uniform samples in [0, 1), seeded. */
@@ -138,13 +138,16 @@ Deno.test("fitCalibration() copes with every sample equal", () => {
   const cal = fitCalibration(new Float64Array(50));
   assert.equal(tailProbability(cal, 0), 1);
   // No evidence above the only value seen: one step (unit 1) above it is a coin flip, each further step ten
-  // times rarer: p(1) = 0.5, p(3) = 0.5 · 10⁻², p(7) = 0.5 · 10⁻⁶.
+  // times rarer: p(1) = 0.5, p(3) = 0.5 · 10⁻², p(5) = 0.5 · 10⁻⁴ — and never below the floor, four decades
+  // under the rarest of the 50 scores seen: p(7) = 10⁻⁴ / 51, not 0.5 · 10⁻⁶.
   assert.equal(tailProbability(cal, 1), 0.5);
   assert.ok(Math.abs(tailProbability(cal, 3) - 0.005) < 1e-12);
-  assert.ok(Math.abs(tailProbability(cal, 7) - 5e-7) < 1e-18);
+  assert.ok(Math.abs(tailProbability(cal, 5) - 5e-5) < 1e-16);
+  assert.equal(tailProbability(cal, 7), tailFloor(cal));
+  assert.ok(Math.abs(tailFloor(cal) - 1e-4 / 51) < 1e-18);
   const hourly = fitCalibration(new Float64Array(50), { unit: 1 / 60 }); // one-minute steps, scores in hours
   assert.equal(tailProbability(hourly, 1 / 60), 0.5);
-  assert.ok(tailProbability(hourly, 0.5) < 1e-20, "half an hour of it is very rare");
+  assert.equal(tailProbability(hourly, 0.5), tailFloor(hourly), "half an hour of it: as rare as can be said");
 });
 
 Deno.test("fitCalibration() ignores NaN and rejects fewer than 10 finite samples", () => {
@@ -183,4 +186,40 @@ Deno.test("fitCalibration() results survive a JSON round trip", () => {
       assert.equal(tailProbability(back, x), tailProbability(cal, x));
     }
   }
+});
+
+Deno.test("fitRunLength() is a memoryless run model whose start rate counts each run once", () => {
+  // Hourly run lengths (in hours) as the flatline detector reports them: 0 outside runs, 1, 2, … inside.
+  const runs = (n: number, lengths: number[]) => {
+    const raw = new Float64Array(n);
+    lengths.forEach((len, k) => {
+      for (let j = 1; j <= len; j++) raw[100 + k * 50 + j] = j;
+    });
+    return raw;
+  };
+  // No normal runs, two incidents of 10 h: s = (2 + 1) / (N + 2), and c = s (each repeat as rare as the first),
+  // so the incidents' length does not make long runs look normal.
+  const incidents = fitRunLength(runs(10_000, [10, 10]), { unit: 1 });
+  const s = 3 / 10_002;
+  assert.ok(Math.abs(tailProbability(incidents, 1) - s) < 1e-15);
+  assert.ok(Math.abs(tailProbability(incidents, 2) / (s * s) - 1) < 1e-6);
+  assert.equal(tailProbability(incidents, 0.4), 1, "shorter than one step is never evidence");
+  // Sticky values (an idle shard's zeros): 60 normal runs, half of them going on from 1 to 2 steps; the rate
+  // is read off them, and the two long incidents (≥ 6 steps) are left out of it.
+  const sticky = fitRunLength(runs(10_000, [...Array(30).fill(1), ...Array(30).fill(2), 40, 40]), {
+    unit: 1,
+  });
+  assert.ok(Math.abs(tailProbability(sticky, 2) / tailProbability(sticky, 1) - 0.5) < 1e-6);
+  // Missing data: a single missing point is never evidence (first: 2 steps).
+  const gaps = fitRunLength(runs(10_000, [1, 1, 1, 8]), { unit: 1, first: 2 });
+  assert.equal(tailProbability(gaps, 1), 1);
+  assert.ok(tailProbability(gaps, 2) < 1e-3);
+  // At a 1-minute step the unit is 1/60 h.
+  const fine = fitRunLength(new Float64Array(5000), { unit: 1 / 60 });
+  assert.equal(tailProbability(fine, 1 / 120), 1);
+  assert.ok(tailProbability(fine, 1 / 60) < 1e-3);
+  assert.throws(() => fitRunLength(new Float64Array(5).fill(NaN), { unit: 1 }), {
+    name: "RangeError",
+    message: "Cannot fit a run-length calibration: need at least 10 finite scores, current value is 0",
+  });
 });

@@ -1,4 +1,4 @@
-import { type Calibration, tailProbability } from "./calibration.ts";
+import { type Calibration, tailFloor, tailProbability } from "./calibration.ts";
 
 /**
  * Compiles a calibration into a fast function x → log10 P(raw ≥ x): a 2048-entry table of log10 p over
@@ -31,12 +31,16 @@ export function compileCalibration(cal: Calibration): (x: number) => number {
   const log10pmAtU = Math.log10(tailProbability(cal, hi));
   const pareto = cal.tail === "pareto";
   const LOG10E = Math.LOG10E;
+  const floor = Math.log10(tailFloor(cal));
   return (x: number) => {
     if (x !== x) return NaN;
     if (x <= lo) return 0;
     if (x > hi) {
       if (x <= m) return log10pm;
-      return pareto ? log10pm - shape * Math.log10(x / m) : log10pm - ((x - m) / shape) * LOG10E;
+      return Math.max(
+        floor,
+        pareto ? log10pm - shape * Math.log10(x / m) : log10pm - ((x - m) / shape) * LOG10E,
+      );
     }
     if (width <= 0) return log10pmAtU;
     const f = (x - lo) * inv;

@@ -2,7 +2,7 @@ import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
-import { fitCalibration } from "./calibration.ts";
+import { fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./_family_stats.ts";
 import { combineRaw, logPOfScore, scoreOfLogP } from "../detect/score_series.ts";
@@ -28,13 +28,13 @@ export interface TrainOptions {
   now?: number;
   /** Calibration samples kept per detector (strided subsample). @default 200000 */
   maxSamples?: number;
-  /** Shortest usable training series, ms (the seasonal baselines need days of history). @default 3 days */
+  /** Shortest usable training series, ms (the trailing baselines score from the first hours). @default 12 hours */
   minHistory?: number;
   /** Which quantile of per-series-day maximum scores sets each profile's threshold. */
   profileQuantiles?: { permissive: number; strict: number };
 }
 
-const DAY = 86_400_000;
+const HOUR = 3_600_000, DAY = 86_400_000;
 
 /** The step most series use. */
 function commonStep(series: readonly Series[]): number {
@@ -45,17 +45,28 @@ function commonStep(series: readonly Series[]): number {
 
 /**
  * Profile thresholds from the per-series-day maxima of the ensemble's L = −log10 p. Training data is not clean
- * (it holds the very incidents we want to find), so the upper quantiles are not read off directly: a Gumbel
- * distribution (the law of maxima) is fitted to the bulk — the p50 and p90 of the daily maxima of L — and its
- * p95 / p99 are used.
+ * (it holds the very incidents we want to find, and a sustained one raises the maxima of several days), so the
+ * upper quantiles are not read off directly: a Gumbel distribution (the law of maxima) is fitted to the middle
+ * of the daily maxima of L — their quartiles — and its p95 / p99 are used, never below what a day of perfectly
+ * calibrated probabilities would reach.
  */
-function profileThresholds(sortedL: Float64Array, q: { permissive: number; strict: number }, digits: number) {
-  if (sortedL.length < 10) return { permissive: scoreOfLogP(-8, digits), strict: scoreOfLogP(-12, digits) };
+function profileThresholds(
+  sortedL: Float64Array,
+  q: { permissive: number; strict: number },
+  perDay: number,
+  digits: number,
+  ceiling: number,
+) {
+  // The floor: the level that a day of perfectly calibrated (uniform) tail probabilities exceeds with
+  // probability 1 − q. The fit can only raise it, where the calibrated tails are heavier than their fit.
+  const floor = (p: number) => Math.log10(perDay / (1 - p));
   const gumbel = (p: number) => -Math.log(-Math.log(p));
-  const q50 = quantileSorted(sortedL, 0.5), q90 = quantileSorted(sortedL, 0.9);
-  const beta = (q90 - q50) / (gumbel(0.9) - gumbel(0.5));
-  const mu = q50 - beta * gumbel(0.5);
-  const at = (p: number) => scoreOfLogP(-Math.max(q50, mu + beta * gumbel(p)), digits);
+  const enough = sortedL.length >= 10;
+  const lo = enough ? quantileSorted(sortedL, 0.25) : 0, hi = enough ? quantileSorted(sortedL, 0.75) : 0;
+  const beta = (hi - lo) / (gumbel(0.75) - gumbel(0.25));
+  const mu = lo - beta * gumbel(0.25);
+  const at = (p: number) =>
+    scoreOfLogP(-Math.min(ceiling, Math.max(floor(p), enough ? mu + beta * gumbel(p) : 0)), digits);
   return { permissive: at(q.permissive), strict: at(q.strict) };
 }
 
@@ -87,7 +98,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     template = DEFAULT_TEMPLATE,
     maxSamples = 200_000,
     profileQuantiles = { permissive: 0.95, strict: 0.99 },
-    minHistory = 3 * DAY,
+    minHistory = DAY / 2,
   } = options;
   const detectorNames = options.detectors ??
     (unit === "minutes" ? [...DEFAULT_DETECTORS, "static_breach"] : [...DEFAULT_DETECTORS]);
@@ -120,8 +131,8 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   if (usable.length === 0) {
     throw new RangeError(
       `Cannot train: every series is shorter than ${
-        minHistory / DAY
-      } days (${minPoints} points at this step), current value is ` +
+        minHistory / HOUR
+      } hours (${minPoints} points at this step), current value is ` +
         `${Math.max(...train.map((s) => s.values.length))} points`,
     );
   }
@@ -141,25 +152,34 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     for (const r of raw) total += r[d].length;
     const stride = Math.max(1, Math.ceil(total / maxSamples));
     const sample = new Float64Array(Math.ceil(total / stride) + raw.length);
-    let m = 0, k = 0;
+    let m = 0, k = 0, valid = 0;
     for (const r of raw) {
       const arr = r[d];
       for (let i = 0; i < arr.length; i++, k++) {
-        if (k % stride === 0 && arr[i] === arr[i]) sample[m++] = arr[i];
+        if (arr[i] !== arr[i]) continue;
+        valid++;
+        if (k % stride === 0) sample[m++] = arr[i];
       }
     }
     if (m < 100) {
-      skipped.push({
-        detector: name,
-        reason:
-          `only ${m} scores in the training data (it needs more history: the seasonal detectors score from ` +
-          `day 7 on)`,
-      });
+      // Too little history for a family calibration (a 1 d lag on a day and a half): a run-length detector is
+      // left out; any other stays and calibrates itself on each series' own scores at detection.
+      if (name === "flatline" || name === "missing_data") {
+        skipped.push({ detector: name, reason: `only ${m} scores in the training data` });
+      }
       return;
     }
-    // Run-length scores are in hours: one grid step is their unit.
-    const unit = name === "flatline" || name === "missing_data" ? step / 3_600_000 : 1;
-    calibration[name] = fitCalibration(sample.subarray(0, m), { unit });
+    if (name === "flatline" || name === "missing_data") {
+      // Run lengths, in hours (one grid step is their unit), from every point, not the subsample: a memoryless
+      // run model. One missing point (Graphite's live edge not yet written, a dropped packet) is not a dropout.
+      const all = new Float64Array(total);
+      let o = 0;
+      for (const r of raw) all.set(r[d], (o += r[d].length) - r[d].length);
+      calibration[name] = fitRunLength(all, { unit: step / HOUR, first: name === "missing_data" ? 2 : 1 });
+      return;
+    }
+    // The subsample stands for every valid score: n (and with it the tail's floor) counts them all.
+    calibration[name] = { ...fitCalibration(sample.subarray(0, m)), n: valid };
   });
 
   for (const { detector } of skipped) delete detectors[detector];
@@ -173,25 +193,40 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     );
   }
   const keptNames = kept.map(([name]) => name);
-  // Thresholds: quantiles of the per-series-day maximum ensemble score on the training data.
+  // Thresholds: quantiles of the per-series-day maximum of L = −log10 p on the training data. With under ten
+  // series-days of training, hourly maxima stand in, raised to a day by a Bonferroni correction over its hours.
   const ensemble = { digits: 8 };
-  const dailyMax: number[] = [];
+  const trainedPoints = usable.reduce((a, s) => a + s.values.length, 0);
+  const perDay = Math.max(1, Math.round(DAY / step));
+  const days = usable.reduce((a, s) => a + Math.floor(s.values.length / perDay), 0);
+  const block = days >= 10 ? perDay : Math.max(1, Math.round(HOUR / step));
+  const raise = Math.log10(perDay / block);
+  const blockMax: number[] = [];
   for (const [k, s] of usable.entries()) {
     const { combined } = combineRaw(
-      { ensemble },
+      { ensemble, trainedOn: { points: trainedPoints } },
       { calibration },
       keptNames,
       kept.map(([, d]) => raw[k][d]),
       s.key,
     );
-    const perDay = Math.max(1, Math.round(DAY / step));
-    for (let d0 = 0; d0 + perDay <= combined.length; d0 += perDay) {
+    for (let d0 = 0; d0 + block <= combined.length; d0 += block) {
       let m = -Infinity;
-      for (let j = d0; j < d0 + perDay; j++) if (combined[j] > m) m = combined[j];
-      if (m > -Infinity) dailyMax.push(-logPOfScore(m, ensemble.digits));
+      for (let j = d0; j < d0 + block; j++) if (combined[j] > m) m = combined[j];
+      if (m > -Infinity) blockMax.push(raise - logPOfScore(m, ensemble.digits));
     }
   }
-  const thresholds = profileThresholds(Float64Array.from(dailyMax).sort(), profileQuantiles, ensemble.digits);
+  // A threshold beyond what the calibrations can express would make the model blind: keep it a decade under
+  // the strongest evidence the ensemble can give (the rarest calibrated p, Bonferroni-corrected).
+  const reach = Math.max(...Object.values(calibration).map((c) => -Math.log10(tailFloor(c)))) -
+    Math.log10(keptNames.length);
+  const thresholds = profileThresholds(
+    Float64Array.from(blockMax).sort(),
+    profileQuantiles,
+    perDay,
+    ensemble.digits,
+    reach - 1,
+  );
 
   const from = Math.min(...train.map((s) => s.start));
   const to = Math.max(...train.map((s) => s.start + (s.values.length - 1) * s.step));

@@ -149,11 +149,11 @@ Deno.test("train() rejects an unknown detector, a missing family and too little 
     name: "RangeError",
     message: 'Cannot train: no series of family "other", current value is 4 series',
   });
-  const short = corpus.series.map((s) => ({ ...s, values: s.values.slice(0, 48) }));
+  const short = corpus.series.map((s) => ({ ...s, values: s.values.slice(0, 11) }));
   assert.throws(() => train(short), {
     name: "RangeError",
     message:
-      /^Cannot train: every series is shorter than 3 days \(72 points at this step\), current value is 48 points$/,
+      /^Cannot train: every series is shorter than 12 hours \(12 points at this step\), current value is 11 points$/,
   });
   const odd: Series = { ...corpus.series[0], key: "odd", step: 7 * 60_000 };
   assert.throws(() => train([...corpus.series, odd]), {

@@ -54,8 +54,9 @@ export const ConfigSchema = z.object({
   family: z.string().default("presence"),
   /** The window reported on, before "now". */
   lookback: duration.default("24h"),
-  /** History fetched before the window for the seasonal detectors (their 7-day lag needs a week). */
-  history: duration.default("8d"),
+  /** History fetched before the window for the seasonal baselines: the 7 d and 14 d lags (and with them level
+   * shift and stall) join once two weeks exist, so a day more than that is fetched. */
+  history: duration.default("15d"),
   /** Graphite resolution to ask for (Grafana's intervalMs / maxDataPoints). */
   step: duration.default("1m"),
   /** A trained model; when absent, replay trains on the history before the window. */
