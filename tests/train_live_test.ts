@@ -184,3 +184,59 @@ Deno.test("train --data keeps reading CSV exports, --from -10d --until -1d count
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "a cold start on a real Graphite: train --from -72h on what is there, then detect finds the last day's trouble",
+  ...requireGraphiteOrSkip(),
+  async fn() {
+    // 20 shards × 6 aggregators, 72 h at 1 minute, no week of history; the generator plants a stall, a spike,
+    // a flatline and a dropout in the last 24 h of the first shards. The model is trained from Graphite itself,
+    // incidents included, as a user would on day 3.
+    const shards = 20;
+    const end = Math.floor(Date.now() / MINUTE) * MINUTE;
+    const gen = generateCorpus({ shards, days: 3, step: MINUTE, end, seed: 23, weekly: false });
+    const dir = await Deno.makeTempDir({ prefix: "cold-start-" });
+    const graphite = await startGraphite();
+    try {
+      await graphite.feedSeries(gen.series);
+      const config = join(dir, "config.json");
+      await Deno.writeTextFile(
+        config,
+        JSON.stringify({
+          source: "graphite",
+          url: graphite.url,
+          machines: { prefix: "n", from: 200, to: 200 + shards - 1, suffix: "-primary-meraki-com" },
+        }),
+      );
+      const model = join(dir, "model.json");
+      const trained = await cli(["train", "--config", config, "--from", "-72h", "--out", model]);
+      assert.equal(trained.code, 0, trained.stderr);
+      const out = join(dir, "anomalies.json");
+      const got = await cli(["detect", "--config", config, "--model", model, "--from", "-24h", "--out", out]);
+      assert.equal(got.code, 0, got.stderr);
+      const { anomalies } = JSON.parse(await Deno.readTextFile(out)) as {
+        anomalies: { series: string; start: number; end: number }[];
+      };
+      const labels = gen.labels.filter((l) => l.end >= end - 24 * HOUR);
+      assert.ok(labels.length >= 4, `${labels.length} labels in the last day`);
+      const matches = (a: { series: string; start: number; end: number }, l: (typeof labels)[number]) =>
+        a.series === l.series && a.start <= l.end + 6 * HOUR && a.end >= l.start - HOUR;
+      for (const l of labels) {
+        assert.ok(
+          anomalies.some((a) => matches(a, l)),
+          `${l.kind} on ${l.series} at ${new Date(l.start).toISOString()} not found`,
+        );
+      }
+      // At most 1 false event per 100 series-days: 120 series-days here.
+      const falseEvents = anomalies.filter((a) => !labels.some((l) => matches(a, l)));
+      assert.ok(falseEvents.length <= 1, JSON.stringify(falseEvents));
+      console.log(
+        `cold start: ${labels.length} labels in the last 24 h all found, ${falseEvents.length} false events over ` +
+          `${gen.series.length} series`,
+      );
+    } finally {
+      await graphite.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
