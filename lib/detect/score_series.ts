@@ -85,11 +85,20 @@ const REFIT_GROWTH = 1.25;
  * (a 1 d lag on a day and a half of history) calibrates itself. Causal: the probability at i uses only scores
  * before i. `NaN` where neither calibration exists yet.
  */
-function ownLogP(raw: Float64Array, family: Calibration | undefined, prior: number): Float64Array {
+function ownLogP(
+  raw: Float64Array,
+  family: Calibration | undefined,
+  prior: number,
+  out: Float64Array,
+): void {
   const n = raw.length;
-  const out = new Float64Array(n);
   let f: ((x: number) => number) | undefined = family ? compiled(family) : undefined;
   let count = 0, nextFit = Math.max(MIN_OWN, family ? Math.ceil(prior) + 1 : 0);
+  if (f && nextFit > n) {
+    // The series cannot outnumber the family's scores here: the family's calibration throughout.
+    for (let i = 0; i < n; i++) out[i] = f(raw[i]);
+    return;
+  }
   const sample = new Float64Array(MAX_OWN_SAMPLE);
   for (let i = 0; i < n; i++) {
     if (count >= nextFit) {
@@ -108,7 +117,6 @@ function ownLogP(raw: Float64Array, family: Calibration | undefined, prior: numb
     out[i] = f ? f(r) : NaN;
     if (r === r) count++;
   }
-  return out;
 }
 
 /**
@@ -178,9 +186,12 @@ export function combineRaw(
       const log10p = compiled(cal);
       for (let i = 0; i < n; i++) lp[i] = log10p(r[i]);
     } else {
-      lp.set(ownLogP(r, cal, prior));
+      ownLogP(r, cal, prior, lp);
     }
-    for (let i = 0; i < n; i++) c[i] = scoreOfLogP(lp[i], digits);
+    for (let i = 0; i < n; i++) {
+      const l = lp[i];
+      c[i] = l === l ? (l < 0 ? -l / (digits - l) : 0) : NaN; // scoreOfLogP, inlined
+    }
   });
   const { combined, driver } = combineLogP(logP, digits);
   return { combined, driver, names, calibrated, raw };
@@ -213,6 +224,7 @@ export function combineLogP(
   const combined = new Float64Array(n);
   const driver = new Int8Array(n);
   const D = logP.length;
+  const LOG10_COUNT = Array.from({ length: D + 1 }, (_, k) => Math.log10(Math.max(1, k)));
   for (let i = 0; i < n; i++) {
     let best = Infinity, who = -1, count = 0;
     for (let d = 0; d < D; d++) {
@@ -229,7 +241,8 @@ export function combineLogP(
       driver[i] = -1;
       continue;
     }
-    combined[i] = scoreOfLogP(Math.min(0, best + Math.log10(count)), digits);
+    const l = best + LOG10_COUNT[count];
+    combined[i] = l < 0 ? -l / (digits - l) : 0; // scoreOfLogP, inlined
     driver[i] = who;
   }
   return { combined, driver };

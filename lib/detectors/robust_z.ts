@@ -14,13 +14,14 @@ export interface RobustZParams extends Record<string, unknown> {
 export interface RobustZOptions {
   /** @default 1 day */
   window?: number;
-  /** @default 32 */
+  /** @default 16 */
   refreshes?: number;
 }
 
 /**
  * Robust z-score: |x − median| / (1.4826 · MAD) over the trailing window (excluding the current point),
- * median and MAD refreshed every window/32 points so long windows at fine steps stay cheap. It needs no
+ * median and MAD refreshed every window/16 points, from at most ~128 evenly spaced points of the window, so
+ * long windows at fine steps stay cheap. It needs no
  * seasonal history: it scores from the first 2 hours, over what the window holds so far.
  *
  * @example
@@ -37,7 +38,7 @@ export const robustZ: Detector<RobustZParams, RobustZOptions> = {
   name: "robust_z",
   description: "distance from the trailing 24 h median in robust standard deviations (MAD)",
   fit(_train, options = {}) {
-    const { window = DAY, refreshes = 32 } = options;
+    const { window = DAY, refreshes = 16 } = options;
     return { window, refreshes };
   },
   score(series: Series, params) {
@@ -46,18 +47,22 @@ export const robustZ: Detector<RobustZParams, RobustZOptions> = {
     const w = pointsIn(params.window, step);
     const stride = Math.max(1, Math.floor(w / params.refreshes));
     const warm = Math.min(warmupPoints(step), Math.ceil(w / 2));
+    const every = Math.max(1, Math.ceil(w / 128));
     const buf = new Float64Array(w);
     const out = new Float64Array(n).fill(NaN);
     let med = NaN, mad = NaN;
     for (let i = 0; i < n; i++) {
       if (i % stride === 0 && i >= warm) {
-        let m = 0;
-        for (let j = Math.max(0, i - w); j < i; j++) {
+        // At most ~128 evenly spaced points of the window: the median and MAD of a long window at a fine step
+        // (1440 points a day at 1 minute) are as good from a sample (standard error ~0.1 σ) and ten times cheaper.
+        let m = 0, tot = 0;
+        for (let j = i - 1; j >= Math.max(0, i - w); j -= every) {
+          tot++;
           const v = values[j];
           if (v === v) buf[m++] = v;
         }
         // While the history is shorter than the window, the first hours suffice; after that, half the window.
-        if (m >= (i < w ? warm : w / 2)) {
+        if (m >= (i < w ? Math.ceil(warm / every) : tot / 2)) {
           med = medianOf(buf, m);
           for (let j = 0; j < m; j++) buf[j] = Math.abs(buf[j] - med);
           mad = medianOf(buf, m);

@@ -14,7 +14,7 @@ function level(seed = 5): Series {
 
 Deno.test("robustZ.fit() returns plain JSON with the documented defaults and honours options", () => {
   const p = robustZ.fit([]);
-  assert.deepEqual(p, { window: DAY, refreshes: 32 });
+  assert.deepEqual(p, { window: DAY, refreshes: 16 });
   assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
   const q = robustZ.fit([], { window: 6 * HOUR, refreshes: 2 });
   assert.deepEqual(q, { window: 6 * HOUR, refreshes: 2 });

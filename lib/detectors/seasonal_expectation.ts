@@ -43,6 +43,16 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   const hit = perValues?.get(cacheKey);
   if (hit) return hit;
   const n = values.length;
+  if (!useEarly) {
+    // The same as with the early lag from the longest lag on: derive it rather than compute it twice.
+    const full = seasonalExpectation(series, { lags, minLags, early: true });
+    const longest = Math.max(0, ...lags.map((l) => Math.round(l / step)).filter((l) => l >= 1));
+    const out = full.slice();
+    out.fill(NaN, 0, Math.min(n, longest));
+    if (!perValues) cache.set(values, perValues = new Map());
+    perValues.set(cacheKey, out);
+    return out;
+  }
   const lagPts = lags.map((l) => Math.round(l / step)).filter((l) => l >= 1);
   const out = new Float64Array(n).fill(NaN);
   const buf = new Float64Array(Math.max(8, lagPts.length));
