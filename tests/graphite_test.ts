@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { runCli } from "./support/cli.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
+import { fleetModel } from "./support/fleet_model.ts";
 import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
 import type { Series } from "../lib/series/types.ts";
 import { fetchGraphite } from "../lib/sources/graphite.ts";
@@ -14,7 +15,6 @@ import { fetchGrafanaQuery } from "../lib/sources/grafana_query.ts";
 import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
 import { startGrafanaStandin } from "./support/grafana_standin.ts";
 import { join } from "node:path";
-import { train } from "../lib/model/train.ts";
 import { saveModel } from "../lib/model/save_model.ts";
 
 /** Runs the real CLI with network access to loopback only. */
@@ -249,20 +249,8 @@ Deno.test({
           try {
             // A model of the same fleet's normal behaviour at the same step, from other (synthetic) history; the
             // seasonal lag may use the 1-day lag alone, since Graphite holds only 72 h here.
-            const history = generateCorpus({
-              shards: 6,
-              days: 16,
-              step: STEP,
-              end: end - 4 * 24 * HOUR,
-              seed: 9,
-              recent: false,
-              weekly: false,
-            });
             const model = join(tmp, "model.json");
-            await saveModel(
-              train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } }),
-              model,
-            );
+            await saveModel(fleetModel(end, { shards: 6, days: 16, gapDays: 4 }), model);
             const base = {
               machines,
               aggregators,
@@ -392,19 +380,8 @@ Deno.test({
         async () => {
           const tmp = await Deno.makeTempDir({ prefix: "graphite-faults-" });
           try {
-            const history = generateCorpus({
-              shards: 2,
-              days: 10,
-              step: STEP,
-              end: end - 4 * 24 * HOUR,
-              seed: 9,
-              weekly: false,
-            });
             const model = join(tmp, "model.json");
-            await saveModel(
-              train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } }),
-              model,
-            );
+            await saveModel(fleetModel(end, { shards: 2, days: 10, gapDays: 4, recent: true }), model);
             const untilIso = new Date(end - STEP).toISOString();
             const config = join(tmp, "proxy.json");
             const writeConfig = (timeoutMs: number) =>

@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { taskPermissions, unionPermissions } from "../lib/cli/_install.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
+import { fleetModel } from "./support/fleet_model.ts";
 import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
-import { train } from "../lib/model/train.ts";
 import { saveModel } from "../lib/model/save_model.ts";
 import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
 
@@ -133,23 +133,11 @@ Deno.test({
     const HOUR = 3_600_000, STEP = 60_000;
     const end = Math.floor(Date.now() / HOUR) * HOUR;
     const corpus = generateCorpus({ shards: 4, days: 50 / 24, step: STEP, end, seed: 21, weekly: false });
-    const history = generateCorpus({
-      shards: 4,
-      days: 12,
-      step: STEP,
-      end: end - 3 * 24 * HOUR,
-      seed: 9,
-      recent: false,
-      weekly: false,
-    });
     const installed = await install();
     const graphite = await startGraphite();
     try {
       await graphite.feedSeries(corpus.series);
-      await saveModel(
-        train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } }),
-        join(installed.cwd, "model.json"),
-      );
+      await saveModel(fleetModel(end), join(installed.cwd, "model.json"));
       await Deno.writeTextFile(
         join(installed.cwd, "config.json"),
         JSON.stringify({

@@ -186,7 +186,8 @@ Deno.test("train --data keeps reading CSV exports, --from -10d --until -1d count
 });
 
 Deno.test({
-  name: "a cold start on a real Graphite: train --from -72h on what is there, then detect finds the last day's trouble",
+  name:
+    "a cold start on a real Graphite: train --from -72h on what is there, then detect finds the last day's trouble",
   ...requireGraphiteOrSkip(),
   async fn() {
     // 20 shards × 6 aggregators, 72 h at 1 minute, no week of history; the generator plants a stall, a spike,

@@ -9,6 +9,7 @@ import type { CycleLog } from "../lib/cli/watch.ts";
 import { join } from "node:path";
 import { startReceiver } from "../lib/alerts/_test_receiver.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
+import { fleetModel } from "./support/fleet_model.ts";
 import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
 import { train } from "../lib/model/train.ts";
 import { saveModel } from "../lib/model/save_model.ts";
@@ -252,21 +253,12 @@ Deno.test({
     const end = Math.floor(Date.now() / HOUR) * HOUR;
     // 10 shards × 6 aggregators × 50 h at 60 s; no weekly rhythm (only the 1-day lag fits in Graphite here).
     const corpus = generateCorpus({ shards: 10, days: 50 / 24, step: STEP, end, seed: 12, weekly: false });
-    const history = generateCorpus({
-      shards: 4,
-      days: 12,
-      step: STEP,
-      end: end - 3 * 24 * HOUR,
-      seed: 9,
-      recent: false,
-      weekly: false,
-    });
     const tmp = await Deno.makeTempDir({ prefix: "watch-graphite-" });
     const graphite = await startGraphite();
     try {
       await graphite.feedSeries(corpus.series);
       const model = join(tmp, "model.json");
-      await saveModel(train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } }), model);
+      await saveModel(fleetModel(end), model);
       const config = join(tmp, "config.json");
       await Deno.writeTextFile(
         config,

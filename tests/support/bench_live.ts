@@ -6,8 +6,8 @@
  * medians of several cycles after one warm-up cycle each. Prints JSON on stdout. Usage: bench_live.ts [RUNS]
  */
 import { generateCorpus } from "../../lib/synth/generate.ts";
+import { fleetModel } from "./fleet_model.ts";
 import { PRESENCE_AGGREGATORS } from "../../lib/synth/types.ts";
-import { train } from "../../lib/model/train.ts";
 import { detect, type DetectResult } from "../../lib/detect/detect.ts";
 import { hydrate } from "../../lib/hydrate/hydrate.ts";
 import { parseConfig } from "../../lib/sources/config.ts";
@@ -27,16 +27,7 @@ const end = Math.floor(Date.now() / HOUR) * HOUR;
 const corpus = generateCorpus({ shards: 100, days: 3, step: STEP, end, seed: 21, weekly: false });
 const machines = [...new Set(corpus.series.map((s) => s.labels.machine))];
 const aggregators = [...PRESENCE_AGGREGATORS];
-const history = generateCorpus({
-  shards: 4,
-  days: 12,
-  step: STEP,
-  end: end - 3 * 24 * HOUR,
-  seed: 9,
-  recent: false,
-  weekly: false,
-});
-const model = train(history.series, { detectorOptions: { seasonal_lag: { minLags: 1 } } });
+const model = fleetModel(end);
 const graphite = await startGraphite();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 try {
