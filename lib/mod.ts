@@ -83,6 +83,9 @@ export {
   type Calibration,
   fitCalibration,
   type FitCalibrationOptions,
+  fitRunLength,
+  type FitRunLengthOptions,
+  tailFloor,
   tailProbability,
 } from "./model/calibration.ts";
 export { compileCalibration } from "./model/compile_calibration.ts";
@@ -92,7 +95,13 @@ export { saveModel } from "./model/save_model.ts";
 export { type LoadModelOptions, parseModel } from "./model/parse_model.ts";
 export { loadModel } from "./model/load_model.ts";
 export type { Anomaly, Reason, Severity } from "./detect/types.ts";
-export { combineRaw, scoreSeries, type SeriesScores } from "./detect/score_series.ts";
+export {
+  combineRaw,
+  logPOfScore,
+  scoreOfLogP,
+  scoreSeries,
+  type SeriesScores,
+} from "./detect/score_series.ts";
 export { detect, type DetectOptions, type DetectResult, type SeriesNote } from "./detect/detect.ts";
 export { hydrate, type HydratedAnomaly, type HydrateOptions } from "./hydrate/hydrate.ts";
 export { type ShardSummary, shardSummary, type ShardSummaryOptions } from "./fleet/shard_summary.ts";

@@ -54,6 +54,12 @@ export function scoreOfLogP(log10p: number, digits: number): number {
  * @param score A score in [0, 1].
  * @param digits The L that maps to 0.5.
  * @returns log10 p (−Infinity for a score of 1).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { logPOfScore } from "./score_series.ts";
+ * assert.equal(logPOfScore(0.5, 8), -8);
+ * ```
  */
 export function logPOfScore(score: number, digits: number): number {
   return score >= 1 ? -Infinity : -(digits * score) / (1 - score);
