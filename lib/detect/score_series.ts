@@ -76,6 +76,8 @@ const RUN_LENGTH = new Set(["flatline", "missing_data"]);
 
 /** Fewest own scores a series' own calibration is fitted to. */
 const MIN_OWN = 100;
+/** Time of its own scores a detector with no family calibration waits for. */
+const OWN_ALONE = 7 * 86_400_000;
 /** Own scores kept for a refit (strided subsample). */
 const MAX_OWN_SAMPLE = 4096;
 /** A refit happens each time the series' own scores have grown by this factor. */
@@ -95,11 +97,12 @@ function ownLogP(
   raw: Float64Array,
   family: Calibration | undefined,
   prior: number,
+  minAlone: number,
   out: Float64Array,
 ): void {
   const n = raw.length;
   let f: ((x: number) => number) | undefined = family ? compiled(family) : undefined;
-  let count = 0, nextFit = Math.max(MIN_OWN, family ? Math.ceil(prior) + 1 : 0);
+  let count = 0, nextFit = Math.max(MIN_OWN, family ? Math.ceil(prior) + 1 : minAlone);
   if (f && nextFit > n) {
     // The series cannot outnumber the family's scores here: the family's calibration throughout.
     for (let i = 0; i < n; i++) out[i] = f(raw[i]);
@@ -150,7 +153,7 @@ export function scoreSeries(
     if (!det) throw new RangeError(`Cannot score ${series.key}: unknown detector "${name}" in the model`);
     return det.score(series, model.detectors[name]);
   });
-  return combineRaw(model, family, names, raw, series.key);
+  return combineRaw(model, family, names, raw, series.key, series.step);
 }
 
 /**
@@ -161,6 +164,7 @@ export function scoreSeries(
  * @param names Detector names, one per raw array.
  * @param raw Raw scores per detector.
  * @param key Series key, for messages.
+ * @param step The series' step, ms: a detector with no family calibration waits for a week of its own scores. @default 1 hour
  * @returns Per-point scores.
  */
 export function combineRaw(
@@ -169,11 +173,15 @@ export function combineRaw(
   names: string[],
   raw: Float64Array[],
   key: string,
+  step = 3_600_000,
 ): SeriesScores {
   const n = raw.length ? raw[0].length : 0;
   const digits = model.ensemble.digits;
   // Scores the family calibrations rest on (Infinity: never hand over to the series' own).
   const prior = model.trainedOn ? model.trainedOn.points : Infinity;
+  // A detector the training could not calibrate waits for a week of its own scores (a weekly cycle of them):
+  // fitted to its first few hours instead, a level shift raised 37 false events a day on 60 series.
+  const minAlone = Math.round(OWN_ALONE / step);
   const calibrated = names.map(() => new Float64Array(n));
   const logP = names.map(() => new Float64Array(n));
   names.forEach((name, d) => {
@@ -192,7 +200,7 @@ export function combineRaw(
       const log10p = compiled(cal);
       for (let i = 0; i < n; i++) lp[i] = log10p(r[i]);
     } else {
-      ownLogP(r, cal, prior, lp);
+      ownLogP(r, cal, prior, minAlone, lp);
     }
     for (let i = 0; i < n; i++) {
       const l = lp[i];

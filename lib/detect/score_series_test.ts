@@ -134,3 +134,16 @@ Deno.test("scoreSeries() under a trained model follows the documented formula at
     assert.ok(scored > s.values.length / 2);
   }
 });
+
+Deno.test("scoreSeries() lets a detector the training could not calibrate wait for a week of its own scores", () => {
+  // robust_z with no family calibration, on 10 days of an hourly series: no probability until it has 7 days
+  // (168) of its own scores, then one from a calibration fitted to them.
+  const values = Float64Array.from({ length: 240 }, (_, i) => 10 + Math.sin(i * 1.3) + (i % 7) * 0.1);
+  const model = { detectors: { robust_z: { window: 86_400_000, refreshes: 16 } }, ensemble: { digits: 8 } };
+  const r = scoreSeries(model, { calibration: {} }, hourly([...values]));
+  const firstRaw = r.raw[0].findIndex((x) => !Number.isNaN(x));
+  const firstCal = r.calibrated[0].findIndex((x) => !Number.isNaN(x));
+  assert.ok(firstRaw >= 0 && firstRaw < 12, `raw from ${firstRaw}`);
+  assert.equal(firstCal, firstRaw + 168);
+  assert.ok(r.calibrated[0].subarray(firstCal).every((x) => x >= 0 && x < 1));
+});

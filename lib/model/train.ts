@@ -209,6 +209,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       keptNames,
       kept.map(([, d]) => raw[k][d]),
       s.key,
+      step,
     );
     for (let d0 = 0; d0 + block <= combined.length; d0 += block) {
       let m = -Infinity;

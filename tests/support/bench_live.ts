@@ -3,7 +3,9 @@
  * × 72 h at 60 s, then one live cycle — fetch the last 24 h plus 26 h of history, detect, hydrate — done our way
  * (one wildcard request per aggregator in graphite's pickle format, fallback in parallel) and the original scripts'
  * way (600 sequential per-series JSON requests), direct and through a Grafana stand-in's datasource proxy (the original scripts' path),
- * medians of several cycles after one warm-up cycle each. Prints JSON on stdout. Usage: bench_live.ts [RUNS]
+ * medians of several cycles after one warm-up cycle each. Prints JSON on stdout. Usage: bench_live.ts [RUNS] [DAYS]
+ * (DAYS of data fed, default 3; the cycle fetches all but the first 22 h of it: 16 gives the 15 days of history the
+ * weekly lags want).
  */
 import { generateCorpus } from "../../lib/synth/generate.ts";
 import { fleetModel } from "./fleet_model.ts";
@@ -18,22 +20,23 @@ import { graphiteAvailable, startGraphite } from "./graphite.ts";
 
 const HOUR = 3_600_000, STEP = 60_000;
 const runs = Number(Deno.args[0] ?? 5);
+const days = Number(Deno.args[1] ?? 3);
 const got = graphiteAvailable();
 if (!got.ok) {
   console.log(JSON.stringify({ unavailable: got.reason }));
   Deno.exit(0);
 }
 const end = Math.floor(Date.now() / HOUR) * HOUR;
-const corpus = generateCorpus({ shards: 100, days: 3, step: STEP, end, seed: 21, weekly: false });
+const corpus = generateCorpus({ shards: 100, days, step: STEP, end, seed: 21, weekly: false });
 const machines = [...new Set(corpus.series.map((s) => s.labels.machine))];
 const aggregators = [...PRESENCE_AGGREGATORS];
 const model = fleetModel(end);
-const graphite = await startGraphite();
+const graphite = await startGraphite({ retentions: `60s:${Math.max(7, days + 2)}d` });
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 try {
   await graphite.feedSeries(corpus.series);
   // The last 24 h plus 26 h of history (the seasonal detector's 1-day lag, and a little room).
-  const until = end - 1000, from = end - 50 * HOUR;
+  const until = end - 1000, from = end - (days * 24 - 22) * HOUR;
   // The Grafana stand-ins run in processes of their own, as Grafana does (in this process they would compete
   // with the client for its event loop): one plain, one that waits 20 ms per request like a Grafana across a network.
   const standin = async (delayMs: number) => {
@@ -88,7 +91,7 @@ try {
         machines,
         aggregators,
         lookback: "24h",
-        history: "26h",
+        history: `${days * 24 - 46}h`,
         format,
       }, "bench");
       const run = await runDetection({ config, loaded: model, until: new Date(until).toISOString(), token });
