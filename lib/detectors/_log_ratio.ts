@@ -17,7 +17,7 @@ export function logRatio(series: Series): Float64Array {
   if (hit && hit.step === series.step) return hit.rho;
   const { values, step } = series;
   const n = values.length;
-  const e = seasonalExpectation(series, { early: false });
+  const e = seasonalExpectation(series, { early: false, minLags: 3 });
   const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
   const rho = new Float64Array(n).fill(NaN);
   for (let i = 0; i < n; i++) {

@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, medianOf, pointsIn, warmupPoints } from "./_common.ts";
+import { DAY, medianOf, pointsIn } from "./_common.ts";
 
 /** Params of {@link robustZ}. */
 export interface RobustZParams extends Record<string, unknown> {
@@ -22,7 +22,8 @@ export interface RobustZOptions {
  * Robust z-score: |x − median| / (1.4826 · MAD) over the trailing window (excluding the current point),
  * median and MAD refreshed every window/16 points, from at most ~256 evenly spaced points of the window, so
  * long windows at fine steps stay cheap. It needs no
- * seasonal history: it scores from the first 2 hours, over what the window holds so far.
+ * seasonal history: it scores once half its window (12 hours) is behind — a MAD of fewer hours misses the range
+ * of a daily rhythm and flagged the first morning of every series.
  *
  * @example
  * ```ts
@@ -46,7 +47,7 @@ export const robustZ: Detector<RobustZParams, RobustZOptions> = {
     const n = values.length;
     const w = pointsIn(params.window, step);
     const stride = Math.max(1, Math.floor(w / params.refreshes));
-    const warm = Math.min(warmupPoints(step), Math.ceil(w / 2));
+    const warm = Math.ceil(w / 2);
     const every = Math.max(1, Math.ceil(w / 256));
     const buf = new Float64Array(w);
     const out = new Float64Array(n).fill(NaN);
