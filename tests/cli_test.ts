@@ -219,7 +219,7 @@ Deno.test("eval puts ours ahead of the original method on the sample labels", as
 });
 
 Deno.test({
-  name: "nab writes one result row per input row and scores the subset above 50",
+  name: "nab writes one result row per input row and scores the subset above 45",
   ignore: !(await exists(NAB)) && Deno.env.get("CI") !== "true",
   async fn() {
     assert.ok(await exists(NAB), `the NAB subset is expected at ${NAB}`);
@@ -238,7 +238,10 @@ Deno.test({
       assert.match(stdout, /^profile\s+optimised/);
       const scores = JSON.parse(await Deno.readTextFile(join(dir, "nab_scores.json")));
       assert.equal(scores.files, 18);
-      assert.ok(scores.optimized.standard.score >= 50, `standard ${scores.optimized.standard.score}`);
+      // A floor against collapse, not a target (README: 47.9 through the product itself). It was 50 when NAB ran
+      // its own runner; the rules that keep fleets quiet — a detector the training could not calibrate waits a
+      // week, level shift needs all three lags — cost these single series with 2–3 days of probation and gaps.
+      assert.ok(scores.optimized.standard.score >= 45, `standard ${scores.optimized.standard.score}`);
       const input = (await Deno.readTextFile(join(NAB, "data", "realKnownCause", "nyc_taxi.csv"))).trim()
         .split("\n");
       const output = (await Deno.readTextFile(join(dir, "realKnownCause", "nyc_taxi.csv"))).trim().split(
