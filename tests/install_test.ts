@@ -11,6 +11,7 @@ import { fleetModel } from "./support/fleet_model.ts";
 import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
 import { saveModel } from "../lib/model/save_model.ts";
 import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
+import { readUntil } from "./support/cli.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const decode = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -102,12 +103,7 @@ Deno.test("the installed graphite-anomaly watch runs with MALLOC_ARENA_MAX=2 unl
         given ? { MALLOC_ARENA_MAX: given } : {},
       ).spawn();
       const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-      let err = "";
-      while (!/cycle 1 /.test(err)) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        err += value;
-      }
+      const err = await readUntil(reader, /cycle 1 /);
       // The shim execs deno: the process running the cycle is the child itself.
       // (read with cat: Deno grants /proc/<pid> only with --allow-all)
       const cat = await new Deno.Command("cat", { args: [`/proc/${child.pid}/environ`], stdout: "piped" })

@@ -4,7 +4,7 @@
  * going away mid-run (backoff, then resume) and memory staying flat over hundreds of cycles.
  */
 import assert from "node:assert/strict";
-import { cliCommand } from "./support/cli.ts";
+import { cliCommand, readUntil } from "./support/cli.ts";
 import type { CycleLog } from "../lib/cli/watch.ts";
 import { join } from "node:path";
 import { startReceiver } from "../lib/alerts/_test_receiver.ts";
@@ -138,12 +138,7 @@ Deno.test("deno task watch stops cleanly on SIGTERM between cycles, state intact
     const state = join(tmp, "state.json");
     const child = watch(["--interval", "1h", "--state", state, "--out", join(tmp, "w.json")]).spawn();
     const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-    let err = "";
-    while (!/cycle 1 /.test(err)) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      err += value;
-    }
+    let err = await readUntil(reader, /cycle 1 /);
     assert.match(err, /cycle 1 at /);
     const t0 = performance.now();
     child.kill("SIGTERM");

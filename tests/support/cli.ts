@@ -80,3 +80,27 @@ export async function runCli(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/**
+ * Reads a stream (a child's stderr, decoded) until `pattern` matches what was read, or the stream ends.
+ *
+ * @param reader The reader.
+ * @param pattern What to wait for.
+ * @returns Everything read so far.
+ * @example
+ * ```ts ignore
+ * const err = await readUntil(child.stderr.pipeThrough(new TextDecoderStream()).getReader(), /cycle 1 /);
+ * ```
+ */
+export async function readUntil(
+  reader: ReadableStreamDefaultReader<string>,
+  pattern: RegExp,
+): Promise<string> {
+  let text = "";
+  while (!pattern.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += value;
+  }
+  return text;
+}
