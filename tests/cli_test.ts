@@ -238,7 +238,7 @@ Deno.test({
       assert.match(stdout, /^profile\s+optimised/);
       const scores = JSON.parse(await Deno.readTextFile(join(dir, "nab_scores.json")));
       assert.equal(scores.files, 18);
-      // A floor against collapse, not a target (README: 47.9 through the product itself). It was 50 when NAB ran
+      // A floor against collapse, not a target (README: 48.8 through the product itself). It was 50 when NAB ran
       // its own runner; the rules that keep fleets quiet — a detector the training could not calibrate waits a
       // week, level shift needs all three lags — cost these single series with 2–3 days of probation and gaps.
       assert.ok(scores.optimized.standard.score >= 45, `standard ${scores.optimized.standard.score}`);
