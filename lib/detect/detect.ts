@@ -262,18 +262,17 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
   let scored = 0;
   const kept = options.keepScores ? new Map<string, { series: Series; scores: SeriesScores }>() : undefined;
   const expectation = expectationOptions(model);
-  for (const original of series) {
-    const key = original.key;
-    if (original.labels.family && original.labels.family !== model.family) {
+  for (const s of series) {
+    const key = s.key;
+    if (s.labels.family && s.labels.family !== model.family) {
       notes.push({
         series: key,
         reason: "other_family",
-        detail: `family "${original.labels.family}" but the model is for "${model.family}"`,
+        detail: `family "${s.labels.family}" but the model is for "${model.family}"`,
       });
       continue;
     }
     // Scored at its own step: every detector's windows are durations, and the threshold follows the step.
-    const s = original;
     let valid = 0, lo = Infinity, hi = -Infinity;
     for (const v of s.values) {
       if (v !== v) continue;

@@ -202,10 +202,7 @@ export function combineRaw(
     } else {
       ownLogP(r, cal, prior, minAlone, lp);
     }
-    for (let i = 0; i < n; i++) {
-      const l = lp[i];
-      c[i] = l === l ? (l < 0 ? -l / (digits - l) : 0) : NaN; // scoreOfLogP, inlined
-    }
+    for (let i = 0; i < n; i++) c[i] = scoreOfLogP(lp[i], digits);
   });
   const { combined, driver } = combineLogP(logP, digits);
   return { combined, driver, names, calibrated, raw };
@@ -214,7 +211,7 @@ export function combineRaw(
 /**
  * The ensemble's combination of per-detector log10 tail probabilities at each point: the smallest, Bonferroni-
  * corrected by the number of detectors that could say something there, as L / (L + digits) with
- * L = −log10 p (`NaN` where none could). Shared by `detect` and the NAB runner, so both measure the same scorer.
+ * L = −log10 p (`NaN` where none could).
  *
  * @param logP log10 tail probability per detector per point (`NaN` = the detector cannot say).
  * @param digits The L = −log10 p that scores 0.5.
@@ -256,7 +253,7 @@ export function combineLogP(
       continue;
     }
     const l = best + LOG10_COUNT[count];
-    combined[i] = l < 0 ? -l / (digits - l) : 0; // scoreOfLogP, inlined
+    combined[i] = scoreOfLogP(l, digits);
     driver[i] = who;
   }
   return { combined, driver };
