@@ -88,15 +88,32 @@ export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): 
     }
     // Alert expiry: a row is reported only when it beats every score in the preceding window.
     const w = Math.max(1, Math.round(expiry * n));
+    const gapMs = model.events.episodeGap;
     const scores = new Float64Array(n);
     const isAnomaly = new Uint8Array(n);
     const raw = new Float64Array(n);
     const deque: number[] = []; // row indices with decreasing raw scores
+    let lastFlagged = -Infinity, episodeMax = 0;
     for (let r = 0; r < n; r++) {
       raw[r] = combined[rowIdx[r]];
       while (deque.length && deque[0] < r - w) deque.shift();
       const prevMax = deque.length ? raw[deque[0]] : 0;
-      const s = r >= probation && raw[r] > prevMax ? raw[r] : 0;
+      let s = 0;
+      if (r >= probation) {
+        if (raw[r] >= 0.5) {
+          // At or beyond our own threshold, as detect's episodes and the alert plan: one report per episode
+          // (flags within episodeGap of each other), again only when it escalates by a decade (a severity step).
+          const t = file.timestamps[r];
+          if (t - lastFlagged > gapMs) {
+            s = raw[r];
+            episodeMax = raw[r];
+          } else if (raw[r] >= episodeMax + 1 / digits) {
+            s = raw[r];
+            episodeMax = raw[r];
+          }
+          lastFlagged = t;
+        } else if (raw[r] > prevMax) s = raw[r];
+      }
       scores[r] = s;
       isAnomaly[r] = s > 0 && s >= threshold ? 1 : 0;
       while (deque.length && raw[deque[deque.length - 1]] <= raw[r]) deque.pop();
