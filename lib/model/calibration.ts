@@ -20,6 +20,9 @@ export interface Calibration {
   shape: number;
 }
 
+/** Share of the training scores above the point where a calibration's fitted tail takes over. */
+const DEFAULT_TAIL_FRACTION = 0.05;
+
 /** Options for {@link fitCalibration}. */
 export interface FitCalibrationOptions {
   /** Tail probability where the fitted tail takes over (the tail shape is read between 4× this and this). @default 0.05 */
@@ -50,7 +53,7 @@ export interface FitCalibrationOptions {
  * ```
  */
 export function fitCalibration(samples: Float64Array, options: FitCalibrationOptions = {}): Calibration {
-  const { tailFraction = 0.05, knots: k = 200, heavyTail = false, unit = 1 } = options;
+  const { tailFraction = DEFAULT_TAIL_FRACTION, knots: k = 200, heavyTail = false, unit = 1 } = options;
   const valid = samples.filter((v) => v === v).sort();
   const n = valid.length;
   if (n < 10) {
@@ -175,7 +178,7 @@ export interface FitRunLengthOptions {
  */
 export function fitRunLength(samples: ArrayLike<number>, options: FitRunLengthOptions): Calibration {
   const { unit, first = 1, minRuns = 30 } = options;
-  let n = 0, atFirst = 0, atNext = 0, atPlateau = 0;
+  let n = 0, atFirst = 0, atNext = 0, atPlateau = 0, beyond = 0;
   for (let i = 0; i < samples.length; i++) {
     const v = samples[i];
     if (v !== v) continue;
@@ -184,6 +187,13 @@ export function fitRunLength(samples: ArrayLike<number>, options: FitRunLengthOp
     if (k === first) atFirst++;
     else if (k === first + 1) atNext++;
     else if (k === first + PLATEAU) atPlateau++;
+    if (k >= first + PLATEAU) beyond++;
+  }
+  // Long runs are taken for incidents, and incidents are rare: when more of the training time sits in long runs
+  // than the tail share a calibration reads its tail from (a square wave, a counter that rests for hours), the
+  // runs are the series' normal life, and their own distribution calibrates them.
+  if (n >= 10 && beyond > DEFAULT_TAIL_FRACTION * n) {
+    return fitCalibration(Float64Array.from(samples as ArrayLike<number>), { unit });
   }
   if (n < 10) {
     throw new RangeError(
@@ -231,9 +241,17 @@ export function tailFloor(cal: Pick<Calibration, "n">): number {
   return Math.pow(10, -TAIL_DECADES) / (cal.n + 1);
 }
 
+/** The raw score where a calibration's fitted tail falls to `floor` (≤ 0 when there is none). */
+export function floorPoint(cal: Calibration, floor: number): number {
+  const { m, pm, shape } = cal;
+  if (!(pm > floor) || !(shape > 0)) return 0;
+  return cal.tail === "pareto" ? m * Math.pow(pm / floor, 1 / shape) : m + shape * Math.log(pm / floor);
+}
+
 /**
  * The tail probability P(raw ≥ x) under a calibration: 1 at or below the smallest training score, interpolated
- * (in log probability) between knots, the fitted tail above `u`, never below {@link tailFloor}. `NaN` in, `NaN`
+ * (in log probability) between knots, the fitted tail above `u` down to {@link tailFloor}, and beyond the floor a
+ * decade for each tenfold of the score past {@link floorPoint}. `NaN` in, `NaN`
  * out.
  *
  * @param cal The calibration.
@@ -255,7 +273,12 @@ export function tailProbability(cal: Calibration, x: number): number {
     const { m, pm } = cal;
     if (x <= m) return pm;
     const p = cal.tail === "pareto" ? pm * Math.pow(x / m, -cal.shape) : pm * Math.exp(-(x - m) / cal.shape);
-    return Math.max(p, tailFloor(cal));
+    const floor = tailFloor(cal);
+    if (p >= floor) return p;
+    // Beyond the floor, only "farther is rarer": a decade for each tenfold of the score past where the tail met
+    // the floor, so that a score ten times beyond the usual extremes still ranks above them.
+    const at = floorPoint(cal, floor);
+    return at > 0 && x > at ? floor * (at / x) : floor;
   }
   if (x <= knots[0]) return 1;
   let lo = 0, hi = knots.length - 1;

@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { type Calibration, fitCalibration, fitRunLength, tailFloor, tailProbability } from "./calibration.ts";
+import {
+  type Calibration,
+  fitCalibration,
+  fitRunLength,
+  floorPoint,
+  tailFloor,
+  tailProbability,
+} from "./calibration.ts";
 import { createRng } from "../synth/prng.ts";
 
 /** n uniform samples in [0, 1), seeded. */
@@ -138,16 +145,25 @@ Deno.test("fitCalibration() copes with every sample equal", () => {
   const cal = fitCalibration(new Float64Array(50));
   assert.equal(tailProbability(cal, 0), 1);
   // No evidence above the only value seen: one step (unit 1) above it is a coin flip, each further step ten
-  // times rarer: p(1) = 0.5, p(3) = 0.5 · 10⁻², p(5) = 0.5 · 10⁻⁴ — and never below the floor, four decades
-  // under the rarest of the 50 scores seen: p(7) = 10⁻⁴ / 51, not 0.5 · 10⁻⁶.
+  // times rarer: p(1) = 0.5, p(3) = 0.5 · 10⁻², p(5) = 0.5 · 10⁻⁴ — until the floor, four decades under the
+  // rarest of the 50 scores seen (at x₀ = 1 + log10(0.5 · 51 · 10⁴)), and beyond it only a decade for each
+  // tenfold of the score: p(7) = 10⁻⁴ / 51 · x₀ / 7, not 0.5 · 10⁻⁶.
   assert.equal(tailProbability(cal, 1), 0.5);
   assert.ok(Math.abs(tailProbability(cal, 3) - 0.005) < 1e-12);
   assert.ok(Math.abs(tailProbability(cal, 5) - 5e-5) < 1e-16);
-  assert.equal(tailProbability(cal, 7), tailFloor(cal));
+  const x0 = 1 + Math.log10(0.5 * 51e4);
+  assert.ok(Math.abs(floorPoint(cal, tailFloor(cal)) - x0) < 1e-12);
+  assert.ok(Math.abs(tailProbability(cal, 7) / (tailFloor(cal) * x0 / 7) - 1) < 1e-12);
+  assert.ok(Math.abs(tailProbability(cal, 70) / tailProbability(cal, 7) - 0.1) < 1e-12);
   assert.ok(Math.abs(tailFloor(cal) - 1e-4 / 51) < 1e-18);
   const hourly = fitCalibration(new Float64Array(50), { unit: 1 / 60 }); // one-minute steps, scores in hours
   assert.equal(tailProbability(hourly, 1 / 60), 0.5);
-  assert.equal(tailProbability(hourly, 0.5), tailFloor(hourly), "half an hour of it: as rare as can be said");
+  const h0 = floorPoint(hourly, tailFloor(hourly));
+  assert.ok(h0 > 0 && h0 < 0.5);
+  assert.ok(
+    Math.abs(tailProbability(hourly, 0.5) / (tailFloor(hourly) * h0 / 0.5) - 1) < 1e-12,
+    "half an hour of it: beyond the floor, by a decade for each tenfold",
+  );
 });
 
 Deno.test("fitCalibration() ignores NaN and rejects fewer than 10 finite samples", () => {
@@ -222,4 +238,17 @@ Deno.test("fitRunLength() is a memoryless run model whose start rate counts each
     name: "RangeError",
     message: "Cannot fit a run-length calibration: need at least 10 finite scores, current value is 0",
   });
+});
+
+Deno.test("fitRunLength() takes long runs for the series' nature when they fill more than 5 % of the time", () => {
+  // A square wave at one step an hour: every run 12 steps long, half the time in runs of 6 steps or more.
+  const square = new Float64Array(2_000);
+  for (let i = 0; i < square.length; i++) square[i] = i % 12;
+  const cal = fitRunLength(square, { unit: 1 });
+  // The run lengths' own distribution: a run of 8 steps is seen a third of the time, not at the tail floor.
+  assert.ok(Math.abs(tailProbability(cal, 8) - 4 / 12) < 0.01, `${tailProbability(cal, 8)}`);
+  // The same runs as rare incidents (2 in 2 000 steps) stay anomalous.
+  const rare = new Float64Array(2_000);
+  for (const at of [500, 1500]) for (let j = 1; j < 12; j++) rare[at + j] = j;
+  assert.ok(tailProbability(fitRunLength(rare, { unit: 1 }), 8) <= 1e-4 / 2_001, "at the tail floor");
 });

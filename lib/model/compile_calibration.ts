@@ -1,4 +1,4 @@
-import { type Calibration, tailFloor, tailProbability } from "./calibration.ts";
+import { type Calibration, floorPoint, tailFloor, tailProbability } from "./calibration.ts";
 
 /**
  * Compiles a calibration into a fast function x → log10 P(raw ≥ x): a 2048-entry table of log10 p over
@@ -32,15 +32,15 @@ export function compileCalibration(cal: Calibration): (x: number) => number {
   const pareto = cal.tail === "pareto";
   const LOG10E = Math.LOG10E;
   const floor = Math.log10(tailFloor(cal));
+  const at = floorPoint(cal, tailFloor(cal));
   return (x: number) => {
     if (x !== x) return NaN;
     if (x <= lo) return 0;
     if (x > hi) {
       if (x <= m) return log10pm;
-      return Math.max(
-        floor,
-        pareto ? log10pm - shape * Math.log10(x / m) : log10pm - ((x - m) / shape) * LOG10E,
-      );
+      const l = pareto ? log10pm - shape * Math.log10(x / m) : log10pm - ((x - m) / shape) * LOG10E;
+      if (l >= floor) return l;
+      return at > 0 && x > at ? floor - Math.log10(x / at) : floor;
     }
     if (width <= 0) return log10pmAtU;
     const f = (x - lo) * inv;
