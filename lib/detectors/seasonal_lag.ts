@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, pointsIn, RobustLevel, RobustScale } from "./_common.ts";
+import { DAY, ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale } from "./_common.ts";
 import { seasonalExpectation } from "./seasonal_expectation.ts";
 
 /** Params of {@link seasonalLag}. */
@@ -13,6 +13,13 @@ export interface SeasonalLagParams extends Record<string, unknown> {
   floor: number;
   /** Fewest lagged values needed for an expectation. */
   minLags: number;
+  /**
+   * How well the expectation predicted the training data, as the mean |x − expected| over the mean
+   * |x − trailing median over the shortest lag| ({@link rhythmRatio}): below 1 the series has a rhythm the lags
+   * know and the level does not; at 1 or above (noise around a level: √2 for white noise and one lag) the lags are
+   * a noisier level, and `train` leaves the detector out. `null` when the training data was too short to tell.
+   */
+  rhythm?: number | null;
 }
 
 /** Options of {@link seasonalLag}'s `fit`. */
@@ -48,7 +55,7 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
     "value vs the same time 1/2/3/7 days earlier (median), in units of the series' usual deviation",
   fit(_train, options = {}) {
     const { lags = [DAY, 7 * DAY, 14 * DAY], scaleHalfLife = 3 * DAY, floor = 0.1, minLags = 1 } = options;
-    return { lags, scaleHalfLife, floor, minLags };
+    return { lags, scaleHalfLife, floor, minLags, rhythm: rhythmRatio(_train, lags, minLags) };
   },
   score(series: Series, params) {
     const { values, step } = series;
@@ -74,3 +81,42 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
     return out;
   },
 };
+
+/**
+ * The median over series of mean |x − e| / mean |x − m|, where e is the seasonal expectation the detector scores
+ * against (the shortest lag alone until the longest exists, then the median of all) and m the median of the
+ * shortest lag's span before the point (a trailing level); means, so a series that rests at one value between
+ * spikes still tells. From at most 256 points per series (m from at most 128 points of its span) and at most 64
+ * series; `null` when no series has 32 points with an expectation and a level.
+ */
+export function rhythmRatio(series: readonly Series[], lags: number[], minLags = 1): number | null {
+  const ratios: number[] = [];
+  const pick = Math.max(1, Math.ceil(series.length / 64));
+  for (let k = 0; k < series.length; k += pick) {
+    const s = series[k];
+    const { values, step } = s;
+    const l = Math.round(Math.min(...lags) / step);
+    if (l < 2 || values.length < l + 32) continue;
+    const e = seasonalExpectation(s, { lags, minLags });
+    const evals = Math.min(256, values.length - l);
+    const stride = (values.length - l) / evals;
+    const every = Math.max(1, Math.floor(l / 128));
+    const window = new Float64Array(Math.ceil(l / every) + 1);
+    let da = 0, db = 0, m = 0;
+    for (let q = 0; q < evals; q++) {
+      const i = l + Math.floor(q * stride);
+      const x = values[i], y = e[i];
+      if (x !== x || y !== y) continue;
+      let w = 0;
+      for (let j = i - 1; j > i - l; j -= every) if (values[j] === values[j]) window[w++] = values[j];
+      if (w < 8) continue;
+      da += Math.abs(x - y);
+      db += Math.abs(x - medianOf(window, w));
+      m++;
+    }
+    if (m < 32) continue;
+    // Capped at 100 (the verdict is the same, and the params stay plain JSON).
+    if (db > 0 || da > 0) ratios.push(db > 0 ? Math.min(100, da / db) : 100);
+  }
+  return ratios.length ? medianOf(Float64Array.from(ratios), ratios.length) : null;
+}

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { daily, DAY, MISSING } from "./_test_series.ts";
-import { seasonalLag } from "./seasonal_lag.ts";
+import { rhythmRatio, seasonalLag } from "./seasonal_lag.ts";
+import { createRng } from "../synth/prng.ts";
+import type { Series } from "../series/types.ts";
 
 const maxOf = (a: Float64Array, lo: number, hi: number) =>
   Math.max(...a.subarray(lo, hi).filter((x) => x === x));
@@ -113,4 +115,24 @@ Deno.test("seasonalLag.score() is scale-free: a series ×1000 scores the same", 
     if (Number.isNaN(a[i])) assert.ok(Number.isNaN(b[i]), `i=${i}`);
     else assert.ok(Math.abs(a[i] - b[i]) <= 1e-6 * Math.max(1, a[i]), `i=${i}: ${a[i]} vs ${b[i]}`);
   }
+});
+
+Deno.test("rhythmRatio() is well under 1 for a daily rhythm, about √2 for white noise, null when too short", () => {
+  const rng = createRng(3);
+  const noise: Series = {
+    ...daily(),
+    values: Float64Array.from({ length: 20 * 24 }, () => 10 + rng.normal()),
+  };
+  const r = rhythmRatio([noise], [DAY])!;
+  assert.ok(r > 1.2 && r < 1.7, `white noise: ${r}`);
+  assert.ok(rhythmRatio([daily()], [DAY])! < 0.7, `daily rhythm: ${rhythmRatio([daily()], [DAY])}`);
+  assert.equal(rhythmRatio([daily(7, 1)], [DAY]), null, "a single day: nothing after the lag");
+  // A series resting at one value between spikes that do not recur a day later: the lag brings the spikes back.
+  const spikes = new Float64Array(20 * 24).fill(1);
+  for (let i = 5; i < spikes.length; i += 17) spikes[i] = 9;
+  assert.ok(rhythmRatio([{ ...daily(), values: spikes }], [DAY])! > 1.5);
+  // fit() records it, as plain JSON.
+  const p = seasonalLag.fit([noise]);
+  assert.equal(p.rhythm, rhythmRatio([noise], [DAY, 7 * DAY, 14 * DAY]));
+  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
 });

@@ -6,7 +6,7 @@ import { fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./_family_stats.ts";
 import { combineRaw, logPOfScore, scoreOfLogP } from "../detect/score_series.ts";
-import { quantileSorted } from "../series/summarize.ts";
+import { profileThresholds } from "./profile_thresholds.ts";
 import { displayable } from "../display/displayable.ts";
 import { modelSummary } from "../display/model_summary.ts";
 
@@ -41,33 +41,6 @@ function commonStep(series: readonly Series[]): number {
   const counts = new Map<number, number>();
   for (const s of series) counts.set(s.step, (counts.get(s.step) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0][0];
-}
-
-/**
- * Profile thresholds from the per-series-day maxima of the ensemble's L = −log10 p. Training data is not clean
- * (it holds the very incidents we want to find, and a sustained one raises the maxima of several days), so the
- * upper quantiles are not read off directly: a Gumbel distribution (the law of maxima) is fitted to the middle
- * of the daily maxima of L — their quartiles — and its p95 / p99 are used, never below what a day of perfectly
- * calibrated probabilities would reach.
- */
-function profileThresholds(
-  sortedL: Float64Array,
-  q: { permissive: number; strict: number },
-  perDay: number,
-  digits: number,
-  ceiling: number,
-) {
-  // The floor: the level that a day of perfectly calibrated (uniform) tail probabilities exceeds with
-  // probability 1 − q. The fit can only raise it, where the calibrated tails are heavier than their fit.
-  const floor = (p: number) => Math.log10(perDay / (1 - p));
-  const gumbel = (p: number) => -Math.log(-Math.log(p));
-  const enough = sortedL.length >= 10;
-  const lo = enough ? quantileSorted(sortedL, 0.25) : 0, hi = enough ? quantileSorted(sortedL, 0.75) : 0;
-  const beta = (hi - lo) / (gumbel(0.75) - gumbel(0.25));
-  const mu = lo - beta * gumbel(0.25);
-  const at = (p: number) =>
-    scoreOfLogP(-Math.min(ceiling, Math.max(floor(p), enough ? mu + beta * gumbel(p) : 0)), digits);
-  return { permissive: at(q.permissive), strict: at(q.strict) };
 }
 
 /**
@@ -141,13 +114,26 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   for (const name of detectorNames) {
     detectors[name] = DETECTORS[name].fit(usable, detectorOptions[name] ?? {});
   }
+  const skipped: { detector: string; reason: string }[] = [];
+  // A lag that predicts the training data no better than its trailing level carries no rhythm, only the noise of
+  // one more point: comparing with it adds false alarms and finds nothing the level-based detectors miss.
+  const rhythm = detectors.seasonal_lag?.rhythm;
+  if (typeof rhythm === "number" && rhythm >= 1) {
+    for (const detector of ["seasonal_lag", "rhythm_loss"].filter((d) => detectors[d])) {
+      skipped.push({
+        detector,
+        reason: `no rhythm at its shortest lag in the training data: the lag predicts ${
+          rhythm.toFixed(2)
+        }× worse than the trailing level`,
+      });
+    }
+  }
 
   // Calibration: each detector's raw scores on all training series, subsampled by stride.
   const raw = usable.map((s) => detectorNames.map((name) => DETECTORS[name].score(s, detectors[name])));
   const calibration: FamilyModel["calibration"] = {};
-  const skipped: { detector: string; reason: string }[] = [];
   detectorNames.forEach((name, d) => {
-    if (name === "static_breach") return;
+    if (name === "static_breach" || skipped.some((s) => s.detector === name)) return;
     let total = 0;
     for (const r of raw) total += r[d].length;
     const stride = Math.max(1, Math.ceil(total / maxSamples));

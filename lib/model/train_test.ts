@@ -6,6 +6,7 @@ import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { resample } from "../series/resample.ts";
 import type { Series } from "../series/types.ts";
+import { createRng } from "../synth/prng.ts";
 
 const HOUR = 3_600_000, DAY = 86_400_000;
 const AGGREGATORS = ["ProbeTablesAggregator.node_tag_cmx_probe_hll_hour", "AggregatorB"];
@@ -160,4 +161,25 @@ Deno.test("train() rejects an unknown detector, a missing family and too little 
     name: "RangeError",
     message: /^Cannot train: series odd has step 420000 ms, not a divisor of the common step/,
   });
+});
+
+Deno.test("train() leaves seasonal_lag out, with its reason, when the 1 d lag predicts no better than the level", () => {
+  assert.ok(model.detectors.seasonal_lag, "the presence family has a daily rhythm");
+  assert.ok((model.detectors.seasonal_lag.rhythm as number) < 1);
+  assert.equal(model.skippedDetectors, undefined);
+  // The same series with the rhythm gone: white noise around each one's level.
+  const rng = createRng(5);
+  const noise = corpus.series.map((s) => ({
+    ...s,
+    values: s.values.map(() => 100 * (1 + 0.1 * rng.normal())),
+  }));
+  const flat = train(noise);
+  assert.equal(flat.detectors.seasonal_lag, undefined);
+  assert.equal(flat.families.presence.calibration.seasonal_lag, undefined);
+  const skip = flat.skippedDetectors?.find((s) => s.detector === "seasonal_lag");
+  assert.match(
+    skip?.reason ?? "",
+    /^no rhythm at its shortest lag in the training data: the lag predicts 1\.\d\d× worse/,
+  );
+  assert.ok(flat.detectors.robust_z, "the level-based detectors stay");
 });
