@@ -62,8 +62,8 @@ const MIN_HISTORY = 6 * HOUR, MIN_POINTS = 24;
 /** Which baselines judge a series with `span` of history, for its note. */
 function baselinesNote(span: number): string {
   const joins = span < 2 * DAY
-    ? "the recent past only (the trailing day); the 1 d lag joins at 2 days, the 7 d and 14 d lags at 15"
-    : "the recent past and the 1 d lag; the 7 d and 14 d lags join at 15 days";
+    ? "the recent past only (the trailing day); the 1 d lag joins at 2 days (the 2 d and 3 d lags a day after each), the 7 d and 14 d lags at 15"
+    : "the recent past and the 1–3 d lags (their median); the 7 d and 14 d lags join at 15 days";
   return `${hours(span)} of history: scored against ${joins}, so a weekly rhythm may look unusual until then`;
 }
 

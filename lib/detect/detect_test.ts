@@ -147,7 +147,7 @@ Deno.test("detect() scores a series on another step at its own step, and says wh
   assert.deepEqual(r.notes.map((n) => n.reason), ["short_history"]);
   assert.match(
     r.notes[0].detail,
-    /^4\.4 d of history: scored against the recent past and the 1 d lag; the 7 d/,
+    /^4\.4 d of history: scored against the recent past and the 1–3 d lags \(their median\); the 7 d/,
   );
   // A day: the recent past only.
   const day = detect(model, [{ ...base, key: "day", values: base.values.slice(0, 30) }]);

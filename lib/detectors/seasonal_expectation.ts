@@ -7,9 +7,10 @@ const cache = new WeakMap<Float64Array, Map<string, Float64Array>>();
 export interface SeasonalExpectationOptions {
   /** Lags in ms whose values are compared. @default [1 d, 7 d, 14 d] */
   lags?: number[];
-  /** Fewest lagged values needed for an expectation (1: the 1 d lag alone, from the second day). @default 1 */
+  /** Fewest lagged values needed for an expectation (1: from the second day, the 1 d lag alone). @default 1 */
   minLags?: number;
-  /** Before the longest lag exists, the shortest alone is the expectation; `false`: no expectation until then.
+  /** Before the longest lag exists, the median of 1, 2 and 3 shortest lags back (as many as exist) is the
+   * expectation; `false`: no expectation until then.
    * @default true */
   early?: boolean;
 }
@@ -18,7 +19,8 @@ export interface SeasonalExpectationOptions {
  * The seasonal expectation of each point: the median of the values at the same time 1, 7 and 14 days earlier.
  * The median makes it robust to one bad day (an incident yesterday does not become today's normal), and the
  * weekly lags keep a Monday from being compared with a Sunday only. Until the longest lag exists (two weeks),
- * the shortest lag alone is the expectation: the 1 d lag from the second day on.
+ * the days just before stand in: the median of the values 1, 2 and 3 days earlier, as many as exist (the 1 d
+ * lag alone on the second day), as robust to one bad day.
  * Causal: `e[i]` uses only earlier points. `NaN` where fewer than `minLags` lagged values exist. The result is
  * cached per values array (treat it as read-only; series values are not mutated after loading).
  *
@@ -57,7 +59,10 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   const out = new Float64Array(n).fill(NaN);
   const buf = new Float64Array(Math.max(8, lagPts.length));
   const shortest = Math.min(...lagPts), longest = Math.max(...lagPts);
-  const early = useEarly ? [shortest] : [];
+  // Until the longest lag exists, the days just before stand in: 1, 2 and 3 shortest lags back (their median is
+  // robust to one bad day as the weekly lags are), as many of them as exist.
+  const early = useEarly ? [shortest, 2 * shortest, 3 * shortest].filter((l) => l < longest) : [];
+  if (useEarly && early.length === 0) early.push(shortest);
   for (let i = 0; i < n; i++) {
     let m = 0;
     // The longer lags join together once the longest exists (the weekly lags at two weeks): a median of 1 d

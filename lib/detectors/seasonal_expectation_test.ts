@@ -33,8 +33,9 @@ Deno.test("seasonalExpectation() is the median of the lagged values (custom lags
       name: "three lags: the middle one",
       values: [5, 1, 9, 0, 0],
       lags: [HOUR, 2 * HOUR, 3 * HOUR],
-      // i=1: 5 and i=2: 1 (the 1 h lag alone); i=3: 9, 1, 5 → 5; i=4: 0, 9, 1 → 1
-      want: [NaN, 5, 1, 5, 1],
+      // Until the 3 h lag exists, 1 and 2 shortest lags back (3 is not shorter than the longest): i=1: 5;
+      // i=2: 1 and 5 → 3; then all three: i=3: 9, 1, 5 → 5; i=4: 0, 9, 1 → 1
+      want: [NaN, 5, 3, 5, 1],
     },
     {
       name: "minLags 2 needs two lagged values",
@@ -89,13 +90,14 @@ Deno.test("seasonalExpectation() is robust to one bad day", () => {
   for (let i = 15 * 24; i < 16 * 24; i++) assert.equal(e[i], 1 + (i % 24), `i=${i}`);
 });
 
-Deno.test("seasonalExpectation() uses the 1 d lag alone until two weeks exist, then the median of 1, 7 and 14 d", () => {
+Deno.test("seasonalExpectation() uses the median of the last 1–3 days until two weeks exist, then of 1, 7 and 14 d", () => {
   // Day d, hour h holds 100 d + h, so each lag is recognisable.
   const values = new Float64Array(24 * 16).map((_, i) => 100 * Math.floor(i / 24) + (i % 24));
   const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: HOUR, values });
   assert.ok(Number.isNaN(e[5])); // day 0: nothing earlier
   assert.equal(e[24 * 1 + 5], 5); // day 1: yesterday
-  assert.equal(e[24 * 13 + 5], 1205); // day 13: still yesterday alone (no 1 d / 7 d mean of two)
+  assert.equal(e[24 * 2 + 5], 55); // day 2: the median (mean) of 105 and 5
+  assert.equal(e[24 * 13 + 5], 1105); // day 13: median of 1205, 1105, 1005 (no 1 d / 7 d mean of two)
   assert.equal(e[24 * 14 + 5], 705); // day 14: median of 1305, 705, 5
   const late = seasonalExpectation({ key: "k", labels: {}, start: 0, step: HOUR, values }, { early: false });
   assert.ok(Number.isNaN(late[24 * 13 + 5]) && late[24 * 14 + 5] === 705);
