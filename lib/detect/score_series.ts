@@ -4,6 +4,9 @@ import type { Calibration } from "../model/calibration.ts";
 import { compileCalibration } from "../model/compile_calibration.ts";
 import { fitCalibration } from "../model/calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
+import { gumbelLevel } from "../model/gumbel.ts";
+
+const DAY = 86_400_000;
 
 /** Per-point scores of one series under a model. */
 export interface SeriesScores {
@@ -128,6 +131,45 @@ function ownLogP(
   }
 }
 
+/** Own daily maxima a series needs before its own threshold counts (as many as a model's needs). */
+const OWN_DAYS = 10;
+
+/**
+ * The threshold's counterpart of the calibrations' hand-over: once a series has outnumbered the scores its
+ * family's calibrations rest on, and has {@link OWN_DAYS} days of its own after its first, the strict threshold
+ * is read off its own daily maxima of L as `train` reads the model's (a Gumbel fitted to their quartiles, its
+ * p99), refreshed each day. Where that lies above the model's, L is lowered by the difference from then on: an
+ * event the series has most days (spikes every few hours) is its normal life, while the calibrations, fitted to
+ * the body of its scores, put each such spike far out in the tail. Never lowered below the model's threshold.
+ * Causal: the shift at i uses only days before i. In place, on the 0..1 combined scores.
+ */
+function raiseToOwnThreshold(
+  combined: Float64Array,
+  prior: number,
+  perDay: number,
+  strictL: number,
+  digits: number,
+): void {
+  const maxima: number[] = [];
+  let count = 0, shift = 0, blockMax = -Infinity;
+  for (let i = 0; i < combined.length; i++) {
+    if (i >= 2 * perDay && i % perDay === 0) {
+      if (blockMax > -Infinity) maxima.push(blockMax);
+      blockMax = -Infinity;
+      if (count > prior && maxima.length >= OWN_DAYS) {
+        const own = gumbelLevel(Float64Array.from(maxima).sort(), 0.99);
+        shift = own > strictL ? own - strictL : 0;
+      }
+    }
+    const c = combined[i];
+    if (c !== c) continue;
+    count++;
+    const l = -logPOfScore(c, digits);
+    if (i >= perDay && l > blockMax) blockMax = l;
+    if (shift > 0) combined[i] = scoreOfLogP(-Math.max(0, l - shift), digits);
+  }
+}
+
 /**
  * Scores one series with every detector of the model, calibrates each detector's raw scores into tail
  * probabilities p, and combines them: L = −log10(min(1, D · min_d p_d)) (a Bonferroni correction over the D
@@ -143,8 +185,10 @@ function ownLogP(
  * ```
  */
 export function scoreSeries(
-  model: Pick<Model, "detectors" | "ensemble"> & { trainedOn?: Pick<Model["trainedOn"], "points"> },
-  family: Pick<FamilyModel, "calibration">,
+  model: Pick<Model, "detectors" | "ensemble"> & {
+    trainedOn?: Partial<Pick<Model["trainedOn"], "points" | "step">>;
+  },
+  family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds">>,
   series: Series,
 ): SeriesScores {
   const names = Object.keys(model.detectors);
@@ -168,8 +212,8 @@ export function scoreSeries(
  * @returns Per-point scores.
  */
 export function combineRaw(
-  model: Pick<Model, "ensemble"> & { trainedOn?: Pick<Model["trainedOn"], "points"> },
-  family: Pick<FamilyModel, "calibration">,
+  model: Pick<Model, "ensemble"> & { trainedOn?: Partial<Pick<Model["trainedOn"], "points" | "step">> },
+  family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds">>,
   names: string[],
   raw: Float64Array[],
   key: string,
@@ -178,7 +222,7 @@ export function combineRaw(
   const n = raw.length ? raw[0].length : 0;
   const digits = model.ensemble.digits;
   // Scores the family calibrations rest on (Infinity: never hand over to the series' own).
-  const prior = model.trainedOn ? model.trainedOn.points : Infinity;
+  const prior = model.trainedOn?.points ?? Infinity;
   // A detector the training could not calibrate waits for a week of its own scores (a weekly cycle of them):
   // fitted to its first few hours instead, a level shift raised 37 false events a day on 60 series.
   const minAlone = Math.round(OWN_ALONE / step);
@@ -205,6 +249,13 @@ export function combineRaw(
     for (let i = 0; i < n; i++) c[i] = scoreOfLogP(lp[i], digits);
   });
   const { combined, driver } = combineLogP(logP, digits);
+  const strict = family.thresholds?.strict;
+  const modelStep = model.trainedOn?.step;
+  if (strict !== undefined && modelStep !== undefined && prior < n) {
+    // The model's threshold, moved to this step as detect moves it (see thresholdAt there).
+    const strictL = -logPOfScore(strict, digits) + Math.log10(modelStep / step);
+    raiseToOwnThreshold(combined, prior, Math.max(1, Math.round(DAY / step)), strictL, digits);
+  }
   return { combined, driver, names, calibrated, raw };
 }
 

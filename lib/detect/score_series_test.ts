@@ -147,3 +147,33 @@ Deno.test("scoreSeries() lets a detector the training could not calibrate wait f
   assert.equal(firstCal, firstRaw + 168);
   assert.ok(r.calibrated[0].subarray(firstCal).every((x) => x >= 0 && x < 1));
 });
+
+Deno.test("scoreSeries() raises a series' threshold to its own daily maxima once it outgrows its training", () => {
+  // One 5-minute series, trained on its first 2 days; from day 3 it spikes to ×4 every 5 hours. The
+  // calibrations hand over to its own scores, fitted to their body, so every spike stays far in the tail; the
+  // threshold is what learns that these spikes are this series' normal life.
+  const perDay = 288, days = 24;
+  const values = Float64Array.from({ length: days * perDay }, (_, i) => 10 * (1 + 0.05 * Math.sin(i * 2.1)));
+  for (let i = 2 * perDay + 3; i < values.length; i += 60) values[i] *= 4;
+  const huge = values.length - 10;
+  values[huge] = 400;
+  const series: Series = { key: "k", labels: {}, start: 0, step: 300_000, values };
+  const model = train([{ ...series, values: values.slice(0, 2 * perDay) }], { minHistory: 0 });
+  const family = model.families[model.family];
+  const strict = family.thresholds.strict;
+  const flagged = (c: Float64Array, lo: number, hi: number) => {
+    let k = 0;
+    for (let i = lo; i < hi; i++) if (c[i] >= strict) k++;
+    return k;
+  };
+  const own = scoreSeries(model, family, series).combined;
+  // Without the family's thresholds (as train scores its data) the model's threshold holds throughout.
+  const plain = scoreSeries(model, { calibration: family.calibration }, series).combined;
+  const lastWeek = [(days - 7) * perDay, huge] as const;
+  assert.ok(flagged(plain, ...lastWeek) >= 30, `model threshold: ${flagged(plain, ...lastWeek)}`);
+  assert.ok(flagged(own, ...lastWeek) <= 1, `own threshold: ${flagged(own, ...lastWeek)}`);
+  // Until 10 days of its own after its first, nothing changes (causal, and no threshold from a few days).
+  assert.deepEqual([...own.subarray(0, 11 * perDay)], [...plain.subarray(0, 11 * perDay)]);
+  // A spike ten times its usual ones is still found: beyond the calibration's floor, a tenfold score is a decade.
+  assert.ok(own[huge] >= strict, `${own[huge]} < ${strict}`);
+});
