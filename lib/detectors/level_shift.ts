@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "./_common.ts";
+import { DAY, ewAlpha, HOUR, medianOf, pointsIn, RobustScale, warmupPoints } from "./_common.ts";
 import { logRatio } from "./_log_ratio.ts";
 
 /** Params of {@link levelShift}. */
@@ -44,8 +44,13 @@ export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
   },
   score(series: Series, params) {
     const { step } = series;
-    const rho = logRatio(series);
-    const n = rho.length;
+    const ratio = logRatio(series);
+    const n = ratio.length;
+    // The level over the last hour, not single points: the median of ρ over the hour ending at i (at an hourly
+    // step, ρ itself), so one or two outlying minutes do not feed the sums, and the statistic means the same at
+    // any step.
+    const k = Math.max(1, Math.round(HOUR / step));
+    const rho = k === 1 ? ratio : hourlyMedian(ratio, k);
     const { drift, clip } = params;
     const scale = new RobustScale(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
     const out = new Float64Array(n).fill(NaN);
@@ -69,3 +74,16 @@ export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
     return out;
   },
 };
+
+/** The median of the valid values among the last `k` (i − k + 1 … i), `NaN` at i itself missing or with fewer than k / 2. */
+function hourlyMedian(x: Float64Array, k: number): Float64Array {
+  const out = new Float64Array(x.length).fill(NaN);
+  const buf = new Float64Array(k);
+  for (let i = 0; i < x.length; i++) {
+    if (x[i] !== x[i]) continue;
+    let m = 0;
+    for (let j = Math.max(0, i - k + 1); j <= i; j++) if (x[j] === x[j]) buf[m++] = x[j];
+    if (2 * m >= k) out[i] = medianOf(buf, m);
+  }
+  return out;
+}

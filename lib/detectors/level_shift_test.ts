@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { daily, finite, MISSING } from "./_test_series.ts";
 import { levelShift } from "./level_shift.ts";
+import { createRng } from "../synth/prng.ts";
 
 Deno.test("levelShift.fit() returns plain JSON with the documented defaults and honours options", () => {
   const p = levelShift.fit([]);
@@ -85,4 +86,30 @@ Deno.test("levelShift.score() also accumulates a sustained drop (two-sided)", ()
   const normal = Math.max(...finite(levelShift.score(daily(7, 30), p)));
   const s = levelShift.score(dropped, p);
   assert.ok(s[at + 6] > 3 * normal, `after 6 h: ${s[at + 6]} vs normal max ${normal}`);
+});
+
+Deno.test("levelShift.score() at a 5-minute step sums hourly levels: minutes of outliers add nothing, a sustained ×3 all", () => {
+  // 20 days at 5 minutes: a daily rhythm with 5 % noise per point.
+  const rng = createRng(4);
+  const values = Float64Array.from(
+    { length: 20 * 288 },
+    (_, i) => 10 * (1 + 0.4 * Math.sin((2 * Math.PI * i) / 288)) * Math.exp(0.05 * rng.normal()),
+  );
+  const at = 17 * 288 + 100;
+  const blip = Float64Array.from(values);
+  blip[at] *= 10, blip[at + 1] *= 10; // ten minutes at ×10: a spike, not a level
+  const shift = Float64Array.from(values);
+  for (let i = at; i < at + 6 * 12; i++) shift[i] *= 3; // six hours at ×3
+  const series = (v: Float64Array) => ({ key: "k", labels: {}, start: 0, step: 300_000, values: v });
+  const p = levelShift.fit([]);
+  const base = levelShift.score(series(values), p), b = levelShift.score(series(blip), p);
+  const s = levelShift.score(series(shift), p);
+  // Point by point, the two would add 2 · (clip − drift) / 12 ≈ 0.67; the hour's median barely moves.
+  let most = 0;
+  for (let i = at; i < at + 24; i++) most = Math.max(most, b[i] - base[i]);
+  assert.ok(most < 0.1, `the blip added ${most}`);
+  assert.ok(
+    s[at + 6 * 12 - 1] > 4 * 5,
+    `six hours of ×3 sum about (clip − drift) an hour: ${s[at + 6 * 12 - 1]}`,
+  );
 });
