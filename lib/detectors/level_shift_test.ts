@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { daily, finite, MISSING } from "./_test_series.ts";
-import { levelShift } from "./level_shift.ts";
+import { hourlyMedian, levelShift } from "./level_shift.ts";
+import { medianOf } from "./_common.ts";
 import { createRng } from "../synth/prng.ts";
 
 Deno.test("levelShift.fit() returns plain JSON with the documented defaults and honours options", () => {
@@ -112,4 +113,26 @@ Deno.test("levelShift.score() at a 5-minute step sums hourly levels: minutes of 
     s[at + 6 * 12 - 1] > 4 * 5,
     `six hours of ×3 sum about (clip − drift) an hour: ${s[at + 6 * 12 - 1]}`,
   );
+});
+
+Deno.test("hourlyMedian() is the median of the valid values among the last k, as computed from scratch", () => {
+  const rng = createRng(1);
+  for (const k of [1, 2, 5, 12, 60]) {
+    // Ties (rounded values) and 10 % missing points.
+    const x = Float64Array.from(
+      { length: 3000 },
+      () => (rng.next() < 0.1 ? NaN : Math.round(rng.normal() * 5)),
+    );
+    const got = hourlyMedian(x, k);
+    const buf = new Float64Array(k);
+    for (let i = 0; i < x.length; i++) {
+      let m = 0;
+      for (let j = Math.max(0, i - k + 1); j <= i; j++) if (x[j] === x[j]) buf[m++] = x[j];
+      const want = x[i] !== x[i] || 2 * m < k ? NaN : medianOf(buf, m);
+      assert.ok(
+        got[i] === want || (got[i] !== got[i] && want !== want),
+        `k=${k} i=${i}: ${got[i]} vs ${want}`,
+      );
+    }
+  }
 });
