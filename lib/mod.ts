@@ -31,15 +31,9 @@ export {
 } from "./series/parse_grafana_csv.ts";
 export { listCsvFiles, loadCsv, type LoadCsvOptions, type LoadedCsv } from "./series/load_csv.ts";
 export { quantileSorted, type SeriesSummary, summarize } from "./series/summarize.ts";
-export { createRng, type Rng } from "./synth/prng.ts";
-export { generateCorpus, type GenerateOptions } from "./synth/generate.ts";
-export {
-  ANOMALY_KINDS,
-  type AnomalyKind,
-  type AnomalyLabel,
-  type Corpus,
-  PRESENCE_AGGREGATORS,
-} from "./synth/types.ts";
+export { createRng, type Rng } from "./prng.ts";
+export { type Corpus, generateCorpus, type GenerateOptions } from "./synth/generate.ts";
+export { ANOMALY_KINDS, type AnomalyKind, type AnomalyLabel, PRESENCE_AGGREGATORS } from "./presence.ts";
 export { formatGrafanaCsv, type FormatGrafanaCsvOptions } from "./synth/write_csv.ts";
 export { writeCorpus, type WriteCorpusOptions, type WriteCorpusResult } from "./synth/write_corpus.ts";
 export { type NabFile, readNabCorpus } from "./eval/nab_corpus.ts";
@@ -54,7 +48,7 @@ export { type NabProfileResult, type NabReport, scoreNab, type ScoreNabOptions }
 export { resample } from "./series/resample.ts";
 export type { Detector, Params } from "./detectors/types.ts";
 export { DEFAULT_DETECTORS, DETECTORS } from "./detectors/registry.ts";
-export { seasonalExpectation, type SeasonalExpectationOptions } from "./detectors/seasonal_expectation.ts";
+export { seasonalExpectation, type SeasonalExpectationOptions } from "./series/seasonal_expectation.ts";
 export { seasonalLag, type SeasonalLagOptions, type SeasonalLagParams } from "./detectors/seasonal_lag.ts";
 export { robustZ, type RobustZOptions, type RobustZParams } from "./detectors/robust_z.ts";
 export { levelShift, type LevelShiftOptions, type LevelShiftParams } from "./detectors/level_shift.ts";
@@ -67,7 +61,7 @@ export {
   type StaticBreachOptions,
   type StaticBreachParams,
 } from "./detectors/static_breach.ts";
-export { parseLagMinutes } from "./detectors/parse_lag.ts";
+export { parseLagMinutes } from "./series/parse_duration.ts";
 export {
   isolationForest,
   type IsolationForestOptions,
@@ -78,7 +72,7 @@ export {
   originalMethodFlags,
   type OriginalMethodOptions,
   type OriginalMethodParams,
-} from "./detectors/original_method.ts";
+} from "./eval/original_method.ts";
 export {
   type Calibration,
   fitCalibration,
@@ -109,12 +103,6 @@ export type { FleetIncident, PeerOutlier } from "./fleet/types.ts";
 export { fleetIncidents, type FleetIncidentsOptions } from "./fleet/fleet_incidents.ts";
 export { peerOutliers, type PeerOutliersOptions } from "./fleet/peer_outliers.ts";
 export { mergePeerOutliers, type MergePeerOutliersOptions } from "./fleet/merge_peer_outliers.ts";
-export {
-  type AggregatorTrend,
-  type FleetTrend,
-  fleetTrend,
-  type FleetTrendOptions,
-} from "./fleet/fleet_trend.ts";
 export { loadLabels } from "./eval/labels.ts";
 export { parseLabels } from "./eval/parse_labels.ts";
 export {

@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { taskPermissions, unionPermissions } from "../lib/cli/_install.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
 import { fleetModel } from "./support/fleet_model.ts";
-import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
+import { PRESENCE_AGGREGATORS } from "../lib/presence.ts";
 import { saveModel } from "../lib/model/save_model.ts";
 import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
 import { readUntil } from "./support/cli.ts";

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { startReceiver } from "../lib/alerts/_test_receiver.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
 import { fleetModel } from "./support/fleet_model.ts";
-import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
+import { PRESENCE_AGGREGATORS } from "../lib/presence.ts";
 import { train } from "../lib/model/train.ts";
 import { saveModel } from "../lib/model/save_model.ts";
 import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";

@@ -3,12 +3,8 @@
  *
  * @module
  */
-import type { Severity } from "../detect/types.ts";
 
 const MINUTE = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
-
-/** Severity order, low to high. */
-export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
 
 /**
  * A number for people: up to 3 significant digits, no exponent for ordinary magnitudes.

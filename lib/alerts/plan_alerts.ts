@@ -1,6 +1,6 @@
 import type { Severity } from "../detect/types.ts";
 import type { Alert, AlertState } from "./types.ts";
-import { SEVERITY_RANK } from "./_format.ts";
+import { SEVERITY_RANK } from "../detect/types.ts";
 import {
   checkAlertState,
   cloneEpisodes,

@@ -6,10 +6,10 @@ import type { Model } from "../model/schema.ts";
 import { loadModel } from "../model/load_model.ts";
 import { train } from "../model/train.ts";
 import { detect, type DetectResult } from "../detect/detect.ts";
-import { mergeDetections } from "../detect/_merge_detections.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { mergeDetections } from "../pipeline/_merge_detections.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 import { grafanaToken, isLive } from "./_source.ts";
-import { parseWhen } from "./_io.ts";
+import { parseWhen } from "../series/parse_when.ts";
 
 /** What detect and report share: source → window → model → detect. */
 export interface Detection {
@@ -60,8 +60,8 @@ export async function runDetection(options: {
         `train one from the same source: \`deno task train --source ${config.source} --url URL --from -30d --out models/presence.json\`)`,
     );
   }
-  const lookback = parseLagMinutes(options.window ?? config.lookback) * 60_000;
-  const history = parseLagMinutes(config.history) * 60_000;
+  const lookback = parseDurationMs(options.window ?? config.lookback);
+  const history = parseDurationMs(config.history);
   const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
   let series: Series[], run: SourceRun, until: number, end: number;
   const detectOptions = (from: number, until: number) => ({

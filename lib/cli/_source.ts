@@ -3,7 +3,7 @@ import { displayUrl } from "../sources/display_url.ts";
 import { fetchSource, type SourceRun } from "../sources/fetch_source.ts";
 import { crop } from "../series/crop.ts";
 import type { Series } from "../series/types.ts";
-import { parseWhen } from "./_io.ts";
+import { parseWhen } from "../series/parse_when.ts";
 
 /** The committed sample corpus. */
 const SAMPLE = new URL("../../data", import.meta.url).pathname;

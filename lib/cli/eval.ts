@@ -5,7 +5,7 @@ import { loadCsv } from "../series/load_csv.ts";
 import { loadLabels } from "../eval/labels.ts";
 import { loadModel } from "../model/load_model.ts";
 import { evaluate } from "../eval/evaluate.ts";
-import { ANOMALY_KINDS } from "../synth/types.ts";
+import { ANOMALY_KINDS } from "../presence.ts";
 import {
   type MatrixResult,
   robustnessMatrix,

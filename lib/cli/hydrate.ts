@@ -4,7 +4,7 @@ import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } 
 import { fetchSource } from "../sources/fetch_source.ts";
 import { hydrate } from "../hydrate/hydrate.ts";
 import type { Anomaly } from "../detect/types.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 
 const help =
   `Usage: deno task hydrate --in anomalies.json --out hydrated.json [source flags] [--before 12h] [--after 12h]
@@ -47,8 +47,8 @@ export const command: Command = {
     }
     const anomalies = input.anomalies;
     const config = await resolveConfig(values, input.run?.config ?? {});
-    const before = parseLagMinutes(values.before ?? config.hydrate.before) * 60_000;
-    const after = parseLagMinutes(values.after ?? config.hydrate.after) * 60_000;
+    const before = parseDurationMs(values.before ?? config.hydrate.before);
+    const after = parseDurationMs(values.after ?? config.hydrate.after);
     const keys = [...new Set(anomalies.map((a) => a.series))];
     const from = Math.min(...anomalies.map((a) => a.peakAt - Math.max(before, 72 * 3_600_000)));
     const until = Math.max(...anomalies.map((a) => a.peakAt + after));

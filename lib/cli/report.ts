@@ -7,8 +7,9 @@ import { saveModel } from "../model/save_model.ts";
 import { hydrate } from "../hydrate/hydrate.ts";
 import { buildReport } from "../report/build_report.ts";
 import { renderPage } from "../report/render_page.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { parseDurationMs, parseLagMinutes } from "../series/parse_duration.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
+import { type Severity, SEVERITY_RANK } from "../detect/types.ts";
 
 const help =
   `Usage: deno task report [source flags] [--model FILE] [--out DIR] [--window 24h] [--until T] [--top N]
@@ -83,8 +84,8 @@ export const command: Command = {
       `${inWindow.length} anomalies in the window, ${detected.anomalies.length} over the ${trendDays}-day trend (${elapsed()})`,
     );
     const hydrated = hydrate(inWindow, series, {
-      before: parseLagMinutes(config.hydrate.before) * 60_000,
-      after: parseLagMinutes(config.hydrate.after) * 60_000,
+      before: parseDurationMs(config.hydrate.before),
+      after: parseDurationMs(config.hydrate.after),
     });
     const source = config.source === "replay" && !values.data?.length && !values.csv?.length && !values.config
       ? `replay of the sample corpus data/ (${run.answered} series)`
@@ -101,7 +102,7 @@ export const command: Command = {
       fleet: {
         minShards: config.fleet.minShards,
         minFraction: config.fleet.minFraction,
-        window: parseLagMinutes(config.fleet.window) * 60_000,
+        window: parseDurationMs(config.fleet.window),
       },
     });
     const html = renderPage(data);
@@ -127,8 +128,7 @@ export const command: Command = {
         `wrote ${resolve(out, "index.html")} (${(html.length / 1024).toFixed(0)} KiB) in ${elapsed()}`,
     );
     if (failOn) {
-      const rank = { low: 1, medium: 2, high: 3 } as const;
-      if (inWindow.some((a) => rank[a.severity] >= rank[failOn as keyof typeof rank])) {
+      if (inWindow.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn as Severity])) {
         console.error(`report: anomalies of severity ${failOn} or higher were found (--fail-on ${failOn})`);
         return 3;
       }

@@ -4,7 +4,7 @@ import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { train } from "../model/train.ts";
 import { saveModel } from "../model/save_model.ts";
 import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 
 const help = `Usage: deno task train [source flags] [--from T] [--until T] [--family presence] --out FILE
 
@@ -105,7 +105,7 @@ export const command: Command = {
     for (const { detector, reason } of model.skippedDetectors ?? []) {
       console.error(`train: left out ${detector}: ${reason}`);
     }
-    const asked = parseLagMinutes(config.step) * 60_000;
+    const asked = parseDurationMs(config.step);
     if (isLive(config) && model.trainedOn.step > asked) {
       console.error(
         `train: ${config.source} answered at a ${model.trainedOn.step / 1000} s step, not the configured ` +

@@ -3,7 +3,7 @@ import { writeJsonAtomic } from "./_io.ts";
 import { configRecord, isLive, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
 import { runDetection } from "./_pipeline.ts";
 import { type Sink, sinksFromEnv } from "./_sinks.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 import { loadModel } from "../model/load_model.ts";
 import type { Model } from "../model/schema.ts";
 import { hydrate } from "../hydrate/hydrate.ts";
@@ -98,7 +98,7 @@ export const command: Command = {
     const config = await resolveConfig(values);
     const live = isLive(config);
     const intervalText = values.interval ?? config.interval;
-    const interval = parseLagMinutes(intervalText) * 60_000;
+    const interval = parseDurationMs(intervalText);
     const maxCycles = values.once ? 1 : values.cycles ? Number(values.cycles) : Infinity;
     if (!(maxCycles >= 1) || (Number.isFinite(maxCycles) && !Number.isInteger(maxCycles))) {
       throw new RangeError(
@@ -259,8 +259,8 @@ async function runCycle(options: {
   const { series, run, until, from, end } = det;
   const step = det.model.trainedOn.step;
   // Hydration from the series already fetched (window + history cover ±12 h and the value 72 h earlier).
-  const before = parseLagMinutes(config.hydrate.before) * 60_000;
-  const after = parseLagMinutes(config.hydrate.after) * 60_000;
+  const before = parseDurationMs(config.hydrate.before);
+  const after = parseDurationMs(config.hydrate.after);
   // The fleet is the series detect scored (a skipped one — wrong step, too short, constant — is no peer).
   const skipped = new Set(
     det.detected.notes.filter((n) => n.reason !== "short_history").map((n) => n.series),
@@ -275,7 +275,7 @@ async function runCycle(options: {
     fleetSize,
     minShards: config.fleet.minShards,
     minFraction: config.fleet.minFraction,
-    window: parseLagMinutes(config.fleet.window) * 60_000,
+    window: parseDurationMs(config.fleet.window),
   });
   const alerts = toAlerts(hydrated, { until, incidents, step });
   const now = live ? Date.now() : until;

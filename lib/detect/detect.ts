@@ -3,11 +3,8 @@ import { logPOfScore, scoreOfLogP } from "./score_series.ts";
 import type { Model, Profile } from "../model/schema.ts";
 import type { Anomaly, Reason, Severity } from "./types.ts";
 import { scoreSeries, type SeriesScores } from "./score_series.ts";
-import { seasonalExpectation } from "../detectors/seasonal_expectation.ts";
-import { expectationOptions } from "./_expectation_options.ts";
-import { displayable } from "../display/displayable.ts";
-import { anomalyTable } from "../display/anomaly_table.ts";
-import { detectSummary } from "../display/detect_summary.ts";
+import { seasonalExpectation } from "../series/seasonal_expectation.ts";
+import { expectationOptions } from "./expectation_options.ts";
 
 /** Options for {@link detect}. */
 export interface DetectOptions {
@@ -328,8 +325,5 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     );
   }
   anomalies.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));
-  // In a notebook the result and its anomaly list render as HTML tables (a non-enumerable symbol: JSON unchanged).
-  displayable(anomalies, (list) => ({ "text/html": anomalyTable(list) }));
-  const result = { anomalies, notes, profile, threshold, scored, ...(kept ? { scores: kept } : {}) };
-  return displayable(result, (r) => ({ "text/html": detectSummary(r) }));
+  return { anomalies, notes, profile, threshold, scored, ...(kept ? { scores: kept } : {}) };
 }

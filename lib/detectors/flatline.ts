@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { HOUR } from "./_common.ts";
+import { HOUR } from "../series/robust.ts";
 
 /** Params of {@link flatline}. */
 export interface FlatlineParams extends Record<string, unknown> {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { daily, HOUR, MISSING } from "./_test_series.ts";
+import { daily, HOUR, MISSING } from "../../tests/support/test_series.ts";
 import { flatline } from "./flatline.ts";
 import type { Series } from "../series/types.ts";
 

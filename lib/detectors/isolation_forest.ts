@@ -6,8 +6,8 @@
  */
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { fitForest, type Forest, prepareForest, scoreRows } from "./_isolation_forest.ts";
-import { createRng } from "../synth/prng.ts";
+import { fitForest, type Forest, prepareForest, scoreRows } from "./forest.ts";
+import { createRng } from "../prng.ts";
 
 /** Params of {@link isolationForest}: plain JSON. */
 export type IsolationForestParams = {

@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "./_common.ts";
+import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "../series/robust.ts";
 import { logRatio } from "./_log_ratio.ts";
 
 /** Params of {@link levelShift}. */

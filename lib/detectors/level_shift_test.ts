@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { daily, finite, MISSING } from "./_test_series.ts";
+import { daily, finite, MISSING } from "../../tests/support/test_series.ts";
 import { levelShift } from "./level_shift.ts";
 
 Deno.test("levelShift.fit() returns plain JSON with the documented defaults and honours options", () => {

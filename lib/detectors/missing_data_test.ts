@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { daily, HOUR, MISSING } from "./_test_series.ts";
+import { daily, HOUR, MISSING } from "../../tests/support/test_series.ts";
 import { missingData } from "./missing_data.ts";
 
 Deno.test("missingData.fit() returns empty plain JSON", () => {

@@ -1,7 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, pointsIn } from "./_common.ts";
-import { seasonalExpectation } from "./seasonal_expectation.ts";
+import { DAY, pointsIn } from "../series/robust.ts";
+import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 
 /** Params of {@link rhythmLoss}. */
 export interface RhythmLossParams extends Record<string, unknown> {

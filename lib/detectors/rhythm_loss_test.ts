@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { daily, DAY, finite, HOUR, MISSING } from "./_test_series.ts";
-import { createRng } from "../synth/prng.ts";
+import { daily, DAY, finite, HOUR, MISSING } from "../../tests/support/test_series.ts";
+import { createRng } from "../prng.ts";
 import { rhythmLoss } from "./rhythm_loss.ts";
 import type { Series } from "../series/types.ts";
 

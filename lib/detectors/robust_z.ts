@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, medianOf, pointsIn } from "./_common.ts";
+import { DAY, medianOf, pointsIn } from "../series/robust.ts";
 
 /** Params of {@link robustZ}. */
 export interface RobustZParams extends Record<string, unknown> {

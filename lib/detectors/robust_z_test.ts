@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { daily, DAY, HOUR, MISSING } from "./_test_series.ts";
-import { createRng } from "../synth/prng.ts";
+import { daily, DAY, HOUR, MISSING } from "../../tests/support/test_series.ts";
+import { createRng } from "../prng.ts";
 import { robustZ } from "./robust_z.ts";
 import type { Series } from "../series/types.ts";
 

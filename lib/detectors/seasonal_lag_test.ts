@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { daily, DAY, MISSING } from "./_test_series.ts";
+import { daily, DAY, MISSING } from "../../tests/support/test_series.ts";
 import { seasonalLag } from "./seasonal_lag.ts";
 
 const maxOf = (a: Float64Array, lo: number, hi: number) =>

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { daily, finite, HOUR, MISSING } from "./_test_series.ts";
-import { createRng } from "../synth/prng.ts";
+import { daily, finite, HOUR, MISSING } from "../../tests/support/test_series.ts";
+import { createRng } from "../prng.ts";
 import { stall } from "./stall.ts";
 import type { Series } from "../series/types.ts";
 

@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { parseLagMinutes } from "./parse_lag.ts";
+import { parseLagMinutes } from "../series/parse_duration.ts";
 
 /** Params of {@link staticBreach}. */
 export interface StaticBreachParams extends Record<string, unknown> {

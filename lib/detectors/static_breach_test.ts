@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { staticBreach } from "./static_breach.ts";
 import type { Series } from "../series/types.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 
 const MINUTE = 60_000;
 

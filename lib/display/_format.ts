@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { SEVERITY_COLOR } from "../detect/types.ts";
 
 const ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -49,9 +50,6 @@ export function formatDuration(ms: number): string {
 export function shortName(aggregator: string): string {
   return aggregator.slice(aggregator.lastIndexOf(".") + 1) || aggregator;
 }
-
-/** Colours of the severities (the report's). */
-export const SEVERITY_COLOR = { low: "#e6a817", medium: "#e8590c", high: "#c92a2a" } as const;
 
 /** A coloured severity badge (HTML). */
 export function severityBadge(severity: "low" | "medium" | "high"): string {

@@ -1,5 +1,5 @@
 import { type Displayable, displayable } from "./displayable.ts";
-import { withXmlns } from "../report/charts/_dom.ts";
+import { withXmlns } from "../_svg.ts";
 
 /**
  * Shows HTML in a notebook: an element (a chart figure from `lib/report/charts`, an Observable Plot `<svg>` or

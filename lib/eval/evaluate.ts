@@ -1,13 +1,11 @@
 import type { Series } from "../series/types.ts";
-import type { AnomalyLabel } from "../synth/types.ts";
+import type { AnomalyLabel } from "../presence.ts";
 import { train } from "../model/train.ts";
 import type { Model } from "../model/schema.ts";
 import { detect } from "../detect/detect.ts";
 import { type EventMetrics, eventMetrics } from "./event_metrics.ts";
 import { eventsFromFlags } from "./events_from_flags.ts";
-import { originalMethod, originalMethodFlags } from "../detectors/original_method.ts";
-import { displayable } from "../display/displayable.ts";
-import { evaluationTable } from "../display/evaluation_table.ts";
+import { originalMethod, originalMethodFlags } from "./original_method.ts";
 
 /** Options for {@link evaluate}. */
 export interface EvaluateOptions {
@@ -119,6 +117,5 @@ export function evaluate(
       ms,
     });
   }
-  // In a notebook the results render as tables (a non-enumerable symbol: JSON unchanged).
-  return displayable(results, (r) => ({ "text/html": evaluationTable(r) }));
+  return results;
 }

@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
-import { medianOf } from "../detectors/_common.ts";
+import { medianOf } from "../series/robust.ts";
 import type { PeerOutlier } from "./types.ts";
 
 /** Options for {@link peerOutliers}. */

@@ -2,10 +2,11 @@ import type { Series } from "../series/types.ts";
 import type { Model } from "../model/schema.ts";
 import type { DetectResult } from "../detect/detect.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
+import { SEVERITY_RANK } from "../detect/types.ts";
 import { shardSummary } from "../fleet/shard_summary.ts";
 import { fleetIncidents } from "../fleet/fleet_incidents.ts";
-import { seasonalExpectation } from "../detectors/seasonal_expectation.ts";
-import { expectationOptions } from "../detect/_expectation_options.ts";
+import { seasonalExpectation } from "../series/seasonal_expectation.ts";
+import { expectationOptions } from "../detect/expectation_options.ts";
 import { quantileSorted } from "../series/summarize.ts";
 import type { AnomalyChartData, HeatmapCell, QualityRow, ReportData } from "./types.ts";
 
@@ -37,7 +38,6 @@ export interface BuildReportOptions {
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
-const SEVERITY_RANK = { high: 3, medium: 2, low: 1 } as const;
 
 /**
  * Gathers everything the report page shows from the pipeline's results: a summary, a heatmap per aggregator

@@ -7,8 +7,8 @@
  */
 import { z } from "zod";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
-import { PRESENCE_AGGREGATORS } from "../synth/types.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { PRESENCE_AGGREGATORS } from "../presence.ts";
+import { parseLagMinutes } from "../series/parse_duration.ts";
 
 const duration = z.string().refine((s) => {
   try {

@@ -2,7 +2,7 @@ import type { Series } from "../series/types.ts";
 import { loadCsv } from "../series/load_csv.ts";
 import { crop } from "../series/crop.ts";
 import { compileTemplate } from "../series/template.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 import type { Config } from "./config.ts";
 import { machineNames } from "./machines.ts";
 import { fetchFleet } from "./fetch_fleet.ts";
@@ -102,7 +102,7 @@ export async function fetchSource(
   const common = {
     from,
     until,
-    timeoutMs: parseLagMinutes(config.timeout) * 60_000,
+    timeoutMs: parseDurationMs(config.timeout),
     retries: config.retries,
     concurrency: config.concurrency,
     fetch: options.fetch,
@@ -149,7 +149,7 @@ export async function fetchSource(
       uid: config.datasourceUid!,
       token,
       template,
-      step: parseLagMinutes(config.step) * 60_000,
+      step: parseDurationMs(config.step),
     });
     return perTarget(res);
   }

@@ -51,3 +51,11 @@ export interface SourceResult {
   /** HTTP requests made, retries included. */
   requests: number;
 }
+
+/** Series and per-series failures from one render answer. */
+export interface ParsedGraphiteJson {
+  /** Usable series (at least one non-null point). */
+  series: Series[];
+  /** `no-data` for an empty answer, `all-null` per series without a value, `malformed` for a bad body. */
+  failures: SourceFailure[];
+}

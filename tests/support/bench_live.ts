@@ -9,7 +9,7 @@
  */
 import { generateCorpus } from "../../lib/synth/generate.ts";
 import { fleetModel } from "./fleet_model.ts";
-import { PRESENCE_AGGREGATORS } from "../../lib/synth/types.ts";
+import { PRESENCE_AGGREGATORS } from "../../lib/presence.ts";
 import { detect, type DetectResult } from "../../lib/detect/detect.ts";
 import { hydrate } from "../../lib/hydrate/hydrate.ts";
 import { parseConfig } from "../../lib/sources/config.ts";

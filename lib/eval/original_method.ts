@@ -8,8 +8,8 @@
  * @module
  */
 import type { Series } from "../series/types.ts";
-import type { Detector } from "./types.ts";
-import { fitForestWith, type Forest, prepareForest, scoreRows } from "./_isolation_forest.ts";
+import type { Detector } from "../detectors/types.ts";
+import { fitForestWith, type Forest, prepareForest, scoreRows } from "../detectors/forest.ts";
 
 /** Params of {@link originalMethod}: plain JSON. */
 export type OriginalMethodParams = {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale, select, smallMedian } from "./_common.ts";
-import { createRng } from "../synth/prng.ts";
+import { ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale, select, smallMedian } from "./robust.ts";
+import { createRng } from "../prng.ts";
 
 const f = (...v: number[]) => new Float64Array(v);
 

@@ -7,8 +7,8 @@ import {
   prepareForest,
   scoreRow,
   scoreRows,
-} from "./_isolation_forest.ts";
-import { createRng } from "../synth/prng.ts";
+} from "./forest.ts";
+import { createRng } from "../prng.ts";
 
 /** n rows of d standard normal features, seeded. */
 function gaussian(n: number, d: number, seed: number): Float64Array {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { originalMethod, originalMethodFlags, type OriginalMethodParams } from "./original_method.ts";
-import { isolationForest } from "./isolation_forest.ts";
+import { isolationForest } from "../detectors/isolation_forest.ts";
 import type { Series } from "../series/types.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 
 const HOUR = 3_600_000;
 

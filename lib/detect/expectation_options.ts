@@ -9,7 +9,7 @@ import type { Model } from "../model/schema.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { expectationOptions } from "./_expectation_options.ts";
+ * import { expectationOptions } from "./expectation_options.ts";
  * const model = { detectors: { seasonal_lag: { lags: [86_400_000], minLags: 1 } } };
  * assert.deepEqual(expectationOptions(model), { lags: [86_400_000], minLags: 1 });
  * ```

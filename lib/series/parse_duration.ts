@@ -47,7 +47,7 @@ const UNITS: Record<string, number> = {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { parseLagMinutes } from "./parse_lag.ts";
+ * import { parseDurationMs, parseLagMinutes } from "./parse_duration.ts";
  * assert.ok(parseLagMinutes("3 hours") === 180 && parseLagMinutes("2d") === 2880);
  * assert.ok(parseLagMinutes("45 min") === 45 && parseLagMinutes("1h 30m") === 90);
  * assert.ok(parseLagMinutes("1mon") === 30 * 1440 && parseLagMinutes("5m") === 5);
@@ -72,4 +72,23 @@ export function parseLagMinutes(text: string): number {
     );
   }
   return total;
+}
+
+/**
+ * Parses a duration such as `5m`, `24h`, `-7d` without the sign, `1h 30m` or a bare number of minutes into
+ * milliseconds: {@link parseLagMinutes} × 60 000, the one place that product is taken.
+ *
+ * @param text The duration.
+ * @returns Milliseconds.
+ * @throws {SyntaxError} When the text is not a duration.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { parseDurationMs } from "./parse_duration.ts";
+ * assert.equal(parseDurationMs("5m"), 300_000);
+ * assert.equal(parseDurationMs("1h 30m"), 5_400_000);
+ * ```
+ */
+export function parseDurationMs(text: string): number {
+  return parseLagMinutes(text) * 60_000;
 }

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { createRng, type Rng } from "../synth/prng.ts";
+import { createRng, type Rng } from "../prng.ts";
 
 /** One fitted tree in pre-order layout: node 0 is the root and an internal node's left child is the next node. */
 export type ForestTree = {
@@ -105,7 +105,7 @@ const EULER_GAMMA = 0.5772156649015329;
  *
  * @example
  * ```ts
- * import { averagePathLength } from "./_isolation_forest.ts";
+ * import { averagePathLength } from "./forest.ts";
  * if (!(averagePathLength(2) === 1)) throw new Error("example failed");
  * if (!(Math.abs(averagePathLength(256) - 10.2448) < 1e-3)) throw new Error("example failed");
  * ```
@@ -127,7 +127,7 @@ export function averagePathLength(n: number): number {
  *
  * @example
  * ```ts
- * import { fitForest, scoreRows } from "./_isolation_forest.ts";
+ * import { fitForest, scoreRows } from "./forest.ts";
  * const rows = new Float64Array([0, 0, 0.1, 0.2, -0.1, 0.1, 0.2, -0.2, 5, 5]);
  * const forest = fitForest(rows, 2, { trees: 50, seed: 1 });
  * const scores = scoreRows(forest, rows, 2);
@@ -161,7 +161,7 @@ export function fitForest(rows: Float64Array, d: number, options: FitForestOptio
  *
  * @example
  * ```ts
- * import { fitForestWith } from "./_isolation_forest.ts";
+ * import { fitForestWith } from "./forest.ts";
  * const values = new Float64Array([1, 2, 3, 4, 5, 6, 7, 8]);
  * // The 6 sliding windows of width 3 over `values`, never copied into one matrix.
  * const forest = fitForestWith(6, 3, (i, out, at) => out.set(values.subarray(i, i + 3), at), { trees: 3 });
@@ -354,7 +354,7 @@ const _prepared = new WeakMap<Forest, PreparedForest>();
  *
  * @example
  * ```ts
- * import { fitForest, prepareForest, scoreRows } from "./_isolation_forest.ts";
+ * import { fitForest, prepareForest, scoreRows } from "./forest.ts";
  * const forest = fitForest(new Float64Array([1, 2, 3, 4, 100]), 1, { trees: 10 });
  * const prepared = prepareForest(JSON.parse(JSON.stringify(forest)));
  * const x = new Float64Array([100]);
@@ -542,7 +542,7 @@ function _scoreStrided(
  *
  * @example
  * ```ts
- * import { fitForest, scoreRow } from "./_isolation_forest.ts";
+ * import { fitForest, scoreRow } from "./forest.ts";
  * const values = new Float64Array([1, 2, 1, 2, 1, 2, 1, 2, 9, 2]);
  * const forest = fitForest(values, 2, { trees: 20 });
  * if (!(scoreRow(forest, values, 8) > scoreRow(forest, values, 0))) throw new Error("example failed");
@@ -574,7 +574,7 @@ export function scoreRow(forest: Forest | PreparedForest, rows: ArrayLike<number
  *
  * @example
  * ```ts
- * import { fitForest, scoreRows } from "./_isolation_forest.ts";
+ * import { fitForest, scoreRows } from "./forest.ts";
  * const rows = new Float64Array([0, 1, 0, 1, 0, 1, 0, 1, 30, NaN]);
  * const forest = fitForest(rows.subarray(0, 8), 2, { trees: 10 });
  * const s = scoreRows(forest, rows, 2);

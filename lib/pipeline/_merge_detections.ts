@@ -1,12 +1,9 @@
-import type { DetectResult } from "./detect.ts";
-import { displayable } from "../display/displayable.ts";
-import { anomalyTable } from "../display/anomaly_table.ts";
-import { detectSummary } from "../display/detect_summary.ts";
+import type { DetectResult } from "../detect/detect.ts";
 
 /**
  * Joins the results of `detect` run on parts of a fleet (as answers arrive) into the result of one run over all
  * of it: anomalies by start then series, as `detect` orders them; notes and kept scores in the order of `keys`
- * (the fleet's series order); counts added. Every part must come from the same model and options. Private to lib.
+ * (the fleet's series order); counts added. Every part must come from the same model and options. Private to `lib/pipeline/`.
  *
  * @param parts Results of `detect` on disjoint sets of series.
  * @param keys Every series key, in the order one `detect` over all of them would have seen them.
@@ -35,8 +32,7 @@ export function mergeDetections(parts: readonly DetectResult[], keys: readonly s
   const kept = parts.some((p) => p.scores)
     ? new Map(parts.flatMap((p) => [...(p.scores ?? [])]).sort(([a], [b]) => at(a) - at(b)))
     : undefined;
-  displayable(anomalies, (list) => ({ "text/html": anomalyTable(list) }));
-  const result: DetectResult = {
+  return {
     anomalies,
     notes,
     profile: parts[0].profile,
@@ -44,5 +40,4 @@ export function mergeDetections(parts: readonly DetectResult[], keys: readonly s
     scored: parts.reduce((n, p) => n + p.scored, 0),
     ...(kept ? { scores: kept } : {}),
   };
-  return displayable(result, (r) => ({ "text/html": detectSummary(r) }));
 }

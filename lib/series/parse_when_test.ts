@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseWhen } from "./_io.ts";
+import { parseWhen } from "./parse_when.ts";
 
 const NOW = Date.UTC(2026, 2, 1, 12);
 const MIN = 60_000, HOUR = 60 * MIN, DAY = 24 * HOUR;

@@ -1,6 +1,6 @@
 /** Shared fixture of the detector tests (never exported by mod.ts). */
-import type { Series } from "../series/types.ts";
-import { createRng } from "../synth/prng.ts";
+import type { Series } from "../../lib/series/types.ts";
+import { createRng } from "../../lib/prng.ts";
 
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;

@@ -1,5 +1,5 @@
-import type { Series } from "../series/types.ts";
-import { DAY, smallMedian } from "./_common.ts";
+import type { Series } from "./types.ts";
+import { DAY, smallMedian } from "./robust.ts";
 
 const cache = new WeakMap<Float64Array, Map<string, Float64Array>>();
 

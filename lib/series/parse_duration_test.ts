@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { parseLagMinutes } from "./parse_lag.ts";
+import { parseLagMinutes } from "./parse_duration.ts";
 
 Deno.test("parseLagMinutes() converts lags to minutes", () => {
   const cases: Array<[string, number]> = [

@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import { quantileSorted } from "../series/summarize.ts";
-import { medianOf } from "../detectors/_common.ts";
+import { medianOf } from "../series/robust.ts";
 
 const DAY = 86_400_000, HOUR = 3_600_000;
 

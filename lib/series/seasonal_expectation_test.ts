@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { daily, DAY, HOUR } from "./_test_series.ts";
+import { daily, DAY, HOUR } from "../../tests/support/test_series.ts";
 import { seasonalExpectation } from "./seasonal_expectation.ts";
-import type { Series } from "../series/types.ts";
+import type { Series } from "./types.ts";
 
 const hourly = (values: number[]): Series => ({
   key: "k",
