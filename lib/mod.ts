@@ -7,6 +7,9 @@
  * - {@link Series}: a metric on a regular grid (epoch ms UTC, `NaN` = missing).
  * - {@link loadCsv} / {@link parseGrafanaCsv}: Grafana CSV exports as users have them.
  * - {@link generateCorpus}: the seeded synthetic presence corpus with labelled anomalies.
+ * - {@link runDetection}, {@link runReport}, {@link runWatchCycle}: the chain as `deno task detect`, `report` and
+ *   `watch` run it (lib/pipeline/), for notebooks and scripts.
+ * - {@link show}: a result rendered for Jupyter (results themselves are plain data).
  *
  * @example
  * ```ts
@@ -61,7 +64,8 @@ export {
   type StaticBreachOptions,
   type StaticBreachParams,
 } from "./detectors/static_breach.ts";
-export { parseLagMinutes } from "./series/parse_duration.ts";
+export { parseDurationMs, parseLagMinutes } from "./series/parse_duration.ts";
+export { parseWhen } from "./series/parse_when.ts";
 export {
   isolationForest,
   type IsolationForestOptions,
@@ -88,7 +92,14 @@ export { train, type TrainOptions } from "./model/train.ts";
 export { saveModel } from "./model/save_model.ts";
 export { type LoadModelOptions, parseModel } from "./model/parse_model.ts";
 export { loadModel } from "./model/load_model.ts";
-export type { Anomaly, Reason, Severity } from "./detect/types.ts";
+export {
+  type Anomaly,
+  type Reason,
+  SEVERITIES,
+  type Severity,
+  SEVERITY_COLOR,
+  SEVERITY_RANK,
+} from "./detect/types.ts";
 export {
   combineRaw,
   logPOfScore,
@@ -142,7 +153,7 @@ export {
 } from "./report/charts/shard_trend_chart.ts";
 export { scoreTimeline } from "./report/charts/score_timeline.ts";
 export { crop } from "./series/crop.ts";
-export { type Config, ConfigSchema, parseConfig } from "./sources/config.ts";
+export { type Config, ConfigSchema, isLive, parseConfig } from "./sources/config.ts";
 export { machineNames } from "./sources/machines.ts";
 export { displayUrl } from "./sources/display_url.ts";
 export type { FailureKind, SourceFailure, SourceResult } from "./sources/types.ts";
@@ -170,6 +181,7 @@ export type {
   AlertKind,
   AlertState,
   DeliveryResult,
+  Sink,
 } from "./alerts/types.ts";
 export { toAlerts, type ToAlertsOptions } from "./alerts/to_alerts.ts";
 export { sendSlack, type SendSlackOptions } from "./alerts/slack.ts";
@@ -195,7 +207,20 @@ export { detectSummary } from "./display/detect_summary.ts";
 export { evaluationTable } from "./display/evaluation_table.ts";
 export { type FrameLike, frameTable, type FrameTableOptions } from "./display/frame_table.ts";
 export { showHtml } from "./display/show_html.ts";
+export { show, type Showable } from "./display/show.ts";
 export { createDocument } from "./display/create_document.ts";
 export { type SeasonalProfile, seasonalProfile } from "./display/seasonal_profile.ts";
 export { type PlotlyFigure, plotlyFigure, type PlotlyFigureOptions } from "./display/plotly_figure.ts";
 export { pageFrame, type PageFrameOptions } from "./display/page_frame.ts";
+export { type Detection, runDetection, type RunDetectionOptions } from "./pipeline/run_detection.ts";
+export { fetchWindow, type FetchWindowOptions } from "./pipeline/fetch_window.ts";
+export { trainFromSource, type TrainFromSourceOptions } from "./pipeline/train_from_source.ts";
+export { type ReportRun, runReport, type RunReportOptions } from "./pipeline/run_report.ts";
+export {
+  type CycleFindings,
+  type CycleLog,
+  describeCycle,
+  runWatchCycle,
+  type RunWatchCycleOptions,
+} from "./pipeline/run_watch_cycle.ts";
+export { runWatch, type RunWatchOptions, type WatchControl } from "./pipeline/run_watch.ts";

@@ -30,3 +30,8 @@ export function formatStep(ms: number): string {
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
 }
+
+/** Event metrics for a JSON file: the lists of false and missed events as their counts. */
+export function counted<M extends { falseEvents: unknown[]; missed: unknown[] }>(metrics: M) {
+  return { ...metrics, falseEvents: metrics.falseEvents.length, missed: metrics.missed.length };
+}

@@ -16,6 +16,16 @@ export function parseNumber(flag: string, text: string, { min = -Infinity, max =
   return v;
 }
 
+/** Parses `--profile`: strict, permissive, or none (the default of whatever reads it). */
+export function parseProfile(command: string, text: string | undefined): "strict" | "permissive" | undefined {
+  if (text !== undefined && text !== "strict" && text !== "permissive") {
+    throw new RangeError(
+      `Cannot ${command}: --profile must be strict or permissive, current value is "${text}"`,
+    );
+  }
+  return text;
+}
+
 /** Progress on stderr, only when stderr is a terminal. */
 export function progress(message: string): void {
   if (Deno.stderr.isTerminal()) console.error(message);

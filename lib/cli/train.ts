@@ -1,8 +1,10 @@
 import { type Command, parseFlags } from "./_command.ts";
-import { fetchWindow, grafanaToken, isLive, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import { parseProfile } from "./_io.ts";
+import { grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import { isLive } from "../sources/config.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
-import { train } from "../model/train.ts";
 import { saveModel } from "../model/save_model.ts";
+import { trainFromSource } from "../pipeline/train_from_source.ts";
 import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 
@@ -55,11 +57,7 @@ export const command: Command = {
       );
     }
     if (!values.out) throw new TypeError("Cannot train: --out FILE is required (see --help)");
-    if (values.profile !== "strict" && values.profile !== "permissive") {
-      throw new RangeError(
-        `Cannot train: --profile must be strict or permissive, current value is "${values.profile}"`,
-      );
-    }
+    const profile = parseProfile("train", values.profile);
     if (!["ratio", "minutes", "other"].includes(values.unit!)) {
       throw new RangeError(
         `Cannot train: --unit must be ratio, minutes or other, current value is "${values.unit}"`,
@@ -77,11 +75,14 @@ export const command: Command = {
       family: values.family ?? resolved.family,
     };
     const t0 = performance.now();
-    const { series, run } = await fetchWindow(config, {
+    const { model, run } = await trainFromSource(config, {
       from: values.from,
       until: values.until,
       now: Date.now(),
       token: isLive(config) ? grafanaToken() : undefined, // read only when a live source may need it
+      profile,
+      unit: values.unit as "ratio" | "minutes" | "other",
+      detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
     });
     console.error(
       `train: ${run.answered}/${run.asked} series from ${run.source} (${run.from} .. ${run.until})` +
@@ -89,18 +90,6 @@ export const command: Command = {
     );
     for (const f of run.failures.slice(0, 5)) console.error(`train: failed ${f.series}: ${f.reason}`);
     if (run.failures.length > 5) console.error(`train: … and ${run.failures.length - 5} more failed`);
-    if (series.length === 0) {
-      throw new RangeError(
-        `Cannot train from ${run.source}: no series answered in ${run.from} .. ${run.until}, current value is 0 of ${run.asked}`,
-      );
-    }
-    const model = train(series, {
-      family: config.family,
-      profile: values.profile,
-      unit: values.unit as "ratio" | "minutes" | "other",
-      detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
-      template: config.template,
-    });
     const bytes = await saveModel(model, values.out);
     for (const { detector, reason } of model.skippedDetectors ?? []) {
       console.error(`train: left out ${detector}: ${reason}`);

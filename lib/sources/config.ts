@@ -153,3 +153,19 @@ export function parseConfig(json: unknown, file: string): Config {
   }
   return config;
 }
+
+/**
+ * Whether a source is live (the clock is "now") or files (the end of the data is "now").
+ *
+ * @param config A parsed config.
+ * @returns `false` for `replay` and `csv`, `true` for the HTTP sources.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isLive, parseConfig } from "./config.ts";
+ * assert.equal(isLive(parseConfig({ source: "replay", data: ["data"] }, "inline")), false);
+ * ```
+ */
+export function isLive(config: Pick<Config, "source">): boolean {
+  return !["replay", "csv"].includes(config.source);
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fetchWindow } from "./_source.ts";
+import { fetchWindow } from "./fetch_window.ts";
 import { parseConfig } from "../sources/config.ts";
 
 const NOW = Date.UTC(2026, 2, 1, 12);

@@ -2,11 +2,11 @@
  * One benchmark run in a fresh process, so that peak RSS (VmHWM) belongs to this run alone.
  * Usage: _bench_worker.ts csv FILE | train DIR OUT | detect MODEL DIR → prints {"ms", "peakRssMb", ...} on stdout.
  */
-import { loadCsv } from "../series/load_csv.ts";
-import { train } from "../model/train.ts";
-import { saveModel } from "../model/save_model.ts";
-import { loadModel } from "../model/load_model.ts";
-import { detect } from "../detect/detect.ts";
+import { loadCsv } from "../../lib/series/load_csv.ts";
+import { train } from "../../lib/model/train.ts";
+import { saveModel } from "../../lib/model/save_model.ts";
+import { loadModel } from "../../lib/model/load_model.ts";
+import { detect } from "../../lib/detect/detect.ts";
 
 function peakRssMb(): number {
   const status = Deno.readTextFileSync("/proc/self/status");

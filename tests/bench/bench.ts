@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import type { Command } from "./_command.ts";
-import { parseFlags } from "./_command.ts";
-import { formatTable } from "./_format.ts";
-import { generateCorpus } from "../synth/generate.ts";
-import { writeCorpus } from "../synth/write_corpus.ts";
+import type { Command } from "../../lib/cli/_command.ts";
+import { parseFlags } from "../../lib/cli/_command.ts";
+import { formatTable } from "../../lib/cli/_format.ts";
+import { generateCorpus } from "../../lib/synth/generate.ts";
+import { writeCorpus } from "../../lib/synth/write_corpus.ts";
 
 const help =
   `Usage: deno task bench [--runs N] [--rows N] [--python-runs N] [--only LIST] [--out reports/bench.json]
@@ -70,7 +70,7 @@ async function writeBigCsv(path: string, rows: number): Promise<number> {
 }
 
 async function runWorker(args: string[]): Promise<Record<string, number>> {
-  const worker = new URL("./_bench_worker.ts", import.meta.url).pathname;
+  const worker = new URL("./bench_worker.ts", import.meta.url).pathname;
   const config = new URL("../../deno.json", import.meta.url).pathname;
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "--allow-all", "--config", config, worker, ...args], // --allow-all: /proc/self/status (peak RSS)
@@ -107,7 +107,7 @@ async function runOriginal(dir: string): Promise<Record<string, number> | string
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
-/** `bench`: run the benchmarks and write reports/bench.json. */
+/** `deno task bench`: run the benchmarks and write reports/bench.json. */
 export const command: Command = {
   help,
   async run(args) {
@@ -260,7 +260,7 @@ export const command: Command = {
         await writeCorpus(generateCorpus({ shards: 100, days: 8, step: 60_000, seed: 11 }), fleet);
         const model = join(dir, "fleet-model.json");
         await runWorker(["train", fleet, model]);
-        const main = new URL("./main.ts", import.meta.url).pathname;
+        const main = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
         const config = new URL("../../deno.json", import.meta.url).pathname;
         const wall = async (extra: string[]) => {
           const out = join(dir, "report-out");
@@ -321,7 +321,7 @@ export const command: Command = {
       }
       if (only.has("live")) {
         console.error("live cycle against a real Graphite on loopback ...");
-        const script = new URL("../../tests/support/bench_live.ts", import.meta.url).pathname;
+        const script = new URL("./bench_live.ts", import.meta.url).pathname;
         const config = new URL("../../deno.json", import.meta.url).pathname;
         const res = await new Deno.Command(Deno.execPath(), {
           args: ["run", "--allow-all", "--config", config, script, String(runs)],
@@ -385,3 +385,16 @@ export const command: Command = {
     }
   },
 };
+
+if (import.meta.main) {
+  const args = Deno.args;
+  if (args.includes("--help") || args.includes("-h")) console.log(command.help);
+  else {
+    try {
+      Deno.exit(await command.run(args));
+    } catch (err) {
+      console.error(`error: ${(err as Error).message.replaceAll("\n", " ")}`);
+      Deno.exit(1);
+    }
+  }
+}

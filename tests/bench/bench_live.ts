@@ -8,15 +8,15 @@
  * weekly lags want).
  */
 import { generateCorpus } from "../../lib/synth/generate.ts";
-import { fleetModel } from "./fleet_model.ts";
+import { fleetModel } from "../support/fleet_model.ts";
 import { PRESENCE_AGGREGATORS } from "../../lib/presence.ts";
 import { detect, type DetectResult } from "../../lib/detect/detect.ts";
 import { hydrate } from "../../lib/hydrate/hydrate.ts";
 import { parseConfig } from "../../lib/sources/config.ts";
 import type { Series } from "../../lib/series/types.ts";
-import { runDetection } from "../../lib/cli/_pipeline.ts";
+import { runDetection } from "../../lib/pipeline/run_detection.ts";
 import { fetchGraphite } from "../../lib/sources/graphite.ts";
-import { graphiteAvailable, startGraphite } from "./graphite.ts";
+import { graphiteAvailable, startGraphite } from "../support/graphite.ts";
 
 const HOUR = 3_600_000, STEP = 60_000;
 const runs = Number(Deno.args[0] ?? 5);
@@ -44,7 +44,7 @@ try {
       args: [
         "run",
         "--allow-net=127.0.0.1",
-        new URL("./grafana_standin.ts", import.meta.url).pathname,
+        new URL("../support/grafana_standin.ts", import.meta.url).pathname,
         graphite.url,
         String(delayMs),
       ],
@@ -94,7 +94,12 @@ try {
         history: `${days * 24 - 46}h`,
         format,
       }, "bench");
-      const run = await runDetection({ config, loaded: model, until: new Date(until).toISOString(), token });
+      const run = await runDetection(config, {
+        loaded: model,
+        until: new Date(until).toISOString(),
+        now: Date.now(),
+        token,
+      });
       ({ series: fetched, detected: result } = run);
       tFetch = performance.now() - t0; // fetch and detect overlap here: the detect column is what was left
     } else {
