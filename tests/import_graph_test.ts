@@ -54,6 +54,7 @@ async function importGraph(): Promise<Map<string, Set<string>>> {
     assert.equal(code, 0, new TextDecoder().decode(stderr));
     const info: Info = JSON.parse(new TextDecoder().decode(stdout));
     const root = toFileUrl(LIB).href;
+    const repo = new URL("..", root).href;
     const graph = new Map<string, Set<string>>();
     for (const m of info.modules) {
       if (!m.specifier.startsWith(root)) continue;
@@ -107,6 +108,10 @@ const edges = [...graph].flatMap(([from, to]) => [...to].map((t) => [from, t] as
 
 Deno.test("lib/ has no import cycle between files (type imports included)", () => {
   assert.deepEqual(cycles(graph), []);
+});
+
+Deno.test("lib/ imports nothing of the repository outside lib/ (tests, notebooks)", () => {
+  assert.deepEqual(edges.filter(([, to]) => to.startsWith("../")).map(([f, t]) => `${f} → ${t}`), []);
 });
 
 Deno.test("lib/ areas import no other area's _private file", () => {

@@ -4,67 +4,19 @@
  * @module
  */
 
-const MINUTE = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
+import { formatNumber } from "../format/format_number.ts";
+import { formatDuration } from "../format/format_duration.ts";
+import { formatTime } from "../format/format_time.ts";
 
-/**
- * A number for people: up to 3 significant digits, no exponent for ordinary magnitudes.
- *
- * @param v The number (`null`/`NaN` → `no data`).
- * @returns The text.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fmtNumber } from "./_format.ts";
- * assert.equal(fmtNumber(0.31234), "0.312");
- * assert.equal(fmtNumber(12345.6), "12346");
- * assert.equal(fmtNumber(null), "no data");
- * ```
- */
-export function fmtNumber(v: number | null | undefined): string {
-  if (v === null || v === undefined || v !== v) return "no data";
-  if (Math.abs(v) >= 1000) return String(Math.round(v));
-  return String(Number(v.toPrecision(3)));
-}
+/** A number in an alert: 3 significant digits, whole above 1000, `no data` when missing. */
+export const fmtNumber = (v: number | null | undefined): string =>
+  formatNumber(v, { missing: "no data", exponent: false, roundAbove: 1000 });
 
-/**
- * A duration for people: `45 min`, `2 h 30 min`, `3 d 4 h`.
- *
- * @param ms Milliseconds.
- * @returns The text.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fmtDuration } from "./_format.ts";
- * assert.equal(fmtDuration(9_000_000), "2 h 30 min");
- * assert.equal(fmtDuration(30_000), "30 s");
- * ```
- */
-export function fmtDuration(ms: number): string {
-  if (!(ms >= MINUTE)) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (ms < HOUR) return `${Math.round(ms / MINUTE)} min`;
-  if (ms < DAY) {
-    const h = Math.floor(ms / HOUR), m = Math.round((ms - h * HOUR) / MINUTE);
-    return m ? `${h} h ${m} min` : `${h} h`;
-  }
-  const d = Math.floor(ms / DAY), h = Math.round((ms - d * DAY) / HOUR);
-  return h ? `${d} d ${h} h` : `${d} d`;
-}
+/** A duration in an alert: `45 min`, `2 h 30 min`, `3 d 4 h`. */
+export const fmtDuration = (ms: number): string => formatDuration(ms, { style: "parts" });
 
-/**
- * An epoch-ms time as `YYYY-MM-DD HH:MM UTC`.
- *
- * @param ms Epoch milliseconds.
- * @returns The text.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fmtTime } from "./_format.ts";
- * assert.equal(fmtTime(0), "1970-01-01 00:00 UTC");
- * ```
- */
-export function fmtTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-}
+/** A time in an alert: `YYYY-MM-DD HH:MM UTC`. */
+export const fmtTime = (ms: number): string => formatTime(ms, { suffix: " UTC" });
 
 /**
  * Escapes Slack's mrkdwn control characters (`&`, `<`, `>`), as Slack asks for any text it should not parse.

@@ -16,15 +16,25 @@ export function parseNumber(flag: string, text: string, { min = -Infinity, max =
   return v;
 }
 
-/** Parses `--profile`: strict, permissive, or none (the default of whatever reads it). */
-export function parseProfile(command: string, text: string | undefined): "strict" | "permissive" | undefined {
-  if (text !== undefined && text !== "strict" && text !== "permissive") {
-    throw new RangeError(
-      `Cannot ${command}: --profile must be strict or permissive, current value is "${text}"`,
-    );
+/** Parses a flag that takes one of a few words (`undefined` stays undefined: the reader's default). */
+export function parseChoice<T extends string>(
+  command: string,
+  flag: string,
+  text: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (text !== undefined && !choices.includes(text as T)) {
+    const list = choices.length === 2
+      ? choices.join(" or ")
+      : `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
+    throw new RangeError(`Cannot ${command}: ${flag} must be ${list}, current value is "${text}"`);
   }
-  return text;
+  return text as T | undefined;
 }
+
+/** Parses `--profile`: strict, permissive, or none (the default of whatever reads it). */
+export const parseProfile = (command: string, text: string | undefined) =>
+  parseChoice(command, "--profile", text, ["strict", "permissive"] as const);
 
 /** Progress on stderr, only when stderr is a terminal. */
 export function progress(message: string): void {

@@ -1,12 +1,12 @@
 import { join, resolve } from "node:path";
 import { type Command, parseFlags } from "./_command.ts";
-import { parseNumber, parseProfile, writeJsonAtomic } from "./_io.ts";
+import { parseChoice, parseNumber, parseProfile, writeJsonAtomic } from "./_io.ts";
 import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
 import { isLive } from "../sources/config.ts";
 import { saveModel } from "../model/save_model.ts";
 import { parseLagMinutes } from "../series/parse_duration.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
-import { type Severity, SEVERITY_RANK } from "../detect/types.ts";
+import { SEVERITY_RANK } from "../detect/types.ts";
 import { runReport } from "../pipeline/run_report.ts";
 
 const help =
@@ -48,12 +48,7 @@ export const command: Command = {
     const t0 = performance.now();
     const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
     const profile = parseProfile("report", values.profile);
-    const failOn = values["fail-on"];
-    if (failOn && !["high", "medium", "low"].includes(failOn)) {
-      throw new RangeError(
-        `Cannot report: --fail-on must be high, medium or low, current value is "${failOn}"`,
-      );
-    }
+    const failOn = parseChoice("report", "--fail-on", values["fail-on"], ["high", "medium", "low"] as const);
     const top = parseNumber("--top", values.top!, { min: 0, max: 1000 });
     if (values.window) parseLagMinutes(values.window);
     const config = await resolveConfig(values);
@@ -92,7 +87,7 @@ export const command: Command = {
         `${new Date(from).toISOString().slice(0, 16)} – ${new Date(until).toISOString().slice(0, 16)} UTC; ` +
         `wrote ${resolve(out, "index.html")} (${(html.length / 1024).toFixed(0)} KiB) in ${elapsed()}`,
     );
-    if (failOn && anomalies.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn as Severity])) {
+    if (failOn && anomalies.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) {
       console.error(`report: anomalies of severity ${failOn} or higher were found (--fail-on ${failOn})`);
       return 3;
     }

@@ -1,5 +1,5 @@
 import { type Command, parseFlags } from "./_command.ts";
-import { parseProfile } from "./_io.ts";
+import { parseChoice, parseProfile } from "./_io.ts";
 import { grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
 import { isLive } from "../sources/config.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
@@ -58,11 +58,7 @@ export const command: Command = {
     }
     if (!values.out) throw new TypeError("Cannot train: --out FILE is required (see --help)");
     const profile = parseProfile("train", values.profile);
-    if (!["ratio", "minutes", "other"].includes(values.unit!)) {
-      throw new RangeError(
-        `Cannot train: --unit must be ratio, minutes or other, current value is "${values.unit}"`,
-      );
-    }
+    const unit = parseChoice("train", "--unit", values.unit, ["ratio", "minutes", "other"] as const);
     // CSV exports given as --data are read as files (csv), not replayed.
     const resolved = await resolveConfig({
       ...values,
@@ -81,15 +77,17 @@ export const command: Command = {
       now: Date.now(),
       token: isLive(config) ? grafanaToken() : undefined, // read only when a live source may need it
       profile,
-      unit: values.unit as "ratio" | "minutes" | "other",
+      unit,
       detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
+      onFetched: (run) => {
+        console.error(
+          `train: ${run.answered}/${run.asked} series from ${run.source} (${run.from} .. ${run.until})` +
+            (run.failed ? `, ${run.failed} failed` : ""),
+        );
+        for (const f of run.failures.slice(0, 5)) console.error(`train: failed ${f.series}: ${f.reason}`);
+        if (run.failures.length > 5) console.error(`train: … and ${run.failures.length - 5} more failed`);
+      },
     });
-    console.error(
-      `train: ${run.answered}/${run.asked} series from ${run.source} (${run.from} .. ${run.until})` +
-        (run.failed ? `, ${run.failed} failed` : ""),
-    );
-    for (const f of run.failures.slice(0, 5)) console.error(`train: failed ${f.series}: ${f.reason}`);
-    if (run.failures.length > 5) console.error(`train: … and ${run.failures.length - 5} more failed`);
     const bytes = await saveModel(model, values.out);
     for (const { detector, reason } of model.skippedDetectors ?? []) {
       console.error(`train: left out ${detector}: ${reason}`);

@@ -5,6 +5,8 @@ import type { Anomaly, Reason, Severity } from "./types.ts";
 import { scoreSeries, type SeriesScores } from "./score_series.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { expectationOptions } from "./expectation_options.ts";
+import { formatNumber } from "../format/format_number.ts";
+import { formatDuration } from "../format/format_duration.ts";
 
 /** Options for {@link detect}. */
 export interface DetectOptions {
@@ -77,16 +79,8 @@ function thresholdAt(threshold: number, modelStep: number, step: number, digits:
 
 const round = (v: number, digits = 4) => (v === v ? Number(v.toPrecision(digits)) : null);
 
-function fmt(v: number): string {
-  if (v !== v) return "missing";
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
-}
-
-function hours(ms: number): string {
-  const h = ms / HOUR;
-  return h >= 48 ? `${Number((h / 24).toFixed(1))} d` : `${Number(h.toFixed(1))} h`;
-}
+const fmt = (v: number) => formatNumber(v, { missing: "missing" });
+const hours = (ms: number) => formatDuration(ms);
 
 /** A sentence for one detector at index i. */
 function explain(name: string, raw: number, x: number, e: number, step: number): string {

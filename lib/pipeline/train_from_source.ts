@@ -12,6 +12,8 @@ export interface TrainFromSourceOptions extends FetchWindowOptions {
   unit?: "ratio" | "minutes" | "other";
   /** Detectors to train. @default DEFAULT_DETECTORS */
   detectors?: string[];
+  /** Told what the source answered, before training (and before the error when nothing answered). @default none */
+  onFetched?: (run: SourceRun) => void;
 }
 
 /**
@@ -37,6 +39,7 @@ export async function trainFromSource(
   options: TrainFromSourceOptions,
 ): Promise<{ model: Model; run: SourceRun }> {
   const { series, run } = await fetchWindow(config, options);
+  options.onFetched?.(run);
   if (series.length === 0) {
     throw new RangeError(
       `Cannot train from ${run.source}: no series answered in ${run.from} .. ${run.until}, current value is 0 of ${run.asked}`,

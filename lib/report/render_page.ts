@@ -4,10 +4,14 @@ import { fleetHeatmap } from "./charts/fleet_heatmap.ts";
 import { anomalyChart } from "./charts/anomaly_chart.ts";
 import { maxBarChart } from "./charts/max_bar_chart.ts";
 import { shardTrendChart } from "./charts/shard_trend_chart.ts";
+import { SEVERITY_COLOR } from "../detect/types.ts";
+import { formatNumber } from "../format/format_number.ts";
+import { formatDuration } from "../format/format_duration.ts";
+import { formatTime } from "../format/format_time.ts";
 
 const CSS = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #fff; --soft: #f6f8fa;
-  --low: #e6a817; --medium: #e8590c; --high: #c92a2a; }
+  --low: ${SEVERITY_COLOR.low}; --medium: ${SEVERITY_COLOR.medium}; --high: ${SEVERITY_COLOR.high}; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1000px; padding: 24px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI",
   Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
@@ -31,20 +35,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px
   .charts { grid-template-columns: 1fr 1fr; } section { break-inside: auto; } }
 `;
 
-const fmtTime = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-const fmtNum = (v: number | null) => {
-  if (v === null || v !== v) return "–";
-  const a = Math.abs(v);
-  return a !== 0 && a < 1 ? `${Number((v * 100).toPrecision(3))} %` : String(Number(v.toPrecision(4)));
-};
-const fmtDuration = (ms: number) => {
-  const h = ms / 3_600_000;
-  return h >= 48
-    ? `${(h / 24).toFixed(1)} d`
-    : h >= 1
-    ? `${Number(h.toFixed(1))} h`
-    : `${Math.round(ms / 60_000)} min`;
-};
+const fmtTime = (ms: number) => formatTime(ms, { suffix: " UTC" });
+const fmtNum = (v: number | null) => formatNumber(v, { digits: 4, exponent: false, percentBelowOne: 3 });
 const shortAggregator = (a: string) => a.slice(a.lastIndexOf(".") + 1) || a;
 
 /**
@@ -131,7 +123,7 @@ export function renderPage(data: ReportData): string {
       "p",
       { class: "note" },
       `Highest anomaly score per shard and ${
-        fmtDuration(data.bucket)
+        formatDuration(data.bucket)
       } bucket; outlined cells crossed the threshold.`,
     ),
   );
@@ -180,7 +172,7 @@ export function renderPage(data: ReportData): string {
         { class: "nowrap" },
         fmtTime(a.start),
         el("br"),
-        fmtDuration(a.end - a.start + (data.steps[a.series] ?? 0)),
+        formatDuration(a.end - a.start + (data.steps[a.series] ?? 0)),
       ),
       el("td", {}, el("span", { class: `sev sev-${a.severity}` }, a.severity)),
       el("td", { class: "num" }, a.score.toFixed(2)),
