@@ -63,6 +63,7 @@ async function importGraph(): Promise<Map<string, Set<string>>> {
       for (const d of m.dependencies ?? []) {
         for (const s of [d.code?.specifier, d.type?.specifier]) {
           if (s?.startsWith(root)) to.add(s.slice(root.length));
+          else if (s?.startsWith(repo)) to.add(`../${s.slice(repo.length)}`); // outside lib/: a failure below
         }
       }
       graph.set(from, to);

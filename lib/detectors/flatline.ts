@@ -1,5 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
+import { num, span } from "./_explain.ts";
 import { HOUR } from "../series/robust.ts";
 
 /** Params of {@link flatline}. */
@@ -52,5 +53,8 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
       last = x;
     }
     return out;
+  },
+  explain(raw, observed, _expected, _params, { step }) {
+    return `stuck at ${num(observed)} for ${span(raw * HOUR + step)}`;
   },
 };

@@ -1,5 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
+import { lagList, num } from "./_explain.ts";
 import { DAY, ewAlpha, pointsIn, RobustLevel, RobustScale } from "../series/robust.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 
@@ -72,5 +73,10 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
       level.update(x);
     }
     return out;
+  },
+  explain(_raw, observed, expected, params) {
+    return `${num(observed)} vs ${num(expected)} expected (median of the same time ${
+      lagList(params.lags)
+    } earlier)`;
   },
 };

@@ -9,6 +9,7 @@
  */
 import type { Series } from "../series/types.ts";
 import type { Detector } from "../detectors/types.ts";
+import { formatNumber } from "../format/format_number.ts";
 import { fitForestWith, type Forest, prepareForest, scoreRows } from "../detectors/forest.ts";
 
 /** Params of {@link originalMethod}: plain JSON. */
@@ -176,6 +177,11 @@ export const originalMethod: Detector<OriginalMethodParams, OriginalMethodOption
   description: "The original scripts: isolation forest on raw 24-value windows, 1% contamination (baseline)",
   fit: _fit,
   score: _score,
+  explain(raw, _observed, _expected, params) {
+    const flagged = raw > params.threshold ? "above" : "below";
+    return `isolation score ${formatNumber(raw)} of the last ${params.window} raw values, ${flagged} the ` +
+      `threshold ${formatNumber(params.threshold)} (contamination ${params.contamination})`;
+  },
 };
 
 /**
