@@ -52,27 +52,8 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
- * Removes every occurrence of the secrets from a text.
- *
- * @param text Any text.
- * @param secrets Secrets; empty ones are ignored, longer ones are replaced first.
- * @returns The text with each secret replaced by `[redacted]`.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { redactAll } from "./_format.ts";
- * assert.equal(redactAll("GET https://h/services/T/B/x failed", ["/services/T/B/x"]), "GET https://h[redacted] failed");
- * ```
- */
-export function redactAll(text: string, secrets: readonly string[]): string {
-  const list = secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  for (const s of list) text = text.split(s).join("[redacted]");
-  return text;
-}
-
-/**
  * The parts of a URL that may carry a secret (the whole URL, its path and query, its credentials), for
- * {@link redactAll}. A webhook URL's path is its secret.
+ * `redactAll` (lib/http/redact.ts). A webhook URL's path is its secret.
  *
  * @param url The URL text.
  * @returns The secrets to remove (the whole text when it does not parse).

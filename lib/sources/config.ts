@@ -67,10 +67,13 @@ export const ConfigSchema = z.object({
   wildcard: z.enum(["braces", "star", "none"]).default("braces"),
   /** Graphite's render format: pickle is the cheapest for graphite-web; raw or json for a server without it. */
   format: z.enum(["pickle", "raw", "json"]).default("pickle"),
-  /** Per-request timeout, retries (5xx, timeouts, connection errors; never 4xx) and parallel requests. */
+  /** Per-request timeout, retries (5xx, 429, timeouts, connection errors; never another 4xx) and parallel requests. */
   timeout: duration.default("30s"),
   retries: z.number().int().min(0).max(10).default(3),
   concurrency: z.number().int().min(1).max(64).default(8),
+  /** The largest answer read from the source, MiB: a larger one fails its target (`too_large`), so a broken or
+   * hostile server cannot exhaust memory. */
+  maxResponseMB: z.number().positive().default(256),
   /** Alerts (`deno task watch`). Where they go is set by the environment only: SLACK_WEBHOOK_URL (Slack),
    * GRAFANA_URL + GRAFANA_TOKEN (Grafana annotations), ALERT_WEBHOOK_URL (a generic JSON webhook). */
   alerts: z.object({

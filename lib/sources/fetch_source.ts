@@ -104,6 +104,7 @@ export async function fetchSource(
     until,
     timeoutMs: parseDurationMs(config.timeout),
     retries: config.retries,
+    maxBytes: config.maxResponseMB * 1024 * 1024,
     concurrency: config.concurrency,
     fetch: options.fetch,
   };

@@ -3,7 +3,8 @@ import { compileTemplate, DEFAULT_TEMPLATE, type Template } from "../series/temp
 import { toGrid } from "../series/to_grid.ts";
 import { mapPool } from "./_pool.ts";
 import { checkWindow } from "./_render.ts";
-import { redact, requestWithRetry } from "./_request.ts";
+import { request } from "../http/request.ts";
+import { redactAll } from "../http/redact.ts";
 import type { SourceFailure, SourceResult } from "./types.ts";
 
 /** Options for {@link fetchGrafanaQuery}. */
@@ -34,8 +35,10 @@ export interface FetchGrafanaQueryOptions {
   gzip?: boolean;
   /** Timeout of one attempt, body included. @default 30_000 */
   timeoutMs?: number;
-  /** Retries on timeouts, connection errors and 5xx (never on 4xx). @default 3 */
+  /** Retries on timeouts, connection errors, 5xx and 429 (after its Retry-After; never another 4xx). @default 3 */
   retries?: number;
+  /** The largest answer read, bytes; a larger one fails its target (`too_large`). @default 256 MiB */
+  maxBytes?: number;
   /** Base of the exponential backoff between retries (with jitter). @default 500 */
   backoffMs?: number;
   /** The `fetch` to use. @default globalThis.fetch */
@@ -150,6 +153,7 @@ export async function fetchGrafanaQuery(
     timeoutMs,
     retries,
     backoffMs,
+    maxBytes,
     fetch,
     sleep,
     random,
@@ -185,19 +189,20 @@ export async function fetchGrafanaQuery(
         intervalMs: step,
       })),
     });
-    const out = await requestWithRetry(`${base}/api/ds/query`, { method: "POST", headers, body }, {
+    const out = await request(`${base}/api/ds/query`, { method: "POST", headers, body }, {
       timeoutMs,
       retries,
       backoffMs,
+      maxBytes,
       fetch,
       sleep,
       random,
-      secret: token,
+      secrets: [token],
     });
     const series: Series[] = [];
     const failures: SourceFailure[] = [];
     const failAll = (kind: SourceFailure["kind"], reason: string, status?: number) => {
-      for (const target of batch) failures.push({ target, kind, reason: redact(reason, token), status });
+      for (const target of batch) failures.push({ target, kind, reason: redactAll(reason, [token]), status });
       return { series, failures, requests: out.attempts };
     };
     // Grafana answers 400 (or 207 Multi-Status) with the per-query results when any query failed.
@@ -228,7 +233,9 @@ export async function fetchGrafanaQuery(
         failures.push({
           target,
           kind: "query",
-          reason: redact(`query error${result.status ? ` (${result.status})` : ""}: ${result.error}`, token),
+          reason: redactAll(`query error${result.status ? ` (${result.status})` : ""}: ${result.error}`, [
+            token,
+          ]),
           status: result.status,
         });
         return;

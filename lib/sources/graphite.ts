@@ -37,8 +37,10 @@ export interface FetchGraphiteOptions {
   format?: "pickle" | "raw" | "json";
   /** Timeout of one attempt, body included. @default 30_000 */
   timeoutMs?: number;
-  /** Retries on timeouts, connection errors and 5xx (never on 4xx). @default 3 */
+  /** Retries on timeouts, connection errors, 5xx and 429 (after its Retry-After; never another 4xx). @default 3 */
   retries?: number;
+  /** The largest answer read, bytes; a larger one fails its target (`too_large`). @default 256 MiB */
+  maxBytes?: number;
   /** Base of the exponential backoff between retries (with jitter). @default 500 */
   backoffMs?: number;
   /** The `fetch` to use. @default globalThis.fetch */
@@ -54,7 +56,8 @@ export interface FetchGraphiteOptions {
  * request per target (a target may be a wildcard such as `statsd.*.gauges.…` or a brace list), at most
  * `concurrency` at a time. Each outcome is recorded per target and none is fatal: an unknown target (Graphite's
  * `200 []`) is `no-data`, a series with only nulls `all-null` (left out of `series`), a 500 page `http` (after
- * retries), a 4xx `http` (no retry), a bad body `malformed`, a hang `timeout`, a refused connection `network`.
+ * retries), a 4xx `http` (no retry but 429), a bad body `malformed`, a hang `timeout`, a refused connection
+ * `network`, an answer over `maxBytes` `too_large`.
  * The token never appears in the result.
  *
  * @param targets Graphite targets.
@@ -92,6 +95,7 @@ export async function fetchGraphite(targets: string[], options: FetchGraphiteOpt
     timeoutMs,
     retries,
     backoffMs,
+    maxBytes,
     fetch,
     sleep,
     random,
@@ -107,7 +111,7 @@ export async function fetchGraphite(targets: string[], options: FetchGraphiteOpt
     method,
     gzip,
     format,
-    request: { timeoutMs, retries, backoffMs, fetch, sleep, random },
+    request: { timeoutMs, retries, backoffMs, maxBytes, fetch, sleep, random },
   };
   const outcomes = await mapPool(targets, concurrency, (target) => renderTarget(target, ctx));
   return {

@@ -16,7 +16,15 @@ import type { Series } from "../series/types.ts";
  * - `malformed`: the body was not the JSON shape expected;
  * - `query`: the server reported an error for this query alone (Grafana's `results[refId].error`).
  */
-export type FailureKind = "no-data" | "all-null" | "http" | "timeout" | "network" | "malformed" | "query";
+export type FailureKind =
+  | "no-data"
+  | "all-null"
+  | "http"
+  | "timeout"
+  | "network"
+  | "too_large"
+  | "malformed"
+  | "query";
 
 /**
  * One target (or one series of a target) that gave no usable data. Never contains a credential.
