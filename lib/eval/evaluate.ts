@@ -71,8 +71,14 @@ function medianDetectionDelay(
  * @param options See {@link EvaluateOptions}.
  * @returns One result per method and setting.
  * @example
- * ```ts ignore
- * const results = evaluate(series, series, labels);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evaluate } from "./evaluate.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series, labels } = generateCorpus({ shards: 1, days: 20, aggregators: ["A"], seed: 3 });
+ * const results = evaluate(series, series, labels, { baseline: false });
+ * assert.deepEqual(results.map((r) => r.method), ["ours (strict)", "ours (permissive)"]);
+ * assert.ok(results[0].metrics.recall >= 0 && results[0].metrics.recall <= 1);
  * ```
  */
 export function evaluate(

@@ -51,8 +51,21 @@ const HOUR = 3_600_000, DAY = 86_400_000;
  * @param options See {@link BuildReportOptions}.
  * @returns The report data.
  * @example
- * ```ts ignore
- * const data = buildReport(model, detected, hydrated, { from, until, now, source: "replay of data/" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildReport } from "./build_report.ts";
+ * import { detect } from "../detect/detect.ts";
+ * import { hydrate } from "../hydrate/hydrate.ts";
+ * import { train } from "../model/train.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series } = generateCorpus({ shards: 2, days: 20, aggregators: ["A"], seed: 3 });
+ * const until = series[0].start + (series[0].values.length - 1) * series[0].step, from = until - 86_400_000;
+ * const model = train(series);
+ * const detected = detect(model, series, { from, until, keepScores: true });
+ * const hydrated = hydrate(detected.anomalies, series);
+ * const data = buildReport(model, detected, hydrated, { from, until, now: until, source: "replay of data/" });
+ * assert.equal(data.source, "replay of data/");
+ * assert.equal(data.heatmaps.length, 1);
  * ```
  */
 export function buildReport(

@@ -47,8 +47,19 @@ const shortAggregator = (a: string) => a.slice(a.lastIndexOf(".") + 1) || a;
  * @param data The report data from `buildReport`.
  * @returns The HTML document as a string.
  * @example
- * ```ts ignore
- * await Deno.writeTextFile("reports/index.html", renderPage(buildReport(model, detected, hydrated, opts)));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderPage } from "./render_page.ts";
+ * import { buildReport } from "./build_report.ts";
+ * import { detect } from "../detect/detect.ts";
+ * import { train } from "../model/train.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series } = generateCorpus({ shards: 2, days: 20, aggregators: ["A"], seed: 3 });
+ * const until = series[0].start + (series[0].values.length - 1) * series[0].step, from = until - 86_400_000;
+ * const model = train(series);
+ * const detected = detect(model, series, { from, until, keepScores: true });
+ * const html = renderPage(buildReport(model, detected, [], { from, until, now: until, source: "example" }));
+ * assert.ok(html.startsWith("<!DOCTYPE html>") && html.includes("example"));
  * ```
  */
 export function renderPage(data: ReportData): string {

@@ -58,8 +58,14 @@ export interface SourceRun {
  * @param options See {@link FetchSourceOptions}.
  * @returns The series and what happened.
  * @example
- * ```ts ignore
- * const { series, run } = await fetchSource(config, { from, until, token });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fetchSource } from "./fetch_source.ts";
+ * import { parseConfig } from "./config.ts";
+ * // A replay of the sample exports (a live source takes { from, until, token } as well).
+ * const config = parseConfig({ source: "replay", data: [new URL("../../data", import.meta.url).pathname] }, "inline");
+ * const { series, run } = await fetchSource(config);
+ * assert.ok(run.answered === series.length && series.length > 0);
  * ```
  */
 export async function fetchSource(
