@@ -208,7 +208,7 @@ export { evaluationTable } from "./display/evaluation_table.ts";
 export { type FrameLike, frameTable, type FrameTableOptions } from "./display/frame_table.ts";
 export { showHtml } from "./display/show_html.ts";
 export { show, type Showable } from "./display/show.ts";
-export { createDocument } from "./display/create_document.ts";
+export { createDocument } from "./report/create_document.ts";
 export { type SeasonalProfile, seasonalProfile } from "./display/seasonal_profile.ts";
 export { type PlotlyFigure, plotlyFigure, type PlotlyFigureOptions } from "./display/plotly_figure.ts";
 export { pageFrame, type PageFrameOptions } from "./display/page_frame.ts";

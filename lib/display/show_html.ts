@@ -12,7 +12,7 @@ import { withXmlns } from "../_svg.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { showHtml } from "./show_html.ts";
- * import { createDocument } from "./create_document.ts";
+ * import { createDocument } from "../report/create_document.ts";
  * const document = createDocument();
  * const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
  * assert.ok(showHtml(svg).html.includes('xmlns="http://www.w3.org/2000/svg"'));
