@@ -94,6 +94,7 @@ export { type LoadModelOptions, parseModel } from "./model/parse_model.ts";
 export { loadModel } from "./model/load_model.ts";
 export {
   type Anomaly,
+  countBySeverity,
   type Reason,
   SEVERITIES,
   type Severity,

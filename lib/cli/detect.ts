@@ -3,6 +3,7 @@ import { parseNumber, parseProfile, writeJsonAtomic } from "./_io.ts";
 import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
 import { isLive } from "../sources/config.ts";
 import { runDetection } from "../pipeline/run_detection.ts";
+import { countBySeverity } from "../detect/types.ts";
 
 const help =
   `Usage: deno task detect [--model FILE] [source flags] [--from T] [--until T] [--profile P] --out FILE
@@ -50,8 +51,7 @@ export const command: Command = {
         : undefined,
       log: (m) => console.error(`detect: ${m}`),
     });
-    const bySeverity = { high: 0, medium: 0, low: 0 };
-    for (const a of detected.anomalies) bySeverity[a.severity]++;
+    const bySeverity = countBySeverity(detected.anomalies);
     await writeJsonAtomic(values.out!, {
       run: {
         ...run,

@@ -6,7 +6,7 @@ import { isLive } from "../sources/config.ts";
 import { saveModel } from "../model/save_model.ts";
 import { parseLagMinutes } from "../series/parse_duration.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
-import { SEVERITY_RANK } from "../detect/types.ts";
+import { countBySeverity, SEVERITY_RANK } from "../detect/types.ts";
 import { runReport } from "../pipeline/run_report.ts";
 
 const help =
@@ -80,8 +80,7 @@ export const command: Command = {
     await writeJsonAtomic(join(out, "hydrated.json"), { run: record, anomalies: hydrated });
     if (trained) await saveModel(model, join(out, "model.json"));
     await writeTextAtomic(join(out, "index.html"), html);
-    const sev = { high: 0, medium: 0, low: 0 };
-    for (const a of anomalies) sev[a.severity]++;
+    const sev = countBySeverity(anomalies);
     console.log(
       `${anomalies.length} anomalies (${sev.high} high, ${sev.medium} medium, ${sev.low} low) in ` +
         `${new Date(from).toISOString().slice(0, 16)} – ${new Date(until).toISOString().slice(0, 16)} UTC; ` +

@@ -28,6 +28,24 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = Object.freeze({
   high: 2,
 });
 
+/**
+ * How many of each severity a list holds.
+ *
+ * @param items Anything with a severity (anomalies, incidents, alerts).
+ * @returns The counts, every severity present (0 when none).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { countBySeverity } from "./types.ts";
+ * assert.deepEqual(countBySeverity([{ severity: "high" }, { severity: "low" }]), { high: 1, medium: 0, low: 1 });
+ * ```
+ */
+export function countBySeverity(items: Iterable<{ severity: Severity }>): Record<Severity, number> {
+  const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
+  for (const { severity } of items) counts[severity]++;
+  return counts;
+}
+
 /** One accent colour per severity: the report, its charts and the notebook tables. */
 export const SEVERITY_COLOR: Readonly<Record<Severity, string>> = Object.freeze({
   low: "#e6a817",

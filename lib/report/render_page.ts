@@ -5,7 +5,7 @@ import { fleetHeatmap } from "./charts/fleet_heatmap.ts";
 import { anomalyChart } from "./charts/anomaly_chart.ts";
 import { maxBarChart } from "./charts/max_bar_chart.ts";
 import { shardTrendChart } from "./charts/shard_trend_chart.ts";
-import { SEVERITY_COLOR } from "../detect/types.ts";
+import { countBySeverity, SEVERITY_COLOR } from "../detect/types.ts";
 import { formatNumber } from "../format/format_number.ts";
 import { formatDuration } from "../format/format_duration.ts";
 import { formatTime } from "../format/format_time.ts";
@@ -139,8 +139,7 @@ function header({ el }: Page, data: ReportData): HTMLElement {
 /** Counts by severity, series scored, coverage, and the model. */
 function summary(page: Page, data: ReportData): HTMLElement {
   const { el } = page;
-  const sev = { high: 0, medium: 0, low: 0 };
-  for (const a of data.anomalies) sev[a.severity]++;
+  const sev = countBySeverity(data.anomalies);
   const card = (value: string, label: string) =>
     el("div", { class: "card" }, el("b", {}, value), el("span", {}, label));
   return section(
