@@ -157,7 +157,7 @@ export { crop } from "./series/crop.ts";
 export { type Config, ConfigSchema, isLive, parseConfig } from "./sources/config.ts";
 export { machineNames } from "./sources/machines.ts";
 export { displayUrl } from "./sources/display_url.ts";
-export type { FailureKind, SourceFailure, SourceResult } from "./sources/types.ts";
+export type { FailureKind, SourceFailure, SourceHttpOptions, SourceResult } from "./sources/types.ts";
 export { fetchSource, type FetchSourceOptions, type SourceRun } from "./sources/fetch_source.ts";
 export { fetchGraphite, type FetchGraphiteOptions } from "./sources/graphite.ts";
 export {
@@ -217,6 +217,7 @@ export { type Detection, runDetection, type RunDetectionOptions } from "./pipeli
 export { fetchWindow, type FetchWindowOptions } from "./pipeline/fetch_window.ts";
 export { trainFromSource, type TrainFromSourceOptions } from "./pipeline/train_from_source.ts";
 export { type ReportRun, runReport, type RunReportOptions } from "./pipeline/run_report.ts";
+export { hydrateFromSource, type HydrateFromSourceOptions } from "./pipeline/hydrate_from_source.ts";
 export {
   type CycleFindings,
   type CycleLog,

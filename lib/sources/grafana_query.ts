@@ -5,10 +5,10 @@ import { mapPool } from "./_pool.ts";
 import { checkWindow } from "./_render.ts";
 import { request } from "../http/request.ts";
 import { redactAll } from "../http/redact.ts";
-import type { SourceFailure, SourceResult } from "./types.ts";
+import type { SourceFailure, SourceHttpOptions, SourceResult } from "./types.ts";
 
 /** Options for {@link fetchGrafanaQuery}. */
-export interface FetchGrafanaQueryOptions {
+export interface FetchGrafanaQueryOptions extends SourceHttpOptions {
   /** Grafana's base URL, e.g. `https://grafana.example.com` (`/api/ds/query` is appended). */
   baseUrl: string;
   /** The uid of the Graphite datasource. */
@@ -33,20 +33,6 @@ export interface FetchGrafanaQueryOptions {
   /** Ask for gzip-compressed answers. Worth it on slow links; on a LAN or loopback compressing costs more than it
    * saves. @default false */
   gzip?: boolean;
-  /** Timeout of one attempt, body included. @default 30_000 */
-  timeoutMs?: number;
-  /** Retries on timeouts, connection errors, 5xx and 429 (after its Retry-After; never another 4xx). @default 3 */
-  retries?: number;
-  /** The largest answer read, bytes; a larger one fails its target (`too_large`). @default 256 MiB */
-  maxBytes?: number;
-  /** Base of the exponential backoff between retries (with jitter). @default 500 */
-  backoffMs?: number;
-  /** The `fetch` to use. @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** How to wait between retries. @default a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for the jitter. @default Math.random */
-  random?: () => number;
 }
 
 interface Field {

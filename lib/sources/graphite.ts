@@ -1,12 +1,12 @@
 import { compileTemplate, DEFAULT_TEMPLATE } from "../series/template.ts";
 import { mapPool } from "./_pool.ts";
 import { checkWindow, renderTarget } from "./_render.ts";
-import type { SourceResult } from "./types.ts";
+import type { SourceHttpOptions, SourceResult } from "./types.ts";
 
 export type { FailureKind, SourceFailure, SourceResult } from "./types.ts";
 
 /** Options for {@link fetchGraphite}. */
-export interface FetchGraphiteOptions {
+export interface FetchGraphiteOptions extends SourceHttpOptions {
   /**
    * Where `/render` lives: graphite-web itself (`http://graphite:8080`) or Grafana's datasource proxy
    * (`https://grafana/api/datasources/proxy/uid/<uid>`), which passes Graphite's answer through unchanged.
@@ -35,20 +35,6 @@ export interface FetchGraphiteOptions {
    * data); an answer in another of the three (a server that ignores `format`) is still understood.
    * @default "pickle" */
   format?: "pickle" | "raw" | "json";
-  /** Timeout of one attempt, body included. @default 30_000 */
-  timeoutMs?: number;
-  /** Retries on timeouts, connection errors, 5xx and 429 (after its Retry-After; never another 4xx). @default 3 */
-  retries?: number;
-  /** The largest answer read, bytes; a larger one fails its target (`too_large`). @default 256 MiB */
-  maxBytes?: number;
-  /** Base of the exponential backoff between retries (with jitter). @default 500 */
-  backoffMs?: number;
-  /** The `fetch` to use. @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** How to wait between retries. @default a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for the jitter. @default Math.random */
-  random?: () => number;
 }
 
 /**
