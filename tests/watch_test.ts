@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { cliCommand, readUntil } from "./support/cli.ts";
 import type { CycleLog } from "../lib/pipeline/run_watch_cycle.ts";
 import { join } from "node:path";
-import { startReceiver } from "../lib/alerts/_test_receiver.ts";
+import { startReceiver } from "./support/alert_receiver.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
 import { fleetModel } from "./support/fleet_model.ts";
 import { PRESENCE_AGGREGATORS } from "../lib/presence.ts";

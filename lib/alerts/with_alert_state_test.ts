@@ -3,7 +3,7 @@ import type { AlertState, DeliveryResult } from "./types.ts";
 import { withAlertState } from "./with_alert_state.ts";
 import { planAlerts } from "./plan_alerts.ts";
 import { recordDeliveries } from "./record_deliveries.ts";
-import { testAlert } from "./_test_receiver.ts";
+import { testAlert } from "../../tests/support/alert_receiver.ts";
 
 const NOW = Date.UTC(2024, 2, 1, 12);
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Alert } from "./types.ts";
+import type { Alert } from "../../lib/alerts/types.ts";
 
 /** One request received. */
 export interface Received {
@@ -38,7 +38,7 @@ export interface Receiver {
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { startReceiver } from "./_test_receiver.ts";
+ * import { startReceiver } from "./alert_receiver.ts";
  * const r = startReceiver(() => new Response("ok"));
  * assert.equal(await (await fetch(r.url + "/x", { method: "POST", body: "hi" })).text(), "ok");
  * assert.equal(r.requests[0].body, "hi");

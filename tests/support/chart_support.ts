@@ -1,6 +1,6 @@
 /**
  * What the chart tests share: a fresh linkedom document and the checks every rendered chart must pass.
- * Private to `lib/report/charts/` tests.
+ * Test support of the `lib/report/charts/` tests.
  *
  * @module
  */
