@@ -4,6 +4,7 @@ import { withAlertState } from "./with_alert_state.ts";
 import { planAlerts } from "./plan_alerts.ts";
 import { recordDeliveries } from "./record_deliveries.ts";
 import { testAlert } from "../../tests/support/alert_receiver.ts";
+import { readUntil } from "../../tests/support/cli.ts";
 
 const NOW = Date.UTC(2024, 2, 1, 12);
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -100,12 +101,7 @@ Deno.test("withAlertState() waits for a lock held by another process, naming its
       stderr: "inherit",
     }).spawn();
     const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let out = "";
-    while (!out.includes("locked")) {
-      const { value, done } = await lines.read();
-      if (done) break;
-      out += value;
-    }
+    const out = await readUntil(lines, /locked/);
     assert.match(out, /locked/);
     await assert.rejects(
       withAlertState(path, (state) => ({ state, result: null }), {
@@ -164,12 +160,7 @@ Deno.test("withAlertState() takes the lock at once after its holder is killed", 
     `;
     const child = new Deno.Command(Deno.execPath(), { args: ["eval", code], stdout: "piped" }).spawn();
     const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let out = "";
-    while (!out.includes("locked")) {
-      const { value, done } = await lines.read();
-      if (done) break;
-      out += value;
-    }
+    assert.match(await readUntil(lines, /locked/), /locked/);
     await assert.rejects(
       withAlertState(path, (state) => ({ state, result: 0 }), { now: NOW, lockTimeoutMs: 0 }),
       { message: new RegExp(`is held by pid ${child.pid} `) },
