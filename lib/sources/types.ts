@@ -4,6 +4,7 @@
  * @module
  */
 import type { Series } from "../series/types.ts";
+import type { RequestOptions } from "../http/request.ts";
 
 /**
  * Why a target or series gave no usable data:
@@ -70,21 +71,10 @@ export interface ParsedGraphiteJson {
 
 /**
  * How a live source's HTTP requests are made (lib/http/request.ts): timeout, retries, backoff, the largest
- * answer, and what tests inject. Every fetch function of the sources takes these.
+ * answer (a larger one fails its target, `too_large`), and what tests inject. Every fetch function of the
+ * sources takes these.
  */
-export interface SourceHttpOptions {
-  /** Timeout of one attempt, body included. @default 30_000 */
-  timeoutMs?: number;
-  /** Retries on timeouts, connection errors, 5xx and 429 (after its Retry-After; never another 4xx). @default 3 */
-  retries?: number;
-  /** The largest answer read, bytes; a larger one fails its target (`too_large`). @default 256 MiB */
-  maxBytes?: number;
-  /** Base of the exponential backoff between retries (with jitter). @default 500 */
-  backoffMs?: number;
-  /** The `fetch` to use. @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** How to wait between retries. @default a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for the jitter. @default Math.random */
-  random?: () => number;
-}
+export type SourceHttpOptions = Pick<
+  RequestOptions,
+  "timeoutMs" | "retries" | "maxBytes" | "backoffMs" | "fetch" | "sleep" | "random"
+>;
