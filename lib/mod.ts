@@ -7,6 +7,9 @@
  * - {@link Series}: a metric on a regular grid (epoch ms UTC, `NaN` = missing).
  * - {@link loadCsv} / {@link parseGrafanaCsv}: Grafana CSV exports as users have them.
  * - {@link generateCorpus}: the seeded synthetic presence corpus with labelled anomalies.
+ * - {@link runDetection}, {@link runReport}, {@link runWatchCycle}: the chain as `deno task detect`, `report` and
+ *   `watch` run it (lib/pipeline/), for notebooks and scripts.
+ * - {@link show}: a result rendered for Jupyter (results themselves are plain data).
  *
  * @example
  * ```ts
@@ -31,15 +34,9 @@ export {
 } from "./series/parse_grafana_csv.ts";
 export { listCsvFiles, loadCsv, type LoadCsvOptions, type LoadedCsv } from "./series/load_csv.ts";
 export { quantileSorted, type SeriesSummary, summarize } from "./series/summarize.ts";
-export { createRng, type Rng } from "./synth/prng.ts";
-export { generateCorpus, type GenerateOptions } from "./synth/generate.ts";
-export {
-  ANOMALY_KINDS,
-  type AnomalyKind,
-  type AnomalyLabel,
-  type Corpus,
-  PRESENCE_AGGREGATORS,
-} from "./synth/types.ts";
+export { createRng, type Rng } from "./prng.ts";
+export { type Corpus, generateCorpus, type GenerateOptions } from "./synth/generate.ts";
+export { ANOMALY_KINDS, type AnomalyKind, type AnomalyLabel, PRESENCE_AGGREGATORS } from "./presence.ts";
 export { formatGrafanaCsv, type FormatGrafanaCsvOptions } from "./synth/write_csv.ts";
 export { writeCorpus, type WriteCorpusOptions, type WriteCorpusResult } from "./synth/write_corpus.ts";
 export { type NabFile, readNabCorpus } from "./eval/nab_corpus.ts";
@@ -54,7 +51,7 @@ export { type NabProfileResult, type NabReport, scoreNab, type ScoreNabOptions }
 export { resample } from "./series/resample.ts";
 export type { Detector, Params } from "./detectors/types.ts";
 export { DEFAULT_DETECTORS, DETECTORS } from "./detectors/registry.ts";
-export { seasonalExpectation, type SeasonalExpectationOptions } from "./detectors/seasonal_expectation.ts";
+export { seasonalExpectation, type SeasonalExpectationOptions } from "./series/seasonal_expectation.ts";
 export { seasonalLag, type SeasonalLagOptions, type SeasonalLagParams } from "./detectors/seasonal_lag.ts";
 export { robustZ, type RobustZOptions, type RobustZParams } from "./detectors/robust_z.ts";
 export { levelShift, type LevelShiftOptions, type LevelShiftParams } from "./detectors/level_shift.ts";
@@ -67,7 +64,8 @@ export {
   type StaticBreachOptions,
   type StaticBreachParams,
 } from "./detectors/static_breach.ts";
-export { parseLagMinutes } from "./detectors/parse_lag.ts";
+export { parseDurationMs, parseLagMinutes } from "./series/parse_duration.ts";
+export { parseWhen } from "./series/parse_when.ts";
 export {
   isolationForest,
   type IsolationForestOptions,
@@ -78,7 +76,7 @@ export {
   originalMethodFlags,
   type OriginalMethodOptions,
   type OriginalMethodParams,
-} from "./detectors/original_method.ts";
+} from "./eval/original_method.ts";
 export {
   type Calibration,
   fitCalibration,
@@ -94,7 +92,15 @@ export { train, type TrainOptions } from "./model/train.ts";
 export { saveModel } from "./model/save_model.ts";
 export { type LoadModelOptions, parseModel } from "./model/parse_model.ts";
 export { loadModel } from "./model/load_model.ts";
-export type { Anomaly, Reason, Severity } from "./detect/types.ts";
+export {
+  type Anomaly,
+  countBySeverity,
+  type Reason,
+  SEVERITIES,
+  type Severity,
+  SEVERITY_COLOR,
+  SEVERITY_RANK,
+} from "./detect/types.ts";
 export {
   combineRaw,
   logPOfScore,
@@ -109,12 +115,6 @@ export type { FleetIncident, PeerOutlier } from "./fleet/types.ts";
 export { fleetIncidents, type FleetIncidentsOptions } from "./fleet/fleet_incidents.ts";
 export { peerOutliers, type PeerOutliersOptions } from "./fleet/peer_outliers.ts";
 export { mergePeerOutliers, type MergePeerOutliersOptions } from "./fleet/merge_peer_outliers.ts";
-export {
-  type AggregatorTrend,
-  type FleetTrend,
-  fleetTrend,
-  type FleetTrendOptions,
-} from "./fleet/fleet_trend.ts";
 export { loadLabels } from "./eval/labels.ts";
 export { parseLabels } from "./eval/parse_labels.ts";
 export {
@@ -154,10 +154,10 @@ export {
 } from "./report/charts/shard_trend_chart.ts";
 export { scoreTimeline } from "./report/charts/score_timeline.ts";
 export { crop } from "./series/crop.ts";
-export { type Config, ConfigSchema, parseConfig } from "./sources/config.ts";
+export { type Config, ConfigSchema, isLive, parseConfig } from "./sources/config.ts";
 export { machineNames } from "./sources/machines.ts";
 export { displayUrl } from "./sources/display_url.ts";
-export type { FailureKind, SourceFailure, SourceResult } from "./sources/types.ts";
+export type { FailureKind, SourceFailure, SourceHttpOptions, SourceResult } from "./sources/types.ts";
 export { fetchSource, type FetchSourceOptions, type SourceRun } from "./sources/fetch_source.ts";
 export { fetchGraphite, type FetchGraphiteOptions } from "./sources/graphite.ts";
 export {
@@ -182,6 +182,7 @@ export type {
   AlertKind,
   AlertState,
   DeliveryResult,
+  Sink,
 } from "./alerts/types.ts";
 export { toAlerts, type ToAlertsOptions } from "./alerts/to_alerts.ts";
 export { sendSlack, type SendSlackOptions } from "./alerts/slack.ts";
@@ -207,7 +208,21 @@ export { detectSummary } from "./display/detect_summary.ts";
 export { evaluationTable } from "./display/evaluation_table.ts";
 export { type FrameLike, frameTable, type FrameTableOptions } from "./display/frame_table.ts";
 export { showHtml } from "./display/show_html.ts";
-export { createDocument } from "./display/create_document.ts";
+export { show, type Showable } from "./display/show.ts";
+export { createDocument } from "./report/create_document.ts";
 export { type SeasonalProfile, seasonalProfile } from "./display/seasonal_profile.ts";
 export { type PlotlyFigure, plotlyFigure, type PlotlyFigureOptions } from "./display/plotly_figure.ts";
 export { pageFrame, type PageFrameOptions } from "./display/page_frame.ts";
+export { type Detection, runDetection, type RunDetectionOptions } from "./pipeline/run_detection.ts";
+export { fetchWindow, type FetchWindowOptions } from "./pipeline/fetch_window.ts";
+export { trainFromSource, type TrainFromSourceOptions } from "./pipeline/train_from_source.ts";
+export { type ReportRun, runReport, type RunReportOptions } from "./pipeline/run_report.ts";
+export { hydrateFromSource, type HydrateFromSourceOptions } from "./pipeline/hydrate_from_source.ts";
+export {
+  type CycleFindings,
+  type CycleLog,
+  describeCycle,
+  runWatchCycle,
+  type RunWatchCycleOptions,
+} from "./pipeline/run_watch_cycle.ts";
+export { runWatch, type RunWatchOptions, type WatchControl } from "./pipeline/run_watch.ts";

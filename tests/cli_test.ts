@@ -119,7 +119,6 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
       "eval",
       "nab",
       "watch",
-      "bench",
     ]
   ) {
     const { code, stdout } = await cli(name, "--help");
@@ -130,7 +129,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
   assert.equal(unknown.code, 1);
   assert.match(
     unknown.stderr,
-    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, bench\n$/,
+    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch\n$/,
   );
   const badFlag = await cli("inspect", "--nope", "x.csv");
   assert.equal(badFlag.code, 1);

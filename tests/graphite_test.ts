@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { runCli } from "./support/cli.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
 import { fleetModel } from "./support/fleet_model.ts";
-import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
+import { PRESENCE_AGGREGATORS } from "../lib/presence.ts";
 import type { Series } from "../lib/series/types.ts";
 import { fetchGraphite } from "../lib/sources/graphite.ts";
 import { fetchFleet } from "../lib/sources/fetch_fleet.ts";

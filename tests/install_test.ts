@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { taskPermissions, unionPermissions } from "../lib/cli/_install.ts";
+import { taskPermissions, unionPermissions } from "../lib/cli/_task_permissions.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
 import { fleetModel } from "./support/fleet_model.ts";
-import { PRESENCE_AGGREGATORS } from "../lib/synth/types.ts";
+import { PRESENCE_AGGREGATORS } from "../lib/presence.ts";
 import { saveModel } from "../lib/model/save_model.ts";
 import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
 import { readUntil } from "./support/cli.ts";

@@ -6,7 +6,7 @@
  */
 import type { Severity } from "../detect/types.ts";
 import type { AlertEpisode, AlertState } from "./types.ts";
-import { SEVERITY_RANK } from "./_format.ts";
+import { SEVERITY_RANK } from "../detect/types.ts";
 
 /** The higher of two severities (`undefined` counts as none). */
 export function maxSeverity(a: Severity | undefined, b: Severity): Severity {

@@ -3,72 +3,20 @@
  *
  * @module
  */
-import type { Severity } from "../detect/types.ts";
 
-const MINUTE = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
+import { formatNumber } from "../format/format_number.ts";
+import { formatDuration } from "../format/format_duration.ts";
+import { formatTime } from "../format/format_time.ts";
 
-/** Severity order, low to high. */
-export const SEVERITY_RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
+/** A number in an alert: 3 significant digits, whole above 1000, `no data` when missing. */
+export const fmtNumber = (v: number | null | undefined): string =>
+  formatNumber(v, { missing: "no data", exponent: false, roundAbove: 1000 });
 
-/**
- * A number for people: up to 3 significant digits, no exponent for ordinary magnitudes.
- *
- * @param v The number (`null`/`NaN` → `no data`).
- * @returns The text.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fmtNumber } from "./_format.ts";
- * assert.equal(fmtNumber(0.31234), "0.312");
- * assert.equal(fmtNumber(12345.6), "12346");
- * assert.equal(fmtNumber(null), "no data");
- * ```
- */
-export function fmtNumber(v: number | null | undefined): string {
-  if (v === null || v === undefined || v !== v) return "no data";
-  if (Math.abs(v) >= 1000) return String(Math.round(v));
-  return String(Number(v.toPrecision(3)));
-}
+/** A duration in an alert: `45 min`, `2 h 30 min`, `3 d 4 h`. */
+export const fmtDuration = (ms: number): string => formatDuration(ms, { style: "parts" });
 
-/**
- * A duration for people: `45 min`, `2 h 30 min`, `3 d 4 h`.
- *
- * @param ms Milliseconds.
- * @returns The text.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fmtDuration } from "./_format.ts";
- * assert.equal(fmtDuration(9_000_000), "2 h 30 min");
- * assert.equal(fmtDuration(30_000), "30 s");
- * ```
- */
-export function fmtDuration(ms: number): string {
-  if (!(ms >= MINUTE)) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (ms < HOUR) return `${Math.round(ms / MINUTE)} min`;
-  if (ms < DAY) {
-    const h = Math.floor(ms / HOUR), m = Math.round((ms - h * HOUR) / MINUTE);
-    return m ? `${h} h ${m} min` : `${h} h`;
-  }
-  const d = Math.floor(ms / DAY), h = Math.round((ms - d * DAY) / HOUR);
-  return h ? `${d} d ${h} h` : `${d} d`;
-}
-
-/**
- * An epoch-ms time as `YYYY-MM-DD HH:MM UTC`.
- *
- * @param ms Epoch milliseconds.
- * @returns The text.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { fmtTime } from "./_format.ts";
- * assert.equal(fmtTime(0), "1970-01-01 00:00 UTC");
- * ```
- */
-export function fmtTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-}
+/** A time in an alert: `YYYY-MM-DD HH:MM UTC`. */
+export const fmtTime = (ms: number): string => formatTime(ms, { suffix: " UTC" });
 
 /**
  * Escapes Slack's mrkdwn control characters (`&`, `<`, `>`), as Slack asks for any text it should not parse.
@@ -104,27 +52,8 @@ export function truncate(text: string, max: number): string {
 }
 
 /**
- * Removes every occurrence of the secrets from a text.
- *
- * @param text Any text.
- * @param secrets Secrets; empty ones are ignored, longer ones are replaced first.
- * @returns The text with each secret replaced by `[redacted]`.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { redactAll } from "./_format.ts";
- * assert.equal(redactAll("GET https://h/services/T/B/x failed", ["/services/T/B/x"]), "GET https://h[redacted] failed");
- * ```
- */
-export function redactAll(text: string, secrets: readonly string[]): string {
-  const list = secrets.filter((s) => s.length > 0).sort((a, b) => b.length - a.length);
-  for (const s of list) text = text.split(s).join("[redacted]");
-  return text;
-}
-
-/**
  * The parts of a URL that may carry a secret (the whole URL, its path and query, its credentials), for
- * {@link redactAll}. A webhook URL's path is its secret.
+ * `redactAll` (lib/http/redact.ts). A webhook URL's path is its secret.
  *
  * @param url The URL text.
  * @returns The secrets to remove (the whole text when it does not parse).

@@ -11,7 +11,7 @@ import { recordDeliveries } from "./record_deliveries.ts";
 import { sendSlack } from "./slack.ts";
 import { postGrafanaAnnotations } from "./grafana_annotations.ts";
 import { withAlertState } from "./with_alert_state.ts";
-import { startReceiver } from "./_test_receiver.ts";
+import { startReceiver } from "../../tests/support/alert_receiver.ts";
 import type { AlertState } from "./types.ts";
 
 const H = 3_600_000;

@@ -1,5 +1,5 @@
 import type { Alert, DeliveryResult } from "./types.ts";
-import { checkNumbers, postWithRetry, type SinkHttpOptions } from "./_http.ts";
+import { checkNumbers, post, type SinkHttpOptions } from "./_post.ts";
 import { describeSecret, urlSecrets } from "./_format.ts";
 
 /** Options for {@link postGrafanaAnnotations}. */
@@ -139,7 +139,7 @@ export async function postGrafanaAnnotations(
     };
     if (dashboardUID !== undefined) body.dashboardUID = dashboardUID;
     if (panelId !== undefined) body.panelId = panelId;
-    const out = await postWithRetry(url, {
+    const out = await post(url, {
       headers: {
         "content-type": "application/json",
         accept: "application/json",
@@ -163,8 +163,8 @@ export async function postGrafanaAnnotations(
         // a 2xx without JSON: delivered, no id
       }
     } else {
-      result.error = out.error;
-      if (out.status === 401 || out.status === 403 || out.status === 404) fatal = out.error;
+      result.error = out.reason;
+      if (out.status === 401 || out.status === 403 || out.status === 404) fatal = out.reason;
     }
     results.push(result);
   }

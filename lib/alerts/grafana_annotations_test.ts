@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { postGrafanaAnnotations } from "./grafana_annotations.ts";
-import { type Received, startReceiver, testAlert } from "./_test_receiver.ts";
+import { type Received, startReceiver, testAlert } from "../../tests/support/alert_receiver.ts";
 
 const TOKEN = "glsa_s3cretT0kenValue_0123456789";
 const noSleep = () => Promise.resolve();

@@ -1,6 +1,6 @@
 import type { Severity } from "../detect/types.ts";
 import type { Alert, AlertState } from "./types.ts";
-import { SEVERITY_RANK } from "./_format.ts";
+import { SEVERITY_RANK } from "../detect/types.ts";
 import {
   checkAlertState,
   cloneEpisodes,
@@ -175,7 +175,9 @@ export function planAlerts(
     if (owed.length === 0) {
       plan.suppressed.push({
         alert,
-        reason: `already sent: episode since ${new Date(ep!.start).toISOString()}, ${sent}`,
+        reason: ep
+          ? `already sent: episode since ${new Date(ep.start).toISOString()}, ${sent}`
+          : "no sink to send to",
       });
       continue;
     }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Severity } from "../detect/types.ts";
 import type { AlertEpisode, AlertState } from "./types.ts";
 import { planAlerts } from "./plan_alerts.ts";
-import { testAlert } from "./_test_receiver.ts";
+import { testAlert } from "../../tests/support/alert_receiver.ts";
 
 const H = 3_600_000, DAY = 24 * H;
 const T0 = Date.UTC(2024, 2, 1); // 2024-03-01 00:00 UTC

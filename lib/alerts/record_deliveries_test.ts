@@ -4,7 +4,7 @@ import { recordDeliveries } from "./record_deliveries.ts";
 import { planAlerts } from "./plan_alerts.ts";
 import { toAlerts } from "./to_alerts.ts";
 import { fleetIncidents } from "../fleet/fleet_incidents.ts";
-import { testAlert } from "./_test_receiver.ts";
+import { testAlert } from "../../tests/support/alert_receiver.ts";
 
 const H = 3_600_000;
 

@@ -8,7 +8,7 @@ import {
   truncate,
   urlSecrets,
 } from "./_format.ts";
-import { checkNumbers, postWithRetry, type SinkHttpOptions } from "./_http.ts";
+import { checkNumbers, post, type SinkHttpOptions } from "./_post.ts";
 
 /** Options for {@link sendSlack}. */
 export interface SendSlackOptions extends SinkHttpOptions {
@@ -178,17 +178,17 @@ export async function sendSlack(
       continue;
     }
     if (i > 0 && minIntervalMs > 0) await sleep(minIntervalMs);
-    const out = await postWithRetry(webhookUrl, {
+    const out = await post(webhookUrl, {
       headers: { "content-type": "application/json; charset=utf-8" },
       body: JSON.stringify(message(alert, reportUrl)),
     }, { fetch, sleep, random, timeoutMs, retries, backoffMs, maxRetryAfterMs, secrets });
     const result: DeliveryResult = { ...base, ok: out.ok, attempts: out.attempts };
     if (out.status !== undefined) result.status = out.status;
     if (!out.ok) {
-      result.error = out.error;
+      result.error = out.reason;
       const code = out.body.trim();
       if (out.status === 403 || out.status === 404 || out.status === 410 || FATAL.has(code)) {
-        fatal = out.error;
+        fatal = out.reason;
       }
     }
     results.push(result);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { sendSlack } from "./slack.ts";
-import { startReceiver, testAlert } from "./_test_receiver.ts";
+import { startReceiver, testAlert } from "../../tests/support/alert_receiver.ts";
 
 const SECRET_PATH = "/services/T0000AAAA/B0000BBBB/XXXXsecretXXXXXXXXXXXX";
 const noSleep = () => Promise.resolve();

@@ -2,7 +2,8 @@ import type { Anomaly } from "../detect/types.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import type { FleetIncident } from "../fleet/types.ts";
 import type { Alert } from "./types.ts";
-import { fmtDuration, fmtNumber, fmtTime, SEVERITY_RANK } from "./_format.ts";
+import { fmtDuration, fmtNumber, fmtTime } from "./_format.ts";
+import { SEVERITY_RANK } from "../detect/types.ts";
 
 /** Options for {@link toAlerts}. */
 export interface ToAlertsOptions {

@@ -118,3 +118,11 @@ export interface AlertState {
   /** Alerted episodes, sorted by subject then start. */
   episodes: AlertEpisode[];
 }
+
+/** One place alerts go (Slack, Grafana annotations, a webhook, the console): what a watch cycle delivers to. */
+export interface Sink {
+  /** `console`, `slack`, `grafana` or `webhook`. */
+  name: string;
+  /** Delivers the alerts; a delivery failure is in the results (a sink that throws costs only its own). */
+  send(alerts: readonly Alert[]): Promise<DeliveryResult[]>;
+}

@@ -1,5 +1,5 @@
 import type { Alert, DeliveryResult } from "./types.ts";
-import { checkNumbers, postWithRetry, type SinkHttpOptions } from "./_http.ts";
+import { checkNumbers, post, type SinkHttpOptions } from "./_post.ts";
 import { describeSecret, urlSecrets } from "./_format.ts";
 
 /** Options for {@link postWebhook}. */
@@ -62,7 +62,7 @@ export async function postWebhook(
     ...urlSecrets(url),
     ...Object.values(headers).flatMap((v) => [v, v.split(" ").pop() ?? ""]).filter((v) => v.length >= 4),
   ];
-  const out = await postWithRetry(url, {
+  const out = await post(url, {
     headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify({ version: 1, alerts }),
   }, { fetch, sleep, random, timeoutMs, retries, backoffMs, secrets });
@@ -75,7 +75,7 @@ export async function postWebhook(
       attempts: out.attempts,
     };
     if (out.status !== undefined) result.status = out.status;
-    if (!out.ok) result.error = out.error;
+    if (!out.ok) result.error = out.reason;
     return result;
   });
 }

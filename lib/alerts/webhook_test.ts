@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { postWebhook } from "./webhook.ts";
-import { startReceiver, testAlert } from "./_test_receiver.ts";
+import { startReceiver, testAlert } from "../../tests/support/alert_receiver.ts";
 
 const noSleep = () => Promise.resolve();
 

@@ -2,19 +2,15 @@ import { dirname } from "node:path";
 import type { AlertState } from "./types.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
 import { checkAlertState } from "./_episodes.ts";
-import { acquireLock, holdsLock, releaseLock } from "./_lock.ts";
+import { acquireLock, releaseLock } from "./_lock.ts";
 
 /** Options for {@link withAlertState}. */
 export interface WithAlertStateOptions {
-  /** The current time, epoch ms (recorded in the lock; a lock older than `staleLockMs` at this time, plus the
-   * time spent waiting, is broken). */
+  /** The current time, epoch ms (recorded in the lock file, named to a run that gives up waiting). */
   now: number;
   /** Give up when another run still holds the lock after this long. Longer than a run's sending takes.
    * @default 120_000 */
   lockTimeoutMs?: number;
-  /** Break a lock older than this (its run crashed or hangs); a lock whose process is gone is broken at once
-   * when `--allow-run` lets this process ask (signal 0), otherwise only by age. Much longer than a run takes. @default 900_000 (15 min) */
-  staleLockMs?: number;
   /** How often to look at a held lock. @default 100 */
   pollMs?: number;
   /** How to wait for the lock (injectable for tests). @default a `setTimeout` promise */
@@ -53,9 +49,9 @@ async function readAlertState(path: string): Promise<AlertState> {
 
 /**
  * Runs one read-modify-write of the alert dedupe state under an exclusive lock, so two overlapping runs never
- * lose each other's records nor send the same episode twice: takes `<path>.lock` (created with `createNew`;
- * a lock older than `staleLockMs` or whose process is gone (known with `--allow-run`) is broken; otherwise it waits up to
- * `lockTimeoutMs`), reads the state (a missing file is the empty state; invalid JSON or an unknown version is
+ * lose each other's records nor send the same episode twice: takes a kernel lock on `<path>.lock`
+ * (`Deno.FsFile.lock`: released by the operating system when its process dies, so a killed run never blocks the
+ * next one; a live holder is waited for up to `lockTimeoutMs`), reads the state (a missing file is the empty state; invalid JSON or an unknown version is
  * an error naming the file, never a silent reset), runs `fn`, writes the state it returns atomically and
  * releases the lock, also when `fn` throws (then nothing is written). Deliver inside `fn` (plan, send,
  * record), so the next run sees what this one sent.
@@ -66,8 +62,7 @@ async function readAlertState(path: string): Promise<AlertState> {
  * @returns `fn`'s result.
  * @throws {SyntaxError} When the file is not JSON.
  * @throws {TypeError} When it is not a version-1 state (or `fn` returns none).
- * @throws {Error} When the lock is still held after `lockTimeoutMs`, or was broken by another run before the
- *   write (this run took longer than `staleLockMs`).
+ * @throws {Error} When the lock is still held after `lockTimeoutMs`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -88,7 +83,6 @@ export async function withAlertState<T>(
   const {
     now,
     lockTimeoutMs = 120_000,
-    staleLockMs = 900_000,
     pollMs = 100,
     sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   } = options;
@@ -102,10 +96,10 @@ export async function withAlertState<T>(
       `Cannot use alert state ${path}: now must be a finite epoch-ms time, current value is ${now}`,
     );
   }
-  for (const [name, v] of [["lockTimeoutMs", lockTimeoutMs], ["staleLockMs", staleLockMs]] as const) {
-    if (!(v >= 0 && v < Infinity)) {
-      throw new RangeError(`Cannot use alert state ${path}: ${name} must be >= 0, current value is ${v}`);
-    }
+  if (!(lockTimeoutMs >= 0 && lockTimeoutMs < Infinity)) {
+    throw new RangeError(
+      `Cannot use alert state ${path}: lockTimeoutMs must be >= 0, current value is ${lockTimeoutMs}`,
+    );
   }
   if (!(pollMs > 0 && pollMs < Infinity)) {
     throw new RangeError(
@@ -114,7 +108,7 @@ export async function withAlertState<T>(
   }
   const lockPath = `${path}.lock`;
   await Deno.mkdir(dirname(path) || ".", { recursive: true });
-  const token = await acquireLock(lockPath, { now, lockTimeoutMs, staleLockMs, pollMs, sleep });
+  const lock = await acquireLock(lockPath, { now, lockTimeoutMs, pollMs, sleep });
   try {
     const state = await readAlertState(path);
     const update = await fn(state);
@@ -126,14 +120,9 @@ export async function withAlertState<T>(
       );
     }
     checkAlertState(update.state, `the new alert state for ${path}`);
-    if (!(await holdsLock(lockPath, token))) {
-      throw new Error(
-        `Cannot write alert state ${path}: another run broke the lock ${lockPath} as stale while this one was running, current value is staleLockMs ${staleLockMs}`,
-      );
-    }
     await writeTextAtomic(path, JSON.stringify(update.state, null, 2) + "\n");
     return update.result;
   } finally {
-    await releaseLock(lockPath, token);
+    await releaseLock(lock);
   }
 }

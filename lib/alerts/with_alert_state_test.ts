@@ -3,7 +3,8 @@ import type { AlertState, DeliveryResult } from "./types.ts";
 import { withAlertState } from "./with_alert_state.ts";
 import { planAlerts } from "./plan_alerts.ts";
 import { recordDeliveries } from "./record_deliveries.ts";
-import { testAlert } from "./_test_receiver.ts";
+import { testAlert } from "../../tests/support/alert_receiver.ts";
+import { readUntil } from "../../tests/support/cli.ts";
 
 const NOW = Date.UTC(2024, 2, 1, 12);
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -18,6 +19,15 @@ async function tempState(t: (path: string) => Promise<void>) {
 }
 
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+/** Whether another open of the lock file can take the kernel lock at once (the file itself stays). */
+async function lockIsFree(lock: string): Promise<boolean> {
+  const file = await Deno.open(lock, { read: true, write: true });
+  try {
+    return await file.tryLock(true);
+  } finally {
+    file.close();
+  }
+}
 const readState = async (path: string): Promise<AlertState> => JSON.parse(await Deno.readTextFile(path));
 
 /** One run: plan the alerts, "deliver" them (after `sendMs`), record them. Returns the subjects sent. */
@@ -49,9 +59,9 @@ Deno.test("withAlertState() starts empty when the file is missing and writes the
     const state = await readState(path);
     assert.equal(state.version, 1);
     assert.deepEqual(state.episodes.map((e) => [e.subject, e.sent]), [["a", { slack: "high" }]]);
-    assert.equal(await exists(`${path}.lock`), false, "the lock is released");
+    assert.ok(await lockIsFree(`${path}.lock`), "the lock is released");
     const files = [...Deno.readDirSync(path.replace(/\/state\.json$/, ""))].map((f) => f.name);
-    assert.deepEqual(files, ["state.json"], "no temporary file left behind");
+    assert.deepEqual(files.toSorted(), ["state.json", "state.json.lock"], "no temporary file left behind");
   });
 });
 
@@ -66,7 +76,7 @@ Deno.test("withAlertState() serialises concurrent runs: no lost records, no doub
     assert.equal(results.flat().length, 5);
     const state = await readState(path);
     assert.deepEqual(state.episodes.map((e) => e.subject), ["four", "one", "shared", "three", "two"]);
-    assert.equal(await exists(`${path}.lock`), false);
+    assert.ok(await lockIsFree(`${path}.lock`));
   });
 });
 
@@ -91,12 +101,7 @@ Deno.test("withAlertState() waits for a lock held by another process, naming its
       stderr: "inherit",
     }).spawn();
     const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let out = "";
-    while (!out.includes("locked")) {
-      const { value, done } = await lines.read();
-      if (done) break;
-      out += value;
-    }
+    const out = await readUntil(lines, /locked/);
     assert.match(out, /locked/);
     await assert.rejects(
       withAlertState(path, (state) => ({ state, result: null }), {
@@ -128,89 +133,76 @@ Deno.test("withAlertState() waits for a lock held by another process, naming its
   });
 });
 
-Deno.test("withAlertState() breaks a lock whose process is gone", async () => {
+Deno.test("withAlertState() is not blocked by a lock file a dead process left: the kernel lock died with it", async () => {
   await tempState(async (path) => {
     await Deno.mkdir(path.replace(/\/state\.json$/, ""), { recursive: true });
     // above the largest pid_max of Linux (2^22) and macOS: no such process
-    await Deno.writeTextFile(`${path}.lock`, JSON.stringify({ pid: 99_999_999, token: "t", createdAt: NOW }));
+    await Deno.writeTextFile(`${path}.lock`, JSON.stringify({ pid: 99_999_999, createdAt: NOW }));
     const sent: string[] = [];
-    if (Deno.permissions.querySync({ name: "run" }).state === "granted") {
-      await withAlertState(path, (state) => ({ state, result: sent.push("ran") }), {
-        now: NOW,
-        lockTimeoutMs: 0,
-      });
-      assert.deepEqual(sent, ["ran"]);
-      assert.equal(await exists(`${path}.lock`), false);
-    } else {
-      await assert.rejects(
-        withAlertState(path, (state) => ({ state, result: 0 }), { now: NOW, lockTimeoutMs: 0 }),
-      );
-    }
+    await withAlertState(path, (state) => ({ state, result: sent.push("ran") }), {
+      now: NOW,
+      lockTimeoutMs: 0,
+    });
+    assert.deepEqual(sent, ["ran"]);
   });
 });
 
-Deno.test("withAlertState() breaks a lock older than staleLockMs, counting the time waited", async () => {
+Deno.test("withAlertState() takes the lock at once after its holder is killed", async () => {
   await tempState(async (path) => {
-    await Deno.mkdir(path.replace(/\/state\.json$/, ""), { recursive: true });
-    const lock = `${path}.lock`;
-    // held by this (live) process: only its age can break it
-    await Deno.writeTextFile(lock, JSON.stringify({ pid: Deno.pid, token: "t", createdAt: NOW - 900_001 }));
+    const module = new URL("./with_alert_state.ts", import.meta.url).href;
+    const code = `
+      import { withAlertState } from ${JSON.stringify(module)};
+      await withAlertState(${JSON.stringify(path)}, async (state) => {
+        console.log("locked");
+        await new Promise(() => setInterval(() => {}, 1000)); // hold it until killed
+        return { state, result: null };
+      }, { now: ${NOW} });
+    `;
+    const child = new Deno.Command(Deno.execPath(), { args: ["eval", code], stdout: "piped" }).spawn();
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    assert.match(await readUntil(lines, /locked/), /locked/);
+    await assert.rejects(
+      withAlertState(path, (state) => ({ state, result: 0 }), { now: NOW, lockTimeoutMs: 0 }),
+      { message: new RegExp(`is held by pid ${child.pid} `) },
+    );
+    child.kill("SIGKILL");
+    await child.status;
+    while (!(await lines.read()).done) { /* drain */ }
     assert.equal(
       await withAlertState(path, (state) => ({ state, result: "ran" }), { now: NOW, lockTimeoutMs: 0 }),
       "ran",
     );
-    await Deno.writeTextFile(lock, JSON.stringify({ pid: Deno.pid, token: "t", createdAt: NOW }));
-    const waits: number[] = [];
-    const result = await withAlertState(path, (state) => ({ state, result: "ran" }), {
-      now: NOW,
-      staleLockMs: 1_000,
-      lockTimeoutMs: 5_000,
-      pollMs: 100,
-      sleep: (ms) => (waits.push(ms), Promise.resolve()),
-    });
-    assert.equal(result, "ran");
-    assert.equal(waits.reduce((a, b) => a + b, 0), 1_100, "broken once older than 1 s");
-    assert.equal(await exists(lock), false);
   });
 });
 
-Deno.test("withAlertState() times out on a fresh lock of a live process", async () => {
+Deno.test("withAlertState() times out on a lock held elsewhere, waiting in pollMs steps", async () => {
   await tempState(async (path) => {
     await Deno.mkdir(path.replace(/\/state\.json$/, ""), { recursive: true });
     const lock = `${path}.lock`;
-    const held = JSON.stringify({ pid: Deno.pid, token: "t", createdAt: NOW });
+    const held = JSON.stringify({ pid: Deno.pid, createdAt: NOW });
     await Deno.writeTextFile(lock, held);
+    const other = await Deno.open(lock, { read: true, write: true });
+    await other.lock(true); // another open of the file holds the kernel lock
     const waits: number[] = [];
-    await assert.rejects(
-      withAlertState(path, (state) => ({ state, result: 0 }), {
-        now: NOW,
-        lockTimeoutMs: 250,
-        pollMs: 100,
-        sleep: (ms) => (waits.push(ms), Promise.resolve()),
-      }),
-      {
-        message:
-          `Cannot lock the alert state: ${lock} is held by pid ${Deno.pid} since 2024-03-01T12:00:00.000Z (another run is sending alerts; waited 250 ms), current value is lockTimeoutMs 250`,
-      },
-    );
+    try {
+      await assert.rejects(
+        withAlertState(path, (state) => ({ state, result: 0 }), {
+          now: NOW,
+          lockTimeoutMs: 250,
+          pollMs: 100,
+          sleep: (ms) => (waits.push(ms), Promise.resolve()),
+        }),
+        {
+          message:
+            `Cannot lock the alert state: ${lock} is held by pid ${Deno.pid} since 2024-03-01T12:00:00.000Z (another run is sending alerts; waited 250 ms), current value is lockTimeoutMs 250`,
+        },
+      );
+    } finally {
+      other.close();
+    }
     assert.deepEqual(waits, [100, 100, 50]);
     assert.equal(await Deno.readTextFile(lock), held, "someone else's lock is left alone");
     assert.equal(await exists(path), false);
-  });
-});
-
-Deno.test("withAlertState() breaks a lock left empty by a crash on the second look", async () => {
-  await tempState(async (path) => {
-    await Deno.mkdir(path.replace(/\/state\.json$/, ""), { recursive: true });
-    await Deno.writeTextFile(`${path}.lock`, "");
-    const waits: number[] = [];
-    const result = await withAlertState(path, (state) => ({ state, result: "ran" }), {
-      now: NOW,
-      lockTimeoutMs: 1_000,
-      sleep: (ms) => (waits.push(ms), Promise.resolve()),
-    });
-    assert.equal(result, "ran");
-    assert.deepEqual(waits, [100]);
   });
 });
 
@@ -234,7 +226,7 @@ Deno.test("withAlertState() names the file when it is not JSON, and leaves it as
     );
     assert.equal(ran, false);
     assert.equal(await Deno.readTextFile(path), '{"version": 1, "episodes": [', "never silently reset");
-    assert.equal(await exists(`${path}.lock`), false);
+    assert.ok(await lockIsFree(`${path}.lock`));
   });
 });
 
@@ -264,7 +256,7 @@ Deno.test("withAlertState() releases the lock and writes nothing when the functi
       { message: "boom" },
     );
     assert.equal(await exists(path), false);
-    assert.equal(await exists(`${path}.lock`), false);
+    assert.ok(await lockIsFree(`${path}.lock`));
     await assert.rejects(
       withAlertState(path, () => ({ state: { version: 3 } as unknown as AlertState, result: 0 }), {
         now: NOW,
@@ -272,24 +264,5 @@ Deno.test("withAlertState() releases the lock and writes nothing when the functi
       { name: "TypeError", message: /^Cannot read the new alert state for .*: unknown version/ },
     );
     assert.equal(await exists(path), false);
-  });
-});
-
-Deno.test("withAlertState() refuses to write when another run broke its lock meanwhile", async () => {
-  await tempState(async (path) => {
-    const lock = `${path}.lock`;
-    const theirs = JSON.stringify({ pid: Deno.pid, token: "theirs", createdAt: NOW });
-    await assert.rejects(
-      withAlertState(path, async (state) => {
-        await Deno.writeTextFile(lock, theirs); // as if broken as stale and taken by another run
-        return { state, result: 0 };
-      }, { now: NOW }),
-      {
-        message:
-          /^Cannot write alert state .*: another run broke the lock .* as stale while this one was running/,
-      },
-    );
-    assert.equal(await exists(path), false);
-    assert.equal(await Deno.readTextFile(lock), theirs, "their lock is not removed");
   });
 });

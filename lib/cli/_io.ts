@@ -1,28 +1,8 @@
 import { writeTextAtomic } from "../_write_atomic.ts";
-import { parseTime } from "../series/parse_time.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
 
 /** Writes JSON atomically (temp file + rename) and returns the bytes written. */
 export async function writeJsonAtomic(path: string, value: unknown): Promise<number> {
   return await writeTextAtomic(path, JSON.stringify(value, null, 1) + "\n");
-}
-
-/**
- * A time flag: ISO 8601, `YYYY-MM-DD HH:MM:SS` (UTC), epoch seconds/ms, or relative to `now` like `-24h`,
- * `-3d`, `now`, `now-6h`.
- */
-export function parseWhen(flag: string, text: string, now: number): number {
-  const s = text.trim();
-  if (s === "now") return now;
-  const rel = /^(?:now)?\s*-\s*(.+)$/.exec(s);
-  if (rel && !/^\d{4}-/.test(s)) return now - parseLagMinutes(rel[1]) * 60_000;
-  const t = parseTime(s);
-  if (Number.isNaN(t)) {
-    throw new SyntaxError(
-      `Cannot parse ${flag}: expected ISO 8601, epoch seconds, "now" or a relative time like -24h, current value is "${text}"`,
-    );
-  }
-  return t;
 }
 
 /** Parses a positive number flag. */
@@ -35,6 +15,26 @@ export function parseNumber(flag: string, text: string, { min = -Infinity, max =
   }
   return v;
 }
+
+/** Parses a flag that takes one of a few words (`undefined` stays undefined: the reader's default). */
+export function parseChoice<T extends string>(
+  command: string,
+  flag: string,
+  text: string | undefined,
+  choices: readonly T[],
+): T | undefined {
+  if (text !== undefined && !choices.includes(text as T)) {
+    const list = choices.length === 2
+      ? choices.join(" or ")
+      : `${choices.slice(0, -1).join(", ")} or ${choices.at(-1)}`;
+    throw new RangeError(`Cannot ${command}: ${flag} must be ${list}, current value is "${text}"`);
+  }
+  return text as T | undefined;
+}
+
+/** Parses `--profile`: strict, permissive, or none (the default of whatever reads it). */
+export const parseProfile = (command: string, text: string | undefined) =>
+  parseChoice(command, "--profile", text, ["strict", "permissive"] as const);
 
 /** Progress on stderr, only when stderr is a terminal. */
 export function progress(message: string): void {

@@ -6,18 +6,10 @@
  * @module
  */
 import type { Config } from "../sources/config.ts";
-import type { Alert, DeliveryResult } from "../alerts/types.ts";
+import type { Sink } from "../alerts/types.ts";
 import { sendSlack } from "../alerts/slack.ts";
 import { postGrafanaAnnotations } from "../alerts/grafana_annotations.ts";
 import { postWebhook } from "../alerts/webhook.ts";
-
-/** One place alerts go. */
-export interface Sink {
-  /** `console`, `slack`, `grafana` or `webhook`. */
-  name: string;
-  /** Delivers the alerts; never throws for a delivery failure (it is in the results). */
-  send(alerts: readonly Alert[]): Promise<DeliveryResult[]>;
-}
 
 /** The sinks the environment turns on, the console first. A URL that is not http(s) is an error at once (named
  * by its variable; its value is a secret and never shown). */

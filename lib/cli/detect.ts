@@ -1,7 +1,9 @@
 import { type Command, parseFlags } from "./_command.ts";
-import { parseNumber, writeJsonAtomic } from "./_io.ts";
-import { configRecord, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
-import { runDetection } from "./_pipeline.ts";
+import { parseNumber, parseProfile, writeJsonAtomic } from "./_io.ts";
+import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import { isLive } from "../sources/config.ts";
+import { runDetection } from "../pipeline/run_detection.ts";
+import { countBySeverity } from "../detect/types.ts";
 
 const help =
   `Usage: deno task detect [--model FILE] [source flags] [--from T] [--until T] [--profile P] --out FILE
@@ -22,7 +24,7 @@ Options:
 
 ${SOURCE_HELP}`;
 
-/** `detect`: source + model → anomalies.json. */
+/** `detect`: source + model → anomalies.json ({@link runDetection}). */
 export const command: Command = {
   help,
   async run(args) {
@@ -35,25 +37,21 @@ export const command: Command = {
       profile: { type: "string" },
       threshold: { type: "string" },
     });
-    if (values.profile && values.profile !== "strict" && values.profile !== "permissive") {
-      throw new RangeError(
-        `Cannot detect: --profile must be strict or permissive, current value is "${values.profile}"`,
-      );
-    }
+    const profile = parseProfile("detect", values.profile);
     const config = await resolveConfig(values);
-    const { run, from, until, detected, model } = await runDetection({
-      config,
+    const { run, from, until, detected, model } = await runDetection(config, {
       model: values.model,
       from: values.from,
       until: values.until,
-      profile: values.profile as "strict" | "permissive" | undefined,
+      profile,
+      now: Date.now(),
+      token: isLive(config) ? grafanaToken() : undefined,
       threshold: values.threshold
         ? parseNumber("--threshold", values.threshold, { min: 0, max: 1 })
         : undefined,
       log: (m) => console.error(`detect: ${m}`),
     });
-    const bySeverity = { high: 0, medium: 0, low: 0 };
-    for (const a of detected.anomalies) bySeverity[a.severity]++;
+    const bySeverity = countBySeverity(detected.anomalies);
     await writeJsonAtomic(values.out!, {
       run: {
         ...run,

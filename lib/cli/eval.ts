@@ -1,17 +1,12 @@
 import { type Command, parseFlags } from "./_command.ts";
 import { writeJsonAtomic } from "./_io.ts";
-import { formatTable } from "./_format.ts";
+import { counted, formatTable } from "./_format.ts";
 import { loadCsv } from "../series/load_csv.ts";
 import { loadLabels } from "../eval/labels.ts";
 import { loadModel } from "../model/load_model.ts";
 import { evaluate } from "../eval/evaluate.ts";
-import { ANOMALY_KINDS } from "../synth/types.ts";
-import {
-  type MatrixResult,
-  robustnessMatrix,
-  type RobustnessMatrixOptions,
-} from "../eval/robustness_matrix.ts";
-import { robustnessMatrixTable } from "../eval/robustness_matrix_table.ts";
+import { ANOMALY_KINDS, type AnomalyKind } from "../presence.ts";
+import { runMatrix } from "./_matrix.ts";
 
 const help =
   `Usage: deno task eval --data FILE|DIR... --labels FILE [--train DIR|--model FILE] [--detectors LIST] [--json FILE]
@@ -43,89 +38,6 @@ markdown table to stdout.
                      step=1m,history=3d  or  step=5m,step=1h,weekly=off,noise=2
                      (step: 1m 5m 1h; history: 3d 9d 30d 6mo; weekly: on off; noise: 1 2)
   --train-on WHAT    history (default): the history before the span; all: everything, span included`;
-
-const MATRIX_AXES = {
-  step: { "1m": 60_000, "5m": 300_000, "1h": 3_600_000 } as Record<string, number>,
-  history: { "3d": 3, "9d": 9, "30d": 30, "6mo": 182 } as Record<string, number>,
-  weekly: { on: true, off: false } as Record<string, boolean>,
-  noise: { "1": 1, "2": 2 } as Record<string, number>,
-};
-
-/**
- * Parses `--cells` (`step=1m,history=3d`) into the matrix's axes; a key given twice keeps both values.
- *
- * @param spec The flag value.
- * @returns The axes given (the others keep their defaults).
- */
-export function parseCells(spec: string): RobustnessMatrixOptions {
-  const picked: Record<string, (number | boolean)[]> = {};
-  for (const part of spec.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const [key, value = ""] = part.split("=").map((x) => x.trim());
-    const axis = MATRIX_AXES[key as keyof typeof MATRIX_AXES] as Record<string, number | boolean> | undefined;
-    if (!axis) {
-      throw new TypeError(
-        `Cannot parse --cells: unknown key "${key}" (step, history, weekly, noise), current value is "${spec}"`,
-      );
-    }
-    const v = axis[value.toLowerCase()];
-    if (v === undefined) {
-      throw new TypeError(
-        `Cannot parse --cells: ${key} must be one of ${
-          Object.keys(axis).join(" ")
-        }, current value is "${value}"`,
-      );
-    }
-    (picked[key] ??= []).includes(v) || picked[key].push(v);
-  }
-  return {
-    steps: picked.step as number[] | undefined,
-    historyDays: picked.history as number[] | undefined,
-    weekly: picked.weekly as boolean[] | undefined,
-    noise: picked.noise as number[] | undefined,
-  };
-}
-
-async function runMatrix(values: {
-  cells?: string;
-  detectors?: string;
-  "train-on"?: string;
-  json?: string;
-}): Promise<number> {
-  const trainOn = values["train-on"] ?? "history";
-  if (trainOn !== "history" && trainOn !== "all") {
-    throw new TypeError(
-      `Cannot run the matrix: --train-on must be history or all, current value is "${trainOn}"`,
-    );
-  }
-  const axes = values.cells ? parseCells(values.cells) : {};
-  const tty = Deno.stderr.isTerminal();
-  const result: MatrixResult = robustnessMatrix({
-    ...Object.fromEntries(Object.entries(axes).filter(([, v]) => v !== undefined)),
-    trainOn,
-    detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
-    onCell: (c, i, total) => {
-      if (!tty) return;
-      const { step, historyDays, weekly, noise } = c.cell;
-      console.error(
-        `cell ${i + 1}/${total}: step ${step / 60_000} min, ${historyDays} d, weekly ${
-          weekly ? "on" : "off"
-        }, ` +
-          `noise ${noise}× — ${c.pass ? "pass" : "FAIL"} (${(c.ms / 1000).toFixed(1)} s)`,
-      );
-    },
-  });
-  console.log(robustnessMatrixTable(result));
-  if (values.json) {
-    await writeJsonAtomic(values.json, {
-      ...result,
-      cells: result.cells.map((c) => ({
-        ...c,
-        metrics: { ...c.metrics, falseEvents: c.metrics.falseEvents.length, missed: c.metrics.missed.length },
-      })),
-    });
-  }
-  return 0;
-}
 
 const pct = (v: number) => (v === v ? v.toFixed(3) : "-");
 
@@ -185,28 +97,13 @@ export const command: Command = {
       ]),
     ));
     console.log("\nrecall per kind");
+    const recalls = (k: AnomalyKind) => results.map((r) => pct(r.metrics.perKind[k].recall));
     console.log(formatTable(
       ["kind", "labels", ...results.map((r) => r.method)],
-      ANOMALY_KINDS.map((
-        k,
-      ) => [
-        k,
-        String(results[0].metrics.perKind[k].labels),
-        ...results.map((r) => pct(r.metrics.perKind[k].recall)),
-      ]),
+      ANOMALY_KINDS.map((k) => [k, String(results[0].metrics.perKind[k].labels), ...recalls(k)]),
     ));
     if (values.json) {
-      await writeJsonAtomic(
-        values.json,
-        results.map((r) => ({
-          ...r,
-          metrics: {
-            ...r.metrics,
-            falseEvents: r.metrics.falseEvents.length,
-            missed: r.metrics.missed.length,
-          },
-        })),
-      );
+      await writeJsonAtomic(values.json, results.map((r) => ({ ...r, metrics: counted(r.metrics) })));
     }
     return 0;
   },

@@ -1,10 +1,8 @@
 import { type Command, parseFlags } from "./_command.ts";
 import { writeJsonAtomic } from "./_io.ts";
 import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
-import { fetchSource } from "../sources/fetch_source.ts";
-import { hydrate } from "../hydrate/hydrate.ts";
 import type { Anomaly } from "../detect/types.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { hydrateFromSource } from "../pipeline/hydrate_from_source.ts";
 
 const help =
   `Usage: deno task hydrate --in anomalies.json --out hydrated.json [source flags] [--before 12h] [--after 12h]
@@ -22,7 +20,7 @@ Options:
 
 ${SOURCE_HELP}`;
 
-/** `hydrate`: anomalies.json → hydrated.json. */
+/** `hydrate`: anomalies.json → hydrated.json ({@link hydrateFromSource}). */
 export const command: Command = {
   help,
   async run(args) {
@@ -45,23 +43,12 @@ export const command: Command = {
         `Cannot hydrate: ${values.in} has no "anomalies" array, current value is ${typeof input.anomalies}`,
       );
     }
-    const anomalies = input.anomalies;
     const config = await resolveConfig(values, input.run?.config ?? {});
-    const before = parseLagMinutes(values.before ?? config.hydrate.before) * 60_000;
-    const after = parseLagMinutes(values.after ?? config.hydrate.after) * 60_000;
-    const keys = [...new Set(anomalies.map((a) => a.series))];
-    const from = Math.min(...anomalies.map((a) => a.peakAt - Math.max(before, 72 * 3_600_000)));
-    const until = Math.max(...anomalies.map((a) => a.peakAt + after));
-    const { series, run } = anomalies.length
-      ? await fetchSource(config, { from, until, only: keys, token: grafanaToken() })
-      : {
-        series: [],
-        run: { asked: 0, answered: 0, failed: 0, failures: [], requests: 0, source: config.source },
-      };
-    const reasons = new Map(run.failures.map((f) => [f.series, `${f.kind}: ${f.reason}`]));
-    const hydrated = hydrate(anomalies, series, { before, after }).map((h) =>
-      h.error && reasons.has(h.series) ? { ...h, error: `${h.error} (${reasons.get(h.series)})` } : h
-    );
+    const { hydrated, run } = await hydrateFromSource(config, input.anomalies, {
+      before: values.before,
+      after: values.after,
+      token: grafanaToken(),
+    });
     await writeJsonAtomic(values.out!, {
       run: { ...run, config: configRecord(config) },
       anomalies: hydrated,

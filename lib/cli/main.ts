@@ -16,7 +16,6 @@ const loaders: Record<string, () => Promise<Command>> = {
   eval: async () => (await import("./eval.ts")).command,
   nab: async () => (await import("./nab.ts")).command,
   watch: async () => (await import("./watch.ts")).command,
-  bench: async () => (await import("./bench.ts")).command,
 };
 
 function usage(): string {

@@ -1,14 +1,13 @@
 import { join, resolve } from "node:path";
 import { type Command, parseFlags } from "./_command.ts";
-import { parseNumber, writeJsonAtomic } from "./_io.ts";
-import { configRecord, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
-import { runDetection } from "./_pipeline.ts";
+import { parseChoice, parseNumber, parseProfile, writeJsonAtomic } from "./_io.ts";
+import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import { isLive } from "../sources/config.ts";
 import { saveModel } from "../model/save_model.ts";
-import { hydrate } from "../hydrate/hydrate.ts";
-import { buildReport } from "../report/build_report.ts";
-import { renderPage } from "../report/render_page.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { parseLagMinutes } from "../series/parse_duration.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
+import { countBySeverity, SEVERITY_RANK } from "../detect/types.ts";
+import { runReport } from "../pipeline/run_report.ts";
 
 const help =
   `Usage: deno task report [source flags] [--model FILE] [--out DIR] [--window 24h] [--until T] [--top N]
@@ -32,10 +31,7 @@ Options:
 
 ${SOURCE_HELP}`;
 
-const log = (message: string) => console.error(`report: ${message}`);
-const DAY = 86_400_000;
-
-/** `report`: the whole pipeline into one HTML page. */
+/** `report`: the whole pipeline into one HTML page ({@link runReport}). */
 export const command: Command = {
   help,
   async run(args) {
@@ -51,60 +47,25 @@ export const command: Command = {
     });
     const t0 = performance.now();
     const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
-    if (values.profile && values.profile !== "strict" && values.profile !== "permissive") {
-      throw new RangeError(
-        `Cannot report: --profile must be strict or permissive, current value is "${values.profile}"`,
-      );
-    }
-    const failOn = values["fail-on"];
-    if (failOn && !["high", "medium", "low"].includes(failOn)) {
-      throw new RangeError(
-        `Cannot report: --fail-on must be high, medium or low, current value is "${failOn}"`,
-      );
-    }
+    const profile = parseProfile("report", values.profile);
+    const failOn = parseChoice("report", "--fail-on", values["fail-on"], ["high", "medium", "low"] as const);
     const top = parseNumber("--top", values.top!, { min: 0, max: 1000 });
     if (values.window) parseLagMinutes(values.window);
     const config = await resolveConfig(values);
-    // Two weeks of per-shard trend, the report window included (on what the source holds).
-    const trendDays = 14;
-    const { series, run, model, trained, from, until, detected } = await runDetection({
-      config,
+    const sample = config.source === "replay" && !values.data?.length && !values.csv?.length &&
+      !values.config;
+    const { detection, anomalies, hydrated, html } = await runReport(config, {
       model: values.model,
       until: values.until,
       window: values.window,
-      profile: values.profile as "strict" | "permissive" | undefined,
-      keepScores: true,
-      extra: (trendDays - 1) * DAY,
-      log: (m) => log(`${m} (${elapsed()})`),
-    });
-    const trendFrom = from - (trendDays - 1) * DAY;
-    const inWindow = detected.anomalies.filter((a) => a.end >= from && a.start <= until);
-    log(
-      `${inWindow.length} anomalies in the window, ${detected.anomalies.length} over the ${trendDays}-day trend (${elapsed()})`,
-    );
-    const hydrated = hydrate(inWindow, series, {
-      before: parseLagMinutes(config.hydrate.before) * 60_000,
-      after: parseLagMinutes(config.hydrate.after) * 60_000,
-    });
-    const source = config.source === "replay" && !values.data?.length && !values.csv?.length && !values.config
-      ? `replay of the sample corpus data/ (${run.answered} series)`
-      : `${run.source} (${run.answered}/${run.asked} series)`;
-    const data = buildReport(model, detected, hydrated, {
-      from,
-      until,
-      now: until,
-      source,
+      profile,
       top,
-      trendFrom,
-      failures: run.failures.map((f) => ({ series: f.series, reason: `${f.kind}: ${f.reason}` })),
-      allSeries: series,
-      fleet: {
-        minShards: config.fleet.minShards,
-        minFraction: config.fleet.minFraction,
-        window: parseLagMinutes(config.fleet.window) * 60_000,
-      },
+      now: Date.now(),
+      token: isLive(config) ? grafanaToken() : undefined,
+      sourceLabel: sample ? (run) => `replay of the sample corpus data/ (${run.answered} series)` : undefined,
+      log: (m) => console.error(`report: ${m} (${elapsed()})`),
     });
-    const html = renderPage(data);
+    const { run, model, trained, from, until, detected } = detection;
     const out = values.out!;
     const record = {
       ...run,
@@ -115,23 +76,19 @@ export const command: Command = {
       scored: detected.scored,
       notes: detected.notes,
     };
-    await writeJsonAtomic(join(out, "anomalies.json"), { run: record, anomalies: inWindow });
+    await writeJsonAtomic(join(out, "anomalies.json"), { run: record, anomalies });
     await writeJsonAtomic(join(out, "hydrated.json"), { run: record, anomalies: hydrated });
     if (trained) await saveModel(model, join(out, "model.json"));
     await writeTextAtomic(join(out, "index.html"), html);
-    const sev = { high: 0, medium: 0, low: 0 };
-    for (const a of inWindow) sev[a.severity]++;
+    const sev = countBySeverity(anomalies);
     console.log(
-      `${inWindow.length} anomalies (${sev.high} high, ${sev.medium} medium, ${sev.low} low) in ` +
+      `${anomalies.length} anomalies (${sev.high} high, ${sev.medium} medium, ${sev.low} low) in ` +
         `${new Date(from).toISOString().slice(0, 16)} – ${new Date(until).toISOString().slice(0, 16)} UTC; ` +
         `wrote ${resolve(out, "index.html")} (${(html.length / 1024).toFixed(0)} KiB) in ${elapsed()}`,
     );
-    if (failOn) {
-      const rank = { low: 1, medium: 2, high: 3 } as const;
-      if (inWindow.some((a) => rank[a.severity] >= rank[failOn as keyof typeof rank])) {
-        console.error(`report: anomalies of severity ${failOn} or higher were found (--fail-on ${failOn})`);
-        return 3;
-      }
+    if (failOn && anomalies.some((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[failOn])) {
+      console.error(`report: anomalies of severity ${failOn} or higher were found (--fail-on ${failOn})`);
+      return 3;
     }
     return run.answered === 0 ? 1 : 0;
   },

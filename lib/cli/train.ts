@@ -1,10 +1,12 @@
 import { type Command, parseFlags } from "./_command.ts";
-import { fetchWindow, grafanaToken, isLive, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import { parseChoice, parseProfile } from "./_io.ts";
+import { grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import { isLive } from "../sources/config.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
-import { train } from "../model/train.ts";
 import { saveModel } from "../model/save_model.ts";
+import { trainFromSource } from "../pipeline/train_from_source.ts";
 import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 
 const help = `Usage: deno task train [source flags] [--from T] [--until T] [--family presence] --out FILE
 
@@ -55,16 +57,8 @@ export const command: Command = {
       );
     }
     if (!values.out) throw new TypeError("Cannot train: --out FILE is required (see --help)");
-    if (values.profile !== "strict" && values.profile !== "permissive") {
-      throw new RangeError(
-        `Cannot train: --profile must be strict or permissive, current value is "${values.profile}"`,
-      );
-    }
-    if (!["ratio", "minutes", "other"].includes(values.unit!)) {
-      throw new RangeError(
-        `Cannot train: --unit must be ratio, minutes or other, current value is "${values.unit}"`,
-      );
-    }
+    const profile = parseProfile("train", values.profile);
+    const unit = parseChoice("train", "--unit", values.unit, ["ratio", "minutes", "other"] as const);
     // CSV exports given as --data are read as files (csv), not replayed.
     const resolved = await resolveConfig({
       ...values,
@@ -77,35 +71,28 @@ export const command: Command = {
       family: values.family ?? resolved.family,
     };
     const t0 = performance.now();
-    const { series, run } = await fetchWindow(config, {
+    const { model, run } = await trainFromSource(config, {
       from: values.from,
       until: values.until,
       now: Date.now(),
       token: isLive(config) ? grafanaToken() : undefined, // read only when a live source may need it
-    });
-    console.error(
-      `train: ${run.answered}/${run.asked} series from ${run.source} (${run.from} .. ${run.until})` +
-        (run.failed ? `, ${run.failed} failed` : ""),
-    );
-    for (const f of run.failures.slice(0, 5)) console.error(`train: failed ${f.series}: ${f.reason}`);
-    if (run.failures.length > 5) console.error(`train: … and ${run.failures.length - 5} more failed`);
-    if (series.length === 0) {
-      throw new RangeError(
-        `Cannot train from ${run.source}: no series answered in ${run.from} .. ${run.until}, current value is 0 of ${run.asked}`,
-      );
-    }
-    const model = train(series, {
-      family: config.family,
-      profile: values.profile,
-      unit: values.unit as "ratio" | "minutes" | "other",
+      profile,
+      unit,
       detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
-      template: config.template,
+      onFetched: (run) => {
+        console.error(
+          `train: ${run.answered}/${run.asked} series from ${run.source} (${run.from} .. ${run.until})` +
+            (run.failed ? `, ${run.failed} failed` : ""),
+        );
+        for (const f of run.failures.slice(0, 5)) console.error(`train: failed ${f.series}: ${f.reason}`);
+        if (run.failures.length > 5) console.error(`train: … and ${run.failures.length - 5} more failed`);
+      },
     });
     const bytes = await saveModel(model, values.out);
     for (const { detector, reason } of model.skippedDetectors ?? []) {
       console.error(`train: left out ${detector}: ${reason}`);
     }
-    const asked = parseLagMinutes(config.step) * 60_000;
+    const asked = parseDurationMs(config.step);
     if (isLive(config) && model.trainedOn.step > asked) {
       console.error(
         `train: ${config.source} answered at a ${model.trainedOn.step / 1000} s step, not the configured ` +

@@ -3,11 +3,12 @@ import { logPOfScore, scoreOfLogP } from "./score_series.ts";
 import type { Model, Profile } from "../model/schema.ts";
 import type { Anomaly, Reason, Severity } from "./types.ts";
 import { scoreSeries, type SeriesScores } from "./score_series.ts";
-import { seasonalExpectation } from "../detectors/seasonal_expectation.ts";
-import { expectationOptions } from "./_expectation_options.ts";
-import { displayable } from "../display/displayable.ts";
-import { anomalyTable } from "../display/anomaly_table.ts";
-import { detectSummary } from "../display/detect_summary.ts";
+import { seasonalExpectation } from "../series/seasonal_expectation.ts";
+import { expectationOptions } from "./expectation_options.ts";
+import { DETECTORS } from "../detectors/registry.ts";
+import type { Params } from "../detectors/types.ts";
+import { formatNumber } from "../format/format_number.ts";
+import { formatDuration } from "../format/format_duration.ts";
 
 /** Options for {@link detect}. */
 export interface DetectOptions {
@@ -80,43 +81,20 @@ function thresholdAt(threshold: number, modelStep: number, step: number, digits:
 
 const round = (v: number, digits = 4) => (v === v ? Number(v.toPrecision(digits)) : null);
 
-function fmt(v: number): string {
-  if (v !== v) return "missing";
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
-}
+const fmt = (v: number) => formatNumber(v, { missing: "missing" });
+const hours = (ms: number) => formatDuration(ms);
 
-function hours(ms: number): string {
-  const h = ms / HOUR;
-  return h >= 48 ? `${Number((h / 24).toFixed(1))} d` : `${Number(h.toFixed(1))} h`;
-}
-
-/** A sentence for one detector at index i. */
-function explain(name: string, raw: number, x: number, e: number, step: number): string {
-  switch (name) {
-    case "seasonal_lag":
-      return `${fmt(x)} vs ${fmt(e)} expected (median of the same time 1 d / 7 d / 14 d earlier)`;
-    case "robust_z":
-      return `${fmt(raw)} robust standard deviations from the trailing 24 h median`;
-    case "level_shift":
-      return `level ${
-        e > 0 && x === x ? `×${fmt(x / e)}` : "changed"
-      } vs expected, sustained over the last hours`;
-    case "stall":
-      return `climbing steadily above expectation (${fmt(x)} vs ${fmt(e)} expected)`;
-    case "flatline":
-      return `stuck at ${fmt(x)} for ${hours(raw * HOUR + step)}`;
-    case "missing_data":
-      return `no data for ${hours(raw * HOUR)}`;
-    case "rhythm_loss":
-      return `the daily rhythm is gone over the last 24 h (shape score ${fmt(raw)})`;
-    case "static_breach":
-      return `lag ${fmt(x)} min is over the level ${raw >= 2 ? "2 (72 h)" : "1 (24 h)"} breach`;
-    case "isolation_forest":
-      return `unusual 24 h shape (isolation score ${fmt(raw)})`;
-    default:
-      return `raw score ${fmt(raw)}`;
-  }
+/** A sentence for one detector at one point: the detector's own `explain`, with the model's params for it. */
+function explain(
+  name: string,
+  raw: number,
+  x: number,
+  e: number,
+  params: Params | undefined,
+  step: number,
+): string {
+  const detector = DETECTORS[name];
+  return detector && params ? detector.explain(raw, x, e, params, { step }) : `raw score ${fmt(raw)}`;
 }
 
 /**
@@ -143,6 +121,8 @@ function episodes(
     & {
       /** The seasonal expectation the model's seasonal_lag uses (lags, minLags), for "expected" in the record. */
       expectation: { lags?: number[]; minLags?: number };
+      /** The model's params by detector, for the reasons. */
+      params: Model["detectors"];
     },
 ): Anomaly[] {
   const { values, start, step } = series;
@@ -178,7 +158,7 @@ function episodes(
       reasons.push({
         detector: name,
         score: round(c, 3)!,
-        detail: explain(name, raw[d][best], values[best], expected![best], step),
+        detail: explain(name, raw[d][best], values[best], expected![best], opts.params[name], step),
       });
     });
     reasons.sort((a, b) => b.score - a.score);
@@ -324,12 +304,10 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
         singlePointMargin,
         digits: model.ensemble.digits,
         expectation,
+        params: model.detectors,
       }),
     );
   }
   anomalies.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));
-  // In a notebook the result and its anomaly list render as HTML tables (a non-enumerable symbol: JSON unchanged).
-  displayable(anomalies, (list) => ({ "text/html": anomalyTable(list) }));
-  const result = { anomalies, notes, profile, threshold, scored, ...(kept ? { scores: kept } : {}) };
-  return displayable(result, (r) => ({ "text/html": detectSummary(r) }));
+  return { anomalies, notes, profile, threshold, scored, ...(kept ? { scores: kept } : {}) };
 }

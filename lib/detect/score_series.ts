@@ -180,8 +180,16 @@ function raiseToOwnThreshold(
  * @param series A series on the model's step.
  * @returns Per-point scores.
  * @example
- * ```ts ignore
- * const scores = scoreSeries(model, model.families.presence, series);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scoreSeries } from "./score_series.ts";
+ * import { train } from "../model/train.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series } = generateCorpus({ shards: 1, days: 20, aggregators: ["A"], seed: 3 });
+ * const model = train(series);
+ * const scores = scoreSeries(model, model.families.presence, series[0]);
+ * assert.equal(scores.combined.length, series[0].values.length);
+ * assert.ok(scores.combined.every((s) => Number.isNaN(s) || (s >= 0 && s < 1)));
  * ```
  */
 export function scoreSeries(

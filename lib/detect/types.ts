@@ -8,6 +8,51 @@
 /** Severity, from the calibrated score and the duration. */
 export type Severity = "low" | "medium" | "high";
 
+/** Every severity, least first. */
+export const SEVERITIES: readonly Severity[] = Object.freeze(["low", "medium", "high"]);
+
+/**
+ * The order of severities, low to high: compare ranks, never names (the one table; alerts, the fleet view and
+ * the report sort and filter by it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { SEVERITY_RANK } from "./types.ts";
+ * assert.ok(SEVERITY_RANK.high > SEVERITY_RANK.medium && SEVERITY_RANK.medium > SEVERITY_RANK.low);
+ * ```
+ */
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = Object.freeze({
+  low: 0,
+  medium: 1,
+  high: 2,
+});
+
+/**
+ * How many of each severity a list holds.
+ *
+ * @param items Anything with a severity (anomalies, incidents, alerts).
+ * @returns The counts, every severity present (0 when none).
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { countBySeverity } from "./types.ts";
+ * assert.deepEqual(countBySeverity([{ severity: "high" }, { severity: "low" }]), { high: 1, medium: 0, low: 1 });
+ * ```
+ */
+export function countBySeverity(items: Iterable<{ severity: Severity }>): Record<Severity, number> {
+  const counts: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
+  for (const { severity } of items) counts[severity]++;
+  return counts;
+}
+
+/** One accent colour per severity: the report, its charts and the notebook tables. */
+export const SEVERITY_COLOR: Readonly<Record<Severity, string>> = Object.freeze({
+  low: "#e6a817",
+  medium: "#e8590c",
+  high: "#c92a2a",
+});
+
 /** Why a detector fired. */
 export interface Reason {
   /** Detector name, e.g. `seasonal_lag`. */

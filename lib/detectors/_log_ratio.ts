@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
-import { DAY, ewAlpha, pointsIn, RobustLevel, warmupPoints } from "./_common.ts";
-import { seasonalExpectation } from "./seasonal_expectation.ts";
+import { DAY, ewAlpha, pointsIn, RobustLevel, warmupPoints } from "../series/robust.ts";
+import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 
 const cache = new WeakMap<Float64Array, { step: number; rho: Float64Array }>();
 

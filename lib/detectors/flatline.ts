@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { HOUR } from "./_common.ts";
+import { num, span } from "./_explain.ts";
+import { HOUR } from "../series/robust.ts";
 
 /** Params of {@link flatline}. */
 export interface FlatlineParams extends Record<string, unknown> {
@@ -52,5 +53,8 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
       last = x;
     }
     return out;
+  },
+  explain(raw, observed, _expected, _params, { step }) {
+    return `stuck at ${num(observed)} for ${span(raw * HOUR + step)}`;
   },
 };

@@ -6,8 +6,9 @@
  */
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { fitForest, type Forest, prepareForest, scoreRows } from "./_isolation_forest.ts";
-import { createRng } from "../synth/prng.ts";
+import { num, span } from "./_explain.ts";
+import { fitForest, type Forest, prepareForest, scoreRows } from "./forest.ts";
+import { createRng } from "../prng.ts";
 
 /** Params of {@link isolationForest}: plain JSON. */
 export type IsolationForestParams = {
@@ -393,4 +394,7 @@ export const isolationForest: Detector<IsolationForestParams, IsolationForestOpt
   description: "Isolation forest over 24-hour windows normalised by each series' own trailing level",
   fit: _fit,
   score: _score,
+  explain(raw, _observed, _expected, params) {
+    return `unusual ${span(params.window * params.blockMs)} shape (isolation score ${num(raw)})`;
+  },
 };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { isolationForest, type IsolationForestParams } from "./isolation_forest.ts";
 import type { Series } from "../series/types.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;

@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "./_common.ts";
+import { num } from "./_explain.ts";
+import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "../series/robust.ts";
 import { logRatio } from "./_log_ratio.ts";
 
 /** Params of {@link levelShift}. */
@@ -72,6 +73,11 @@ export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
       scale.update(Math.abs(r));
     }
     return out;
+  },
+  explain(_raw, observed, expected, params) {
+    const level = expected > 0 && observed === observed ? `×${num(observed / expected)}` : "changed";
+    return `level ${level} vs expected, sustained (CUSUM of the log ratio's hourly median, allowance ` +
+      `${num(params.drift)} scale units an hour)`;
   },
 };
 

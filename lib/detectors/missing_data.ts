@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { HOUR } from "./_common.ts";
+import { span } from "./_explain.ts";
+import { HOUR } from "../series/robust.ts";
 
 /** Params of {@link missingData} (none are learned). */
 export type MissingDataParams = Record<string, never>;
@@ -39,5 +40,8 @@ export const missingData: Detector<MissingDataParams> = {
       }
     }
     return out;
+  },
+  explain(raw) {
+    return `no data for ${span(raw * HOUR)}`;
   },
 };

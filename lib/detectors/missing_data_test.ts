@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
-import { daily, HOUR, MISSING } from "./_test_series.ts";
+import { daily, HOUR, MISSING } from "../../tests/support/test_series.ts";
 import { missingData } from "./missing_data.ts";
 
-Deno.test("missingData.fit() returns empty plain JSON", () => {
+Deno.test("missingData.fit() returns empty params", () => {
   const p = missingData.fit([]);
   assert.deepEqual(p, {});
-  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
   assert.equal(missingData.name, "missing_data");
 });
 
@@ -23,16 +22,6 @@ Deno.test("missingData.score() is the hours since the last reported value (hand-
       {},
     );
     assert.deepEqual([...s], want, name);
-  }
-});
-
-Deno.test("missingData.score() is causal: a prefix gives the same scores", () => {
-  const s = daily();
-  s.values.fill(NaN, 400, 410);
-  const full = missingData.score(s, {});
-  for (const k of [0, 30, 100, 300, 405, 411, 470]) {
-    const part = missingData.score({ ...s, values: s.values.slice(0, k + 1) }, {});
-    assert.deepEqual([...part], [...full.subarray(0, k + 1)], `prefix 0..${k}`);
   }
 });
 

@@ -21,15 +21,15 @@ import { isolationForest } from "./isolation_forest.ts";
  * ```
  */
 export const DETECTORS: Readonly<Record<string, Detector>> = Object.freeze({
-  seasonal_lag: seasonalLag as unknown as Detector,
-  robust_z: robustZ as unknown as Detector,
-  level_shift: levelShift as unknown as Detector,
-  stall: stall as unknown as Detector,
-  flatline: flatline as unknown as Detector,
-  missing_data: missingData as unknown as Detector,
-  rhythm_loss: rhythmLoss as unknown as Detector,
-  static_breach: staticBreach as unknown as Detector,
-  isolation_forest: isolationForest as unknown as Detector,
+  seasonal_lag: seasonalLag,
+  robust_z: robustZ,
+  level_shift: levelShift,
+  stall: stall,
+  flatline: flatline,
+  missing_data: missingData,
+  rhythm_loss: rhythmLoss,
+  static_breach: staticBreach,
+  isolation_forest: isolationForest,
 });
 
 /**

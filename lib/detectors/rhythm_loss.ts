@@ -1,7 +1,8 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, pointsIn } from "./_common.ts";
-import { seasonalExpectation } from "./seasonal_expectation.ts";
+import { num, span } from "./_explain.ts";
+import { DAY, pointsIn } from "../series/robust.ts";
+import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 
 /** Params of {@link rhythmLoss}. */
 export interface RhythmLossParams extends Record<string, unknown> {
@@ -88,5 +89,8 @@ export const rhythmLoss: Detector<RhythmLossParams, RhythmLossOptions> = {
       out[i] = stderr > 0 ? Math.max(0, (1 - slope) / stderr) : 0;
     }
     return out;
+  },
+  explain(raw, _observed, _expected, params) {
+    return `the daily rhythm is gone over the last ${span(params.window)} (shape score ${num(raw)})`;
   },
 };

@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, medianOf, pointsIn } from "./_common.ts";
+import { num, span } from "./_explain.ts";
+import { DAY, medianOf, pointsIn } from "../series/robust.ts";
 
 /** Params of {@link robustZ}. */
 export interface RobustZParams extends Record<string, unknown> {
@@ -77,5 +78,8 @@ export const robustZ: Detector<RobustZParams, RobustZOptions> = {
       }
     }
     return out;
+  },
+  explain(raw, _observed, _expected, params) {
+    return `${num(raw)} robust standard deviations from the trailing ${span(params.window)} median`;
   },
 };

@@ -1,7 +1,8 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale } from "./_common.ts";
-import { seasonalExpectation } from "./seasonal_expectation.ts";
+import { lagList, num } from "./_explain.ts";
+import { DAY, ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale } from "../series/robust.ts";
+import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 
 /** Params of {@link seasonalLag}. */
 export interface SeasonalLagParams extends Record<string, unknown> {
@@ -79,6 +80,12 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
       level.update(x);
     }
     return out;
+  },
+  explain(_raw, observed, expected, params) {
+    const first = Math.min(...params.lags);
+    return `${num(observed)} vs ${num(expected)} expected (median of the same time ${
+      lagList(params.lags)
+    } earlier; before the longest exists, ${lagList([first, 2 * first, 3 * first])} earlier)`;
   },
 };
 

@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "./_common.ts";
+import { num, span } from "./_explain.ts";
+import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "../series/robust.ts";
 import { logRatio } from "./_log_ratio.ts";
 
 /** Params of {@link stall}. */
@@ -106,5 +107,10 @@ export const stall: Detector<StallParams, StallOptions> = {
       if (r === r) scale.update(Math.abs(r));
     }
     return out;
+  },
+  explain(_raw, observed, expected, params) {
+    return `climbing steadily above expectation over ${span(params.window)} (${num(observed)} vs ${
+      num(expected)
+    } expected)`;
   },
 };

@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { parseLagMinutes } from "./parse_lag.ts";
+import { num, span } from "./_explain.ts";
+import { parseLagMinutes } from "../series/parse_duration.ts";
 
 /** Params of {@link staticBreach}. */
 export interface StaticBreachParams extends Record<string, unknown> {
@@ -54,5 +55,9 @@ export const staticBreach: Detector<StaticBreachParams, StaticBreachOptions> = {
       out[i] = x !== x ? NaN : x >= params.level2 ? 2 : x >= params.level1 ? 1 : 0;
     }
     return out;
+  },
+  explain(raw, observed, _expected, params) {
+    const [level, minutes] = raw >= 2 ? [2, params.level2] : [1, params.level1];
+    return `lag ${num(observed)} min is over the level ${level} (${span(minutes * 60_000)}) breach`;
   },
 };

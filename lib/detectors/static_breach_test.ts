@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { staticBreach } from "./static_breach.ts";
 import type { Series } from "../series/types.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 
 const MINUTE = 60_000;
 
@@ -16,10 +16,9 @@ function lagSeries(seed = 7): Series {
   return { key: "lag", labels: {}, start: Date.UTC(2026, 0, 5), step: 10 * MINUTE, values };
 }
 
-Deno.test("staticBreach.fit() defaults to 24 and 72 hours, as plain JSON", () => {
+Deno.test("staticBreach.fit() defaults to 24 and 72 hours", () => {
   const p = staticBreach.fit([]);
   assert.deepEqual(p, { level1: 1440, level2: 4320 }); // 24 · 60, 72 · 60
-  assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
   assert.equal(staticBreach.name, "static_breach");
 });
 
@@ -33,7 +32,6 @@ Deno.test("staticBreach.fit() accepts lag strings and minutes", () => {
   for (const { level1, level2, want } of cases) {
     const p = staticBreach.fit([], { level1, level2 });
     assert.deepEqual([p.level1, p.level2], want, `${level1} / ${level2}`);
-    assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
   }
 });
 

@@ -22,4 +22,21 @@ export interface Detector<P extends Params = Params, O = Record<string, unknown>
   fit(train: readonly Series[], options?: O): P;
   /** Causal raw scores, one per point. */
   score(series: Series, params: P): Float64Array;
+  /**
+   * A sentence for people about one point this detector flagged, stating the model's own options (its lags,
+   * its windows), e.g. `0.31 vs 0.04 expected (median of the same time 1 d / 7 d / 14 d earlier)`.
+   *
+   * @param raw The detector's raw score at the point.
+   * @param observed The value at the point (`NaN` when missing).
+   * @param expected The seasonal expectation at the point (`NaN` when unknown).
+   * @param params The params the model holds for this detector.
+   * @param context The series' step, ms.
+   */
+  explain(raw: number, observed: number, expected: number, params: P, context: ExplainContext): string;
+}
+
+/** What {@link Detector.explain} knows about the series besides the point. */
+export interface ExplainContext {
+  /** The series' step, ms. */
+  step: number;
 }

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { SEVERITY_COLOR } from "../detect/types.ts";
+import { formatNumber as formatNumberWith } from "../format/format_number.ts";
 
 const ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -18,40 +20,21 @@ export function escapeHtml(text: string): string {
 }
 
 /** A number for a table: 4 significant digits, `–` for null / NaN, exponent for very small or large. */
-export function formatNumber(v: number | null | undefined): string {
-  if (v === null || v === undefined || v !== v) return "–";
-  if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
-  if (Number.isInteger(v) && Math.abs(v) < 1e9) return String(v);
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-4 || a >= 1e9) ? v.toExponential(2) : String(Number(v.toPrecision(4)));
-}
+export const formatNumber = (v: number | null | undefined): string =>
+  formatNumberWith(v, { digits: 4, infinity: true, integersBelow: 1e9, exponent: [1e-4, 1e9] });
 
 /** A fraction 0..1 as a percentage with one decimal. */
 export function formatPercent(v: number | null | undefined): string {
   return v === null || v === undefined || v !== v ? "–" : `${(v * 100).toFixed(1)} %`;
 }
 
-/** Epoch ms as `YYYY-MM-DD HH:MM` (UTC). */
-export function formatTime(ms: number): string {
-  return Number.isFinite(ms) ? new Date(ms).toISOString().slice(0, 16).replace("T", " ") : "–";
-}
-
-/** A duration in ms as `45 min`, `6 h`, `2.5 d`. */
-export function formatDuration(ms: number): string {
-  if (!(ms >= 0)) return "–";
-  const h = ms / 3_600_000;
-  if (h >= 48) return `${Number((h / 24).toFixed(1))} d`;
-  if (h >= 1) return `${Number(h.toFixed(1))} h`;
-  return `${Math.round(ms / 60_000)} min`;
-}
+export { formatDuration } from "../format/format_duration.ts";
+export { formatTime } from "../format/format_time.ts";
 
 /** The last dotted part of an aggregator name (`ProbeTablesAggregator.x_y` → `x_y`). */
 export function shortName(aggregator: string): string {
   return aggregator.slice(aggregator.lastIndexOf(".") + 1) || aggregator;
 }
-
-/** Colours of the severities (the report's). */
-export const SEVERITY_COLOR = { low: "#e6a817", medium: "#e8590c", high: "#c92a2a" } as const;
 
 /** A coloured severity badge (HTML). */
 export function severityBadge(severity: "low" | "medium" | "high"): string {

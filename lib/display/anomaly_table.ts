@@ -1,4 +1,4 @@
-import type { Anomaly } from "../detect/types.ts";
+import { type Anomaly, countBySeverity } from "../detect/types.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import { htmlTable, type HtmlTableColumn } from "./html_table.ts";
 import {
@@ -43,8 +43,7 @@ const isHydrated = (a: Anomaly): a is HydratedAnomaly => "valid_pct" in a;
  */
 export function anomalyTable(anomalies: readonly Anomaly[], options: AnomalyTableOptions = {}): string {
   const { maxRows = 50 } = options;
-  const sev = { high: 0, medium: 0, low: 0 };
-  for (const a of anomalies) sev[a.severity]++;
+  const sev = countBySeverity(anomalies);
   const caption = options.caption ??
     `${anomalies.length} ${
       anomalies.length === 1 ? "anomaly" : "anomalies"

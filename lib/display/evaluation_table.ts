@@ -1,5 +1,5 @@
 import type { MethodResult } from "../eval/evaluate.ts";
-import type { AnomalyKind } from "../synth/types.ts";
+import type { AnomalyKind } from "../presence.ts";
 import { htmlTable } from "./html_table.ts";
 import { formatDuration } from "./_format.ts";
 

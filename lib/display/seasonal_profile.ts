@@ -1,5 +1,5 @@
 import type { Series } from "../series/types.ts";
-import { seasonality } from "../model/_family_stats.ts";
+import { seasonality } from "../model/family_stats.ts";
 
 /** The daily and weekly rhythm of a group of series, the way `train` measures it for a family. */
 export interface SeasonalProfile {

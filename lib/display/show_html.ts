@@ -1,5 +1,5 @@
 import { type Displayable, displayable } from "./displayable.ts";
-import { withXmlns } from "../report/charts/_dom.ts";
+import { withXmlns } from "../_svg.ts";
 
 /**
  * Shows HTML in a notebook: an element (a chart figure from `lib/report/charts`, an Observable Plot `<svg>` or
@@ -12,7 +12,7 @@ import { withXmlns } from "../report/charts/_dom.ts";
  * ```ts
  * import assert from "node:assert/strict";
  * import { showHtml } from "./show_html.ts";
- * import { createDocument } from "./create_document.ts";
+ * import { createDocument } from "../report/create_document.ts";
  * const document = createDocument();
  * const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
  * assert.ok(showHtml(svg).html.includes('xmlns="http://www.w3.org/2000/svg"'));

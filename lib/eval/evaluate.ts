@@ -1,13 +1,11 @@
 import type { Series } from "../series/types.ts";
-import type { AnomalyLabel } from "../synth/types.ts";
+import type { AnomalyLabel } from "../presence.ts";
 import { train } from "../model/train.ts";
 import type { Model } from "../model/schema.ts";
 import { detect } from "../detect/detect.ts";
 import { type EventMetrics, eventMetrics } from "./event_metrics.ts";
 import { eventsFromFlags } from "./events_from_flags.ts";
-import { originalMethod, originalMethodFlags } from "../detectors/original_method.ts";
-import { displayable } from "../display/displayable.ts";
-import { evaluationTable } from "../display/evaluation_table.ts";
+import { originalMethod, originalMethodFlags } from "./original_method.ts";
 
 /** Options for {@link evaluate}. */
 export interface EvaluateOptions {
@@ -73,8 +71,14 @@ function medianDetectionDelay(
  * @param options See {@link EvaluateOptions}.
  * @returns One result per method and setting.
  * @example
- * ```ts ignore
- * const results = evaluate(series, series, labels);
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { evaluate } from "./evaluate.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series, labels } = generateCorpus({ shards: 1, days: 20, aggregators: ["A"], seed: 3 });
+ * const results = evaluate(series, series, labels, { baseline: false });
+ * assert.deepEqual(results.map((r) => r.method), ["ours (strict)", "ours (permissive)"]);
+ * assert.ok(results[0].metrics.recall >= 0 && results[0].metrics.recall <= 1);
  * ```
  */
 export function evaluate(
@@ -119,6 +123,5 @@ export function evaluate(
       ms,
     });
   }
-  // In a notebook the results render as tables (a non-enumerable symbol: JSON unchanged).
-  return displayable(results, (r) => ({ "text/html": evaluationTable(r) }));
+  return results;
 }

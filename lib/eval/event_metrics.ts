@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ANOMALY_KINDS, type AnomalyKind, type AnomalyLabel } from "../synth/types.ts";
+import { ANOMALY_KINDS, type AnomalyKind, type AnomalyLabel } from "../presence.ts";
 
 /** A detected episode on one series; an `Anomaly` (lib/detect/types.ts) satisfies it. */
 export interface PredictedEvent {

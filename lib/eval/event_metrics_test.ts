@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { createRng } from "../synth/prng.ts";
-import { ANOMALY_KINDS, type AnomalyKind, type AnomalyLabel } from "../synth/types.ts";
+import { createRng } from "../prng.ts";
+import { ANOMALY_KINDS, type AnomalyKind, type AnomalyLabel } from "../presence.ts";
 import { eventMetrics, type PredictedEvent } from "./event_metrics.ts";
 
 const H = 3_600_000;

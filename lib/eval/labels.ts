@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { AnomalyLabel } from "../synth/types.ts";
+import type { AnomalyLabel } from "../presence.ts";
 import { parseLabels } from "./parse_labels.ts";
 
 /**

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ANOMALY_KINDS } from "../synth/types.ts";
+import { ANOMALY_KINDS } from "../presence.ts";
 import { loadLabels } from "./labels.ts";
 import { parseLabels } from "./parse_labels.ts";
 

@@ -5,7 +5,7 @@
  */
 
 import { parseTime } from "../series/parse_time.ts";
-import { ANOMALY_KINDS, type AnomalyKind, type AnomalyLabel } from "../synth/types.ts";
+import { ANOMALY_KINDS, type AnomalyKind, type AnomalyLabel } from "../presence.ts";
 
 /** ISO 8601 date-time with an explicit zone (`Z`, `±HH:MM`, `±HHMM`, `±HH`); `parseTime` checks ranges. */
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/;

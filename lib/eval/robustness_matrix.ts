@@ -9,7 +9,8 @@ import type { Profile } from "../model/schema.ts";
 import { train } from "../model/train.ts";
 import { detect } from "../detect/detect.ts";
 import { generateCorpus } from "../synth/generate.ts";
-import type { AnomalyKind, IncidentSizes } from "../synth/types.ts";
+import type { AnomalyKind } from "../presence.ts";
+import type { IncidentSizes } from "../synth/types.ts";
 import { type EventMetrics, eventMetrics } from "./event_metrics.ts";
 
 const MINUTE = 60_000, HOUR = 3_600_000, DAY = 86_400_000;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { AnomalyKind } from "../synth/types.ts";
+import type { AnomalyKind } from "../presence.ts";
 import type { MatrixResult } from "./robustness_matrix.ts";
 
 const KINDS: readonly AnomalyKind[] = ["spike", "stall", "flatline", "dropout", "level_shift", "rhythm_loss"];

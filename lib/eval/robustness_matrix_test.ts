@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { robustnessMatrix } from "./robustness_matrix.ts";
 import { robustnessMatrixTable } from "./robustness_matrix_table.ts";
-import { parseCells } from "../cli/eval.ts";
+import { parseCells } from "./parse_cells.ts";
 
 const HOUR = 3_600_000;
 

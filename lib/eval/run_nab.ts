@@ -44,8 +44,17 @@ export interface NabRun {
  * @param options See {@link RunNabOptions}.
  * @returns One result per file.
  * @example
- * ```ts ignore
- * const runs = runNab(await readNabCorpus("nab/data", "nab/labels/combined_windows.json"));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runNab } from "./run_nab.ts";
+ * // One NAB-style file: 10 days at 5 minutes, a daily rhythm, a spike on the last day.
+ * const step = 300_000, n = 10 * 288;
+ * const timestamps = Float64Array.from({ length: n }, (_, i) => Date.UTC(2026, 0, 1) + i * step);
+ * const values = Float64Array.from({ length: n }, (_, i) => 10 + Math.sin((2 * Math.PI * i) / 288) + (i % 7) / 10);
+ * values[n - 100] = 40;
+ * const [run] = runNab([{ name: "demo/one.csv", timestamps, values, windows: [] }]);
+ * assert.equal(run.scores.length, n);
+ * assert.equal(run.isAnomaly[n - 100], 1);
  * ```
  */
 export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): NabRun[] {

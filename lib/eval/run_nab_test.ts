@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { runNab } from "./run_nab.ts";
 import type { NabFile } from "./nab_corpus.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 
 const STEP = 5 * 60_000, HOUR = 3_600_000;
 

@@ -1,4 +1,4 @@
-import type { Anomaly, Severity } from "../detect/types.ts";
+import { type Anomaly, type Severity, SEVERITY_RANK } from "../detect/types.ts";
 import type { FleetIncident } from "./types.ts";
 
 /** Options for {@link fleetIncidents}. */
@@ -27,7 +27,6 @@ export interface FleetIncidentsOptions {
 }
 
 const HOUR = 3_600_000;
-const RANK: Record<Severity, number> = { low: 0, medium: 1, high: 2 };
 const SEVERITIES: Severity[] = ["low", "medium", "high"];
 
 /**
@@ -228,7 +227,7 @@ function _incident(
     start = Math.min(start, a.start);
     end = Math.max(end, a.end, a.start);
     score = Math.max(score, a.score);
-    severity = Math.max(severity, RANK[a.severity] ?? 0);
+    severity = Math.max(severity, SEVERITY_RANK[a.severity] ?? 0);
     const key = _shard(a);
     let keys = seriesOf.get(key);
     if (!keys) seriesOf.set(key, keys = new Set());

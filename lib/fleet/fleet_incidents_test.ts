@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { fleetIncidents } from "./fleet_incidents.ts";
 import type { Anomaly, Severity } from "../detect/types.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 import { generateCorpus } from "../synth/generate.ts";
 import { train } from "../model/train.ts";
 import { detect } from "../detect/detect.ts";

@@ -1,6 +1,8 @@
 import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
-import { medianOf } from "../detectors/_common.ts";
+import { formatNumber } from "../format/format_number.ts";
+import { formatDuration } from "../format/format_duration.ts";
+import { medianOf } from "../series/robust.ts";
 import type { PeerOutlier } from "./types.ts";
 
 /** Options for {@link peerOutliers}. */
@@ -311,16 +313,5 @@ function _round(v: number): number {
   return Number(v.toPrecision(4));
 }
 
-function _fmt(v: number): string {
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(2) : String(Number(v.toPrecision(3)));
-}
-
-function _hours(ms: number): string {
-  const h = ms / HOUR;
-  return h >= 48
-    ? `${Number((h / 24).toFixed(1))} d`
-    : h >= 1
-    ? `${Number(h.toFixed(1))} h`
-    : `${ms / MINUTE} min`;
-}
+const _fmt = (v: number) => formatNumber(v);
+const _hours = (ms: number) => formatDuration(ms);

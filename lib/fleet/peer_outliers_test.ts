@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { peerOutliers } from "./peer_outliers.ts";
 import type { Series } from "../series/types.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 import { crop } from "../series/crop.ts";
 
 const MIN = 60_000, H = 3_600_000, D = 86_400_000;

@@ -1,4 +1,4 @@
-import type { Anomaly, Severity } from "../detect/types.ts";
+import { type Anomaly, countBySeverity, type Severity } from "../detect/types.ts";
 import { benjaminiHochberg, mannKendall, slope } from "./_trend_stats.ts";
 
 /** Options for {@link shardSummary}. */
@@ -97,12 +97,11 @@ export function shardSummary(anomalies: readonly Anomaly[], options: ShardSummar
   }
   const out: ShardSummary[] = [];
   for (const [machine, list] of byShard) {
-    const bySeverity: Record<Severity, number> = { high: 0, medium: 0, low: 0 };
+    const bySeverity = countBySeverity(list);
     const perBucket = new Array<number>(buckets).fill(0);
     const aggs = new Map<string, number>();
     let maxScore = 0;
     for (const a of list) {
-      bySeverity[a.severity]++;
       const b = Math.min(buckets - 1, Math.max(0, Math.floor((a.start - from) / bucket)));
       perBucket[b]++;
       if (a.aggregator) aggs.set(a.aggregator, (aggs.get(a.aggregator) ?? 0) + 1);

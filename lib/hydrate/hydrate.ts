@@ -1,8 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Anomaly } from "../detect/types.ts";
 import { quantileSorted } from "../series/summarize.ts";
-import { displayable } from "../display/displayable.ts";
-import { anomalyTable } from "../display/anomaly_table.ts";
 
 /** Options for {@link hydrate}. */
 export interface HydrateOptions {
@@ -127,6 +125,5 @@ export function hydrate(
       flat_pct: pairs ? flat / pairs : 0,
     };
   });
-  // In a notebook the list renders as an HTML table (a non-enumerable symbol: JSON unchanged).
-  return displayable(hydrated, (list) => ({ "text/html": anomalyTable(list) }));
+  return hydrated;
 }

@@ -7,7 +7,7 @@ import {
   tailFloor,
   tailProbability,
 } from "./calibration.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 
 /** n uniform samples in [0, 1), seeded. */
 function uniform(n: number, seed = 1): Float64Array {

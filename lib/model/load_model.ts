@@ -8,8 +8,18 @@ import { type LoadModelOptions, parseModel } from "./parse_model.ts";
  * @param options See {@link LoadModelOptions}.
  * @returns The model.
  * @example
- * ```ts ignore
- * const model = await loadModel("models/presence.json", { family: "presence" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModel } from "./load_model.ts";
+ * import { saveModel } from "./save_model.ts";
+ * import { train } from "./train.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const dir = await Deno.makeTempDir();
+ * await saveModel(train(generateCorpus({ shards: 1, days: 20, aggregators: ["A"], seed: 3 }).series), `${dir}/m.json`);
+ * const model = await loadModel(`${dir}/m.json`, { family: "presence" });
+ * assert.equal(model.family, "presence");
+ * await assert.rejects(loadModel(`${dir}/m.json`, { family: "other" }), RangeError);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function loadModel(path: string, options: LoadModelOptions = {}): Promise<Model> {

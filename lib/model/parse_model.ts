@@ -1,6 +1,4 @@
 import { type Model, ModelSchema, SCHEMA_VERSION } from "./schema.ts";
-import { displayable } from "../display/displayable.ts";
-import { modelSummary } from "../display/model_summary.ts";
 
 /** Options for {@link parseModel} and {@link loadModel}. */
 export interface LoadModelOptions {
@@ -60,6 +58,5 @@ export function parseModel(json: unknown, file: string, options: LoadModelOption
         `current value is ${model.family}`,
     );
   }
-  // In a notebook the model renders as a summary (a non-enumerable symbol: JSON unchanged).
-  return displayable(model, (m) => ({ "text/html": modelSummary(m) }));
+  return model;
 }

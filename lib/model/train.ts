@@ -4,11 +4,9 @@ import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
 import { fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
-import { seasonality, valueRange } from "./_family_stats.ts";
-import { combineRaw, logPOfScore, scoreOfLogP } from "../detect/score_series.ts";
+import { seasonality, valueRange } from "./family_stats.ts";
+import { combineRaw, logPOfScore } from "../detect/score_series.ts";
 import { profileThresholds } from "./profile_thresholds.ts";
-import { displayable } from "../display/displayable.ts";
-import { modelSummary } from "../display/model_summary.ts";
 
 /** Options for {@link train}. */
 export interface TrainOptions {
@@ -260,6 +258,5 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     ensemble,
     events: { episodeGap: 6 * 3_600_000, minDuration: 2 * 3_600_000, singlePointMargin: 0.1 },
   };
-  // In a notebook the model renders as a summary (a non-enumerable symbol: the model file is unchanged).
-  return displayable(model, (m) => ({ "text/html": modelSummary(m) }));
+  return model;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { resample } from "../series/resample.ts";
 import type { Series } from "../series/types.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 
 const HOUR = 3_600_000, DAY = 86_400_000;
 const AGGREGATORS = ["ProbeTablesAggregator.node_tag_cmx_probe_hll_hour", "AggregatorB"];

@@ -2,10 +2,11 @@ import type { Series } from "../series/types.ts";
 import type { Model } from "../model/schema.ts";
 import type { DetectResult } from "../detect/detect.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
+import { SEVERITY_RANK } from "../detect/types.ts";
 import { shardSummary } from "../fleet/shard_summary.ts";
 import { fleetIncidents } from "../fleet/fleet_incidents.ts";
-import { seasonalExpectation } from "../detectors/seasonal_expectation.ts";
-import { expectationOptions } from "../detect/_expectation_options.ts";
+import { seasonalExpectation } from "../series/seasonal_expectation.ts";
+import { expectationOptions } from "../detect/expectation_options.ts";
 import { quantileSorted } from "../series/summarize.ts";
 import type { AnomalyChartData, HeatmapCell, QualityRow, ReportData } from "./types.ts";
 
@@ -37,7 +38,6 @@ export interface BuildReportOptions {
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
-const SEVERITY_RANK = { high: 3, medium: 2, low: 1 } as const;
 
 /**
  * Gathers everything the report page shows from the pipeline's results: a summary, a heatmap per aggregator
@@ -51,8 +51,21 @@ const SEVERITY_RANK = { high: 3, medium: 2, low: 1 } as const;
  * @param options See {@link BuildReportOptions}.
  * @returns The report data.
  * @example
- * ```ts ignore
- * const data = buildReport(model, detected, hydrated, { from, until, now, source: "replay of data/" });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { buildReport } from "./build_report.ts";
+ * import { detect } from "../detect/detect.ts";
+ * import { hydrate } from "../hydrate/hydrate.ts";
+ * import { train } from "../model/train.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series } = generateCorpus({ shards: 2, days: 20, aggregators: ["A"], seed: 3 });
+ * const until = series[0].start + (series[0].values.length - 1) * series[0].step, from = until - 86_400_000;
+ * const model = train(series);
+ * const detected = detect(model, series, { from, until, keepScores: true });
+ * const hydrated = hydrate(detected.anomalies, series);
+ * const data = buildReport(model, detected, hydrated, { from, until, now: until, source: "replay of data/" });
+ * assert.equal(data.source, "replay of data/");
+ * assert.equal(data.heatmaps.length, 1);
  * ```
  */
 export function buildReport(

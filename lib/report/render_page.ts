@@ -1,13 +1,18 @@
-import { parseHTML } from "linkedom";
 import type { ReportData } from "./types.ts";
+import { createDocument } from "./create_document.ts";
+import { h } from "./charts/_dom.ts";
 import { fleetHeatmap } from "./charts/fleet_heatmap.ts";
 import { anomalyChart } from "./charts/anomaly_chart.ts";
 import { maxBarChart } from "./charts/max_bar_chart.ts";
 import { shardTrendChart } from "./charts/shard_trend_chart.ts";
+import { countBySeverity, SEVERITY_COLOR } from "../detect/types.ts";
+import { formatNumber } from "../format/format_number.ts";
+import { formatDuration } from "../format/format_duration.ts";
+import { formatTime } from "../format/format_time.ts";
 
 const CSS = `
 :root { color-scheme: light; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --bg: #fff; --soft: #f6f8fa;
-  --low: #e6a817; --medium: #e8590c; --high: #c92a2a; }
+  --low: ${SEVERITY_COLOR.low}; --medium: ${SEVERITY_COLOR.medium}; --high: ${SEVERITY_COLOR.high}; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1000px; padding: 24px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI",
   Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--fg); background: var(--bg); }
@@ -31,20 +36,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px
   .charts { grid-template-columns: 1fr 1fr; } section { break-inside: auto; } }
 `;
 
-const fmtTime = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ") + " UTC";
-const fmtNum = (v: number | null) => {
-  if (v === null || v !== v) return "–";
-  const a = Math.abs(v);
-  return a !== 0 && a < 1 ? `${Number((v * 100).toPrecision(3))} %` : String(Number(v.toPrecision(4)));
-};
-const fmtDuration = (ms: number) => {
-  const h = ms / 3_600_000;
-  return h >= 48
-    ? `${(h / 24).toFixed(1)} d`
-    : h >= 1
-    ? `${Number(h.toFixed(1))} h`
-    : `${Math.round(ms / 60_000)} min`;
-};
+const fmtTime = (ms: number) => formatTime(ms, { suffix: " UTC" });
+const fmtNum = (v: number | null) => formatNumber(v, { digits: 4, exponent: false, percentBelowOne: 3 });
 const shortAggregator = (a: string) => a.slice(a.lastIndexOf(".") + 1) || a;
 
 /**
@@ -55,32 +48,81 @@ const shortAggregator = (a: string) => a.slice(a.lastIndexOf(".") + 1) || a;
  * @param data The report data from `buildReport`.
  * @returns The HTML document as a string.
  * @example
- * ```ts ignore
- * await Deno.writeTextFile("reports/index.html", renderPage(buildReport(model, detected, hydrated, opts)));
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderPage } from "./render_page.ts";
+ * import { buildReport } from "./build_report.ts";
+ * import { detect } from "../detect/detect.ts";
+ * import { train } from "../model/train.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series } = generateCorpus({ shards: 2, days: 20, aggregators: ["A"], seed: 3 });
+ * const until = series[0].start + (series[0].values.length - 1) * series[0].step, from = until - 86_400_000;
+ * const model = train(series);
+ * const detected = detect(model, series, { from, until, keepScores: true });
+ * const html = renderPage(buildReport(model, detected, [], { from, until, now: until, source: "example" }));
+ * assert.ok(html.startsWith("<!DOCTYPE html>") && html.includes("example"));
  * ```
  */
 export function renderPage(data: ReportData): string {
-  const { document } = parseHTML('<!DOCTYPE html><html lang="en"><head></head><body></body></html>');
-  const el = <K extends keyof HTMLElementTagNameMap>(
-    tag: K,
-    attrs: Record<string, string> = {},
-    ...children: (Node | string)[]
-  ) => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-    for (const c of children) e.append(typeof c === "string" ? document.createTextNode(c) : c);
-    return e;
-  };
-  const head = document.head;
-  head.append(el("meta", { charset: "utf-8" }));
-  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-  head.append(el("meta", { "http-equiv": "Content-Security-Policy", content: csp }));
-  head.append(el("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }));
-  head.append(el("title", {}, `${data.title} · ${fmtTime(data.from)} – ${fmtTime(data.until)}`));
-  head.append(el("style", {}, CSS));
-  const body = document.body;
+  const document = createDocument();
+  const page: Page = { document, el: (tag, attrs = {}, ...children) => h(document, tag, attrs, ...children) };
+  document.head.append(...head(page, data));
+  document.body.append(
+    header(page, data),
+    summary(page, data),
+    heatmaps(page, data),
+    anomalies(page, data),
+    contextCharts(page, data),
+    maxValues(page, data),
+    fleetIncidents(page, data),
+    shards(page, data),
+    dataQuality(page, data),
+    page.el(
+      "footer",
+      {},
+      "Made by graphite-anomaly: a calibrated ensemble of causal detectors. This page is self-contained: it loads nothing.",
+    ),
+  );
+  return "<!DOCTYPE html>\n" + document.documentElement.outerHTML + "\n";
+}
 
-  body.append(el(
+/** The document being built and its element factory (text always as text nodes). */
+interface Page {
+  document: Document;
+  el: (tag: string, attrs?: Record<string, string>, ...children: (Node | string)[]) => HTMLElement;
+}
+
+/** A section: its heading, then its content. */
+const section = ({ el }: Page, id: string, title: string, ...content: (Node | string)[]) =>
+  el("section", { id }, el("h2", {}, title), ...content);
+const note = ({ el }: Page, text: string) => el("p", { class: "note" }, text);
+const empty = ({ el }: Page, text: string) => el("p", { class: "empty" }, text);
+const severity = ({ el }: Page, s: string) => el("span", { class: `sev sev-${s}` }, s);
+
+/** A table: a header row, then one row per entry. */
+function table({ el }: Page, headers: readonly string[], rows: readonly HTMLElement[]): HTMLElement {
+  return el(
+    "table",
+    {},
+    el("thead", {}, el("tr", {}, ...headers.map((t) => el("th", {}, t)))),
+    el("tbody", {}, ...rows),
+  );
+}
+
+/** Charset, the Content-Security-Policy that forbids every request, viewport, title, the styles. */
+function head({ el }: Page, data: ReportData): HTMLElement[] {
+  const csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+  return [
+    el("meta", { charset: "utf-8" }),
+    el("meta", { "http-equiv": "Content-Security-Policy", content: csp }),
+    el("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
+    el("title", {}, `${data.title} · ${fmtTime(data.from)} – ${fmtTime(data.until)}`),
+    el("style", {}, CSS),
+  ];
+}
+
+function header({ el }: Page, data: ReportData): HTMLElement {
+  return el(
     "header",
     {},
     el("h1", {}, data.title),
@@ -91,17 +133,19 @@ export function renderPage(data: ReportData): string {
         data.generatedAt.slice(0, 16).replace("T", " ")
       } UTC`,
     ),
-  ));
+  );
+}
 
-  // Summary.
-  const sev = { high: 0, medium: 0, low: 0 };
-  for (const a of data.anomalies) sev[a.severity]++;
+/** Counts by severity, series scored, coverage, and the model. */
+function summary(page: Page, data: ReportData): HTMLElement {
+  const { el } = page;
+  const sev = countBySeverity(data.anomalies);
   const card = (value: string, label: string) =>
     el("div", { class: "card" }, el("b", {}, value), el("span", {}, label));
-  body.append(el(
-    "section",
-    { id: "summary" },
-    el("h2", {}, "Summary"),
+  return section(
+    page,
+    "summary",
+    "Summary",
     el(
       "div",
       { class: "cards" },
@@ -112,59 +156,44 @@ export function renderPage(data: ReportData): string {
       card(`${data.series.scored} / ${data.series.asked}`, "series scored"),
       card(`${(data.coverage * 100).toFixed(1)} %`, "data coverage"),
     ),
-    el(
-      "p",
-      { class: "note" },
+    note(
+      page,
       `Model: ${data.model.family}, trained on ${data.model.trainedOn}; profile ${data.model.profile} ` +
         `(ensemble threshold ${data.model.threshold.toFixed(3)}); detectors ${
           data.model.detectors.join(", ")
         }.`,
     ),
-  ));
+  );
+}
 
-  // Heatmaps.
-  const heat = el(
-    "section",
-    { id: "heatmaps" },
-    el("h2", {}, "Fleet heatmap"),
-    el(
-      "p",
-      { class: "note" },
+/** One heatmap per aggregator: the highest score per shard and bucket. */
+function heatmaps(page: Page, data: ReportData): HTMLElement {
+  return section(
+    page,
+    "heatmaps",
+    "Fleet heatmap",
+    note(
+      page,
       `Highest anomaly score per shard and ${
-        fmtDuration(data.bucket)
+        formatDuration(data.bucket)
       } bucket; outlined cells crossed the threshold.`,
     ),
-  );
-  for (const h of data.heatmaps) {
-    heat.append(fleetHeatmap(document as unknown as Document, h.cells, {
-      title: h.aggregator,
-      bucket: data.bucket,
-      threshold: data.model.threshold,
-    }) as unknown as Node);
-  }
-  if (!data.heatmaps.length) heat.append(el("p", { class: "empty" }, "No series were scored."));
-  body.append(heat);
-
-  // Ranked anomalies.
-  const table = el("table", {});
-  table.append(el(
-    "thead",
-    {},
-    el(
-      "tr",
-      {},
-      ...["#", "shard · aggregator", "start · duration", "severity", "score", "max", "avg", "valid", "why"]
-        .map((h) => el("th", {}, h)),
+    ...data.heatmaps.map((m) =>
+      fleetHeatmap(page.document, m.cells, {
+        title: m.aggregator,
+        bucket: data.bucket,
+        threshold: data.model.threshold,
+      }) as unknown as Node
     ),
-  ));
-  const tbody = el("tbody", {});
-  data.anomalies.forEach((a, i) => {
-    const reasons = el(
-      "ul",
-      { class: "reasons" },
-      ...a.reasons.slice(0, 3).map((r) => el("li", {}, `${r.detector}: ${r.detail}`)),
-    );
-    tbody.append(el(
+    ...(data.heatmaps.length ? [] : [empty(page, "No series were scored.")]),
+  );
+}
+
+/** The ranked anomalies, with the 24 h statistics and the reasons. */
+function anomalies(page: Page, data: ReportData): HTMLElement {
+  const { el } = page;
+  const rows = data.anomalies.map((a, i) =>
+    el(
       "tr",
       {},
       el("td", { class: "num" }, String(i + 1)),
@@ -180,122 +209,123 @@ export function renderPage(data: ReportData): string {
         { class: "nowrap" },
         fmtTime(a.start),
         el("br"),
-        fmtDuration(a.end - a.start + (data.steps[a.series] ?? 0)),
+        formatDuration(a.end - a.start + (data.steps[a.series] ?? 0)),
       ),
-      el("td", {}, el("span", { class: `sev sev-${a.severity}` }, a.severity)),
+      el("td", {}, severity(page, a.severity)),
       el("td", { class: "num" }, a.score.toFixed(2)),
       el("td", { class: "num" }, fmtNum(a.max_value)),
       el("td", { class: "num" }, fmtNum(a.avg_value)),
       el("td", { class: "num" }, `${(a.valid_pct * 100).toFixed(0)} %`),
-      el("td", { class: "why" }, reasons),
-    ));
-  });
-  table.append(tbody);
-  body.append(el(
-    "section",
-    { id: "anomalies" },
-    el("h2", {}, `Anomalies (${data.anomalies.length})`),
-    data.anomalies.length ? table : el("p", { class: "empty" }, "No anomalies in this window."),
-  ));
+      el(
+        "td",
+        { class: "why" },
+        el(
+          "ul",
+          { class: "reasons" },
+          ...a.reasons.slice(0, 3).map((r) => el("li", {}, `${r.detector}: ${r.detail}`)),
+        ),
+      ),
+    )
+  );
+  const headers = [
+    "#",
+    "shard · aggregator",
+    "start · duration",
+    "severity",
+    "score",
+    "max",
+    "avg",
+    "valid",
+    "why",
+  ];
+  return section(
+    page,
+    "anomalies",
+    `Anomalies (${data.anomalies.length})`,
+    data.anomalies.length ? table(page, headers, rows) : empty(page, "No anomalies in this window."),
+  );
+}
 
-  // Context charts.
-  const charts = el("div", { class: "charts" });
-  for (const c of data.charts) {
-    charts.append(
-      anomalyChart(document as unknown as Document, { ...c, aggregator: shortAggregator(c.aggregator) }, {
+/** The 24 h around each top anomaly. */
+function contextCharts(page: Page, data: ReportData): HTMLElement {
+  const charts = page.el(
+    "div",
+    { class: "charts" },
+    ...data.charts.map((c) =>
+      anomalyChart(page.document, { ...c, aggregator: shortAggregator(c.aggregator) }, {
         width: 460,
         height: 220,
-      }) as unknown as Node,
-    );
-  }
-  body.append(el(
-    "section",
-    { id: "charts" },
-    el("h2", {}, "Around each anomaly"),
-    el(
-      "p",
-      { class: "note" },
+      }) as unknown as Node
+    ),
+  );
+  return section(
+    page,
+    "charts",
+    "Around each anomaly",
+    note(
+      page,
       "24 h around the peak: the series, the expected value (dashed) and band, the anomalous span shaded.",
     ),
-    data.charts.length ? charts : el("p", { class: "empty" }, "Nothing to show."),
-  ));
+    data.charts.length ? charts : empty(page, "Nothing to show."),
+  );
+}
 
-  // Max value bar chart.
-  body.append(el(
-    "section",
-    { id: "max-values" },
-    el("h2", {}, "Max value by shard and aggregator"),
+/** The original scripts' chart: the max value by shard and aggregator. */
+function maxValues(page: Page, data: ReportData): HTMLElement {
+  const bars = data.anomalies.map((a) => ({
+    machine: a.machine || a.series,
+    aggregator: a.aggregator,
+    max_value: a.max_value,
+    severity: a.severity,
+  }));
+  return section(
+    page,
+    "max-values",
+    "Max value by shard and aggregator",
     data.anomalies.length
-      ? maxBarChart(
-        document as unknown as Document,
-        data.anomalies.map((a) => ({
-          machine: a.machine || a.series,
-          aggregator: a.aggregator,
-          max_value: a.max_value,
-          severity: a.severity,
-        })),
-        {},
-      ) as unknown as Node
-      : el("p", { class: "empty" }, "No anomalies in this window."),
-  ));
+      ? maxBarChart(page.document, bars, {}) as unknown as Node
+      : empty(page, "No anomalies in this window."),
+  );
+}
 
-  // Fleet-wide incidents.
+/** Many shards of one aggregator anomalous together: one incident each. */
+function fleetIncidents(page: Page, data: ReportData): HTMLElement {
+  const { el } = page;
   const floor = `${data.fleetFloor.minShards} shards${
     data.fleetFloor.minFraction !== undefined ? ` or ${Math.round(data.fleetFloor.minFraction * 100)} %` : ""
   }`;
-  const incidentTable = el("table", {});
-  incidentTable.append(el(
-    "thead",
-    {},
-    el("tr", {}, ...["aggregator", "from", "to", "shards", "severity", "what"].map((h) => el("th", {}, h))),
-  ));
-  const ib = el("tbody", {});
-  for (const i of data.incidents) {
-    ib.append(el(
+  const rows = data.incidents.map((i) =>
+    el(
       "tr",
       {},
       el("td", {}, shortAggregator(i.aggregator)),
       el("td", {}, fmtTime(i.start)),
       el("td", {}, fmtTime(i.end)),
       el("td", { class: "num" }, `${i.machines.length} / ${i.fleetSize}`),
-      el("td", {}, el("span", { class: `sev sev-${i.severity}` }, i.severity)),
+      el("td", {}, severity(page, i.severity)),
       el("td", {}, i.detail),
-    ));
-  }
-  incidentTable.append(ib);
-  body.append(el(
-    "section",
-    { id: "fleet" },
-    el("h2", {}, `Fleet-wide incidents (${data.incidents.length})`),
-    el(
-      "p",
-      { class: "note" },
+    )
+  );
+  return section(
+    page,
+    "fleet",
+    `Fleet-wide incidents (${data.incidents.length})`,
+    note(
+      page,
       `Many shards of one aggregator anomalous in the same hour (at least ${floor}): one incident, sent as one ` +
         `alert instead of one per shard.`,
     ),
     data.incidents.length
-      ? incidentTable
-      : el("p", { class: "empty" }, "No fleet-wide incident in the window."),
-  ));
-
-  // Shards.
-  const shardTable = el("table", {});
-  shardTable.append(
-    el(
-      "thead",
-      {},
-      el(
-        "tr",
-        {},
-        ...["shard", "anomalies", "high", "medium", "low", "trend / day", "aggregators"].map((h) =>
-          el("th", {}, h)
-        ),
-      ),
-    ),
+      ? table(page, ["aggregator", "from", "to", "shards", "severity", "what"], rows)
+      : empty(page, "No fleet-wide incident in the window."),
   );
-  const sb = el("tbody", {});
-  for (const s of data.shards) {
-    sb.append(el(
+}
+
+/** Anomalies per shard over the trend's days, and which shards are getting worse. */
+function shards(page: Page, data: ReportData): HTMLElement {
+  const { el } = page;
+  const rows = data.shards.map((s) =>
+    el(
       "tr",
       {},
       el("td", {}, s.machine),
@@ -303,69 +333,56 @@ export function renderPage(data: ReportData): string {
       el("td", { class: "num" }, String(s.bySeverity.high)),
       el("td", { class: "num" }, String(s.bySeverity.medium)),
       el("td", { class: "num" }, String(s.bySeverity.low)),
-      el(
-        "td",
-        { class: "num" },
-        `${s.trend > 0 ? "+" : ""}${s.trend}${s.worsening ? " ▲ worsening" : ""}`,
-      ),
+      el("td", { class: "num" }, `${s.trend > 0 ? "+" : ""}${s.trend}${s.worsening ? " ▲ worsening" : ""}`),
       el("td", {}, s.aggregators.map(shortAggregator).join(", ")),
-    ));
-  }
-  shardTable.append(sb);
-  body.append(el(
-    "section",
-    { id: "shards" },
-    el("h2", {}, "Shards"),
-    el(
-      "p",
-      { class: "note" },
+    )
+  );
+  const headers = ["shard", "anomalies", "high", "medium", "low", "trend / day", "aggregators"];
+  return section(
+    page,
+    "shards",
+    "Shards",
+    note(
+      page,
       `Anomalies per shard over the ${
         Math.round((data.until - data.trendFrom) / 86_400_000)
       } days up to the end of the ` +
         `window; the trend is the least-squares slope of anomalies per day; "worsening" when the rise is ` +
         `significant (Mann–Kendall, corrected for the number of shards), never for one bad day.`,
     ),
-    data.shards.length ? shardTable : el("p", { class: "empty" }, "No shard had an anomaly."),
+    data.shards.length ? table(page, headers, rows) : empty(page, "No shard had an anomaly."),
     data.trend.length
-      ? shardTrendChart(document as unknown as Document, data.trend, {
+      ? shardTrendChart(page.document, data.trend, {
         from: data.trendFrom,
         until: data.until,
       }) as unknown as Node
       : "",
-  ));
+  );
+}
 
-  // Data quality.
-  const q = el("table", {});
-  q.append(el("thead", {}, el("tr", {}, ...["series", "issue", "detail"].map((h) => el("th", {}, h)))));
-  const qb = el("tbody", {});
-  for (const r of data.quality) {
-    qb.append(
+/** Series with gaps, stuck values or failed fetches. */
+function dataQuality(page: Page, data: ReportData): HTMLElement {
+  const { el } = page;
+  const rows = [
+    ...data.quality.map((r) =>
       el(
         "tr",
         {},
         el("td", {}, r.machine ? `${r.machine} · ${shortAggregator(r.aggregator)}` : r.series),
         el("td", {}, r.issue),
         el("td", {}, r.detail),
-      ),
-    );
-  }
-  for (const f of data.failures) {
-    qb.append(el("tr", {}, el("td", {}, f.series), el("td", {}, "fetch failed"), el("td", {}, f.reason)));
-  }
-  q.append(qb);
-  body.append(el(
-    "section",
-    { id: "quality" },
-    el("h2", {}, "Data quality"),
-    data.quality.length || data.failures.length
-      ? q
-      : el("p", { class: "empty" }, "Every series reported over the whole window."),
-  ));
-
-  body.append(el(
-    "footer",
-    {},
-    "Made by graphite-anomaly: a calibrated ensemble of causal detectors. This page is self-contained: it loads nothing.",
-  ));
-  return "<!DOCTYPE html>\n" + document.documentElement.outerHTML + "\n";
+      )
+    ),
+    ...data.failures.map((f) =>
+      el("tr", {}, el("td", {}, f.series), el("td", {}, "fetch failed"), el("td", {}, f.reason))
+    ),
+  ];
+  return section(
+    page,
+    "quality",
+    "Data quality",
+    rows.length
+      ? table(page, ["series", "issue", "detail"], rows)
+      : empty(page, "Every series reported over the whole window."),
+  );
 }

@@ -148,8 +148,40 @@ function parseCell(cell: string): number | undefined {
 export function parseGrafanaCsv(text: string, options: ParseGrafanaCsvOptions = {}): ParsedCsv {
   const { file = "<input>", template = DEFAULT_TEMPLATE, extraLabels = {}, onError = "throw", step } =
     options;
+  const compiled = compileTemplate(template);
+  const rows = readRows(preamble(text, file), file, onError);
+  const labelsOf = (key: string) => ({ ...(compiled.parse(key) ?? {}), ...extraLabels });
+  const grid = rows.layout === "wide"
+    ? wideSeries(rows, file, step, labelsOf)
+    : longSeries(rows, file, step, labelsOf);
+  const report: CsvReport = {
+    file,
+    layout: rows.layout,
+    timeColumn: rows.header[rows.timeIdx],
+    rows: rows.count,
+    blankLines: rows.blankLines,
+    percentValues: rows.percentValues,
+    missingValues: rows.missingValues,
+    duplicates: grid.duplicates,
+    jitter: grid.jitter,
+    gaps: grid.gaps,
+    skipped: rows.skipped,
+    skippedRows: rows.skippedRows,
+  };
+  return { series: grid.series, report };
+}
+
+/** The text after the BOM and Excel's `sep=` line, its delimiter, and the lines consumed before it. */
+interface Preamble {
+  body: string;
+  delimiter: string;
+  lineOffset: number;
+}
+
+/** Stage 1: the BOM, Excel's `sep=,` / `sep=;` line, or a `;` delimiter sniffed from the first line. */
+function preamble(text: string, file: string): Preamble {
   let body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let lineOffset = 0; // lines consumed before `body`
+  let lineOffset = 0;
   let delimiter = ",";
   const firstEnd = body.indexOf("\n");
   const firstLine = (firstEnd < 0 ? body : body.slice(0, firstEnd)).replace(/\r$/, "").replace(
@@ -167,17 +199,63 @@ export function parseGrafanaCsv(text: string, options: ParseGrafanaCsvOptions = 
   if (body.trim() === "") {
     throw new SyntaxError(`Cannot parse ${file}: the file is empty, current value is ${text.length} bytes`);
   }
-  const format = dsvFormat(delimiter);
-  const template_ = compileTemplate(template);
+  return { body, delimiter, lineOffset };
+}
 
-  let header: string[] | undefined;
-  let headerLine = 0;
-  let timeIdx = -1;
-  let layout: "wide" | "long" = "wide";
-  let seriesIdx = -1, valueIdx = -1;
-  let width = 0;
-  let capacity = 1024;
-  let rowCount = 0;
+/** The header row: where time, and (long layout) series name and value are. */
+interface Header {
+  header: string[];
+  headerLine: number;
+  timeIdx: number;
+  layout: "wide" | "long";
+  seriesIdx: number;
+  valueIdx: number;
+}
+
+/** Stage 2: a header row (`undefined` when the row has no time column: a title line, maybe). */
+function readHeader(row: string[], line: number, file: string): Header | undefined {
+  const timeIdx = findTimeColumn(row);
+  if (timeIdx < 0) return undefined;
+  const header = row.map((h) => h.trim());
+  const lower = header.map((h) => h.toLowerCase());
+  if (header.length === 3 && lower.includes("series") && lower.includes("value")) {
+    return {
+      header,
+      headerLine: line,
+      timeIdx,
+      layout: "long",
+      seriesIdx: lower.indexOf("series"),
+      valueIdx: lower.indexOf("value"),
+    };
+  }
+  if (header.length < 2) {
+    throw new SyntaxError(
+      `Cannot parse ${file}:${line}: no value column next to the time column, current value is ` +
+        JSON.stringify(header),
+    );
+  }
+  return { header, headerLine: line, timeIdx, layout: "wide", seriesIdx: -1, valueIdx: -1 };
+}
+
+/** What the rows held: times and one column per header field (long layout: the values in column 0). */
+interface Rows extends Header {
+  times: Float64Array;
+  cols: Float64Array[];
+  count: number;
+  /** Long layout: the series name of each row. */
+  names: string[];
+  blankLines: number;
+  percentValues: number;
+  missingValues: number;
+  skipped: number;
+  skippedRows: SkippedRow[];
+}
+
+/** Stage 3: the header, then every data row into typed columns (grown by doubling), bad rows thrown or counted. */
+function readRows({ body, delimiter, lineOffset }: Preamble, file: string, onError: "throw" | "skip"): Rows {
+  let head: Header | undefined;
+  let pending: string[] | undefined; // a possible title line
+  let capacity = 1024, count = 0, width = 0;
   let times = new Float64Array(capacity);
   let cols: Float64Array[] = [];
   const grow = () => {
@@ -191,26 +269,24 @@ export function parseGrafanaCsv(text: string, options: ParseGrafanaCsvOptions = 
       return c;
     });
   };
-  const longNames: string[] = [];
+  const names: string[] = [];
   let blankLines = 0, percentValues = 0, missingValues = 0, skipped = 0;
   const skippedRows: SkippedRow[] = [];
-  let pending: string[] | undefined; // a possible title line
-
   const fail = (line: number, reason: string) => {
     if (onError === "throw") throw new SyntaxError(`Cannot parse ${file}:${line}: ${reason}`);
     skipped++;
     if (skippedRows.length < 20) skippedRows.push({ line, reason });
   };
 
-  format.parseRows(body, (row, index) => {
+  dsvFormat(delimiter).parseRows(body, (row, index) => {
     const line = index + 1 + lineOffset;
     if (row.length === 1 && row[0].trim() === "") {
       blankLines++;
       return null;
     }
-    if (!header) {
-      const t = findTimeColumn(row);
-      if (t < 0) {
+    if (!head) {
+      head = readHeader(row, line, file);
+      if (!head) {
         if (pending || index > 1) {
           throw new SyntaxError(
             `Cannot parse ${file}:${line}: no time column (a header named Time, time, timestamp or containing ` +
@@ -220,26 +296,11 @@ export function parseGrafanaCsv(text: string, options: ParseGrafanaCsvOptions = 
         pending = row; // a title line; the header should follow
         return null;
       }
-      header = row.map((h) => h.trim());
-      headerLine = line;
-      timeIdx = t;
-      width = header.length;
-      const lower = header.map((h) => h.toLowerCase());
-      if (width === 3 && lower.includes("series") && lower.includes("value")) {
-        layout = "long";
-        seriesIdx = lower.indexOf("series");
-        valueIdx = lower.indexOf("value");
-      } else {
-        if (width < 2) {
-          throw new SyntaxError(
-            `Cannot parse ${file}:${line}: no value column next to the time column, current value is ` +
-              JSON.stringify(header),
-          );
-        }
-      }
-      cols = header.map(() => new Float64Array(capacity));
+      width = head.header.length;
+      cols = head.header.map(() => new Float64Array(capacity));
       return null;
     }
+    const { header, headerLine, timeIdx } = head;
     if (row.length !== width) {
       fail(line, `expected ${width} fields as in the header on line ${headerLine}, found ${row.length}`);
       return null;
@@ -249,25 +310,25 @@ export function parseGrafanaCsv(text: string, options: ParseGrafanaCsvOptions = 
       fail(line, `cannot read the time ${JSON.stringify(row[timeIdx])} in column "${header[timeIdx]}"`);
       return null;
     }
-    if (layout === "long") {
-      const v = parseCell(row[valueIdx]);
+    if (head.layout === "long") {
+      const v = parseCell(row[head.valueIdx]);
       if (v === undefined) {
         fail(
           line,
-          `the value ${JSON.stringify(row[valueIdx])} is not a number, a percentage or a missing marker`,
+          `the value ${JSON.stringify(row[head.valueIdx])} is not a number, a percentage or a missing marker`,
         );
         return null;
       }
-      if (rowCount === capacity) grow();
-      times[rowCount] = t;
-      longNames.push(row[seriesIdx]);
-      if (isPercent(row[valueIdx])) percentValues++;
+      if (count === capacity) grow();
+      times[count] = t;
+      names.push(row[head.seriesIdx]);
+      if (isPercent(row[head.valueIdx])) percentValues++;
       else if (Number.isNaN(v)) missingValues++;
-      cols[0][rowCount++] = v;
+      cols[0][count++] = v;
       return null;
     }
-    // Wide layout: a row only counts (rowCount++) once every cell in it parsed.
-    if (rowCount === capacity) grow();
+    // Wide layout: a row only counts (count++) once every cell in it parsed.
+    if (count === capacity) grow();
     let pct = 0, miss = 0;
     for (let c = 0; c < width; c++) {
       if (c === timeIdx) continue;
@@ -284,86 +345,99 @@ export function parseGrafanaCsv(text: string, options: ParseGrafanaCsvOptions = 
       }
       if (isPercent(cell)) pct++;
       else if (v !== v) miss++;
-      cols[c][rowCount] = v;
+      cols[c][count] = v;
     }
     percentValues += pct;
     missingValues += miss;
-    times[rowCount++] = t;
+    times[count++] = t;
     return null;
   });
 
-  if (!header) {
+  if (!head) {
     throw new SyntaxError(
       `Cannot parse ${file}: no header row with a time column, current value is ${
         JSON.stringify((pending ?? []).slice(0, 5))
       }`,
     );
   }
-  if (rowCount === 0) {
+  if (count === 0) {
     throw new SyntaxError(
-      `Cannot parse ${file}: no data rows after the header on line ${headerLine}, current value is 0`,
+      `Cannot parse ${file}: no data rows after the header on line ${head.headerLine}, current value is 0`,
     );
   }
-
-  const labelsOf = (key: string) => ({ ...(template_.parse(key) ?? {}), ...extraLabels });
-  const report: CsvReport = {
-    file,
-    layout,
-    timeColumn: header[timeIdx],
-    rows: rowCount,
+  return {
+    ...head,
+    times,
+    cols,
+    count,
+    names,
     blankLines,
     percentValues,
     missingValues,
-    duplicates: 0,
-    jitter: 0,
-    gaps: 0,
     skipped,
     skippedRows,
   };
-  const series: Series[] = [];
-  if (layout === "wide") {
-    const valueCols = header.map((_, c) => c).filter((c) => c !== timeIdx);
-    const grid = toGrid(times.subarray(0, rowCount), valueCols.map((c) => cols[c].subarray(0, rowCount)), {
-      step,
-      source: file,
+}
+
+/** Series on their grids, with what snapping them there found. */
+interface Gridded {
+  series: Series[];
+  duplicates: number;
+  jitter: number;
+  gaps: number;
+}
+
+/** Stage 4, wide layout: every value column on one grid. */
+function wideSeries(
+  rows: Rows,
+  file: string,
+  step: number | undefined,
+  labelsOf: (key: string) => Record<string, string>,
+): Gridded {
+  const { header, timeIdx, times, cols, count } = rows;
+  const valueCols = header.map((_, c) => c).filter((c) => c !== timeIdx);
+  const grid = toGrid(times.subarray(0, count), valueCols.map((c) => cols[c].subarray(0, count)), {
+    step,
+    source: file,
+  });
+  const series = valueCols.map((c, k) => {
+    const key = header[c] || `column${c + 1}`;
+    return { key, labels: labelsOf(key), start: grid.start, step: grid.step, values: grid.columns[k] };
+  });
+  return { series, duplicates: grid.duplicates, jitter: grid.jitter, gaps: grid.gaps };
+}
+
+/** Stage 4, long layout ("series as rows"): each series name on a grid of its own. */
+function longSeries(
+  rows: Rows,
+  file: string,
+  step: number | undefined,
+  labelsOf: (key: string) => Record<string, string>,
+): Gridded {
+  const { times, cols, names } = rows;
+  const byName = new Map<string, number[]>();
+  names.forEach((name, r) => {
+    let list = byName.get(name);
+    if (!list) byName.set(name, list = []);
+    list.push(r);
+  });
+  const out: Gridded = { series: [], duplicates: 0, jitter: 0, gaps: 0 };
+  for (const [key, list] of byName) {
+    const grid = toGrid(
+      Float64Array.from(list, (r) => times[r]),
+      [Float64Array.from(list, (r) => cols[0][r])],
+      { step, source: `${file} (series ${key})` },
+    );
+    out.duplicates += grid.duplicates;
+    out.jitter += grid.jitter;
+    out.gaps += grid.gaps;
+    out.series.push({
+      key,
+      labels: labelsOf(key),
+      start: grid.start,
+      step: grid.step,
+      values: grid.columns[0],
     });
-    report.duplicates = grid.duplicates;
-    report.jitter = grid.jitter;
-    report.gaps = grid.gaps;
-    valueCols.forEach((c, k) => {
-      const key = header![c] || `column${c + 1}`;
-      series.push({
-        key,
-        labels: labelsOf(key),
-        start: grid.start,
-        step: grid.step,
-        values: grid.columns[k],
-      });
-    });
-  } else {
-    const byName = new Map<string, number[]>();
-    longNames.forEach((name, r) => {
-      let rows = byName.get(name);
-      if (!rows) byName.set(name, rows = []);
-      rows.push(r);
-    });
-    for (const [key, rows] of byName) {
-      const grid = toGrid(
-        Float64Array.from(rows, (r) => times[r]),
-        [Float64Array.from(rows, (r) => cols[0][r])],
-        { step, source: `${file} (series ${key})` },
-      );
-      report.duplicates += grid.duplicates;
-      report.jitter += grid.jitter;
-      report.gaps += grid.gaps;
-      series.push({
-        key,
-        labels: labelsOf(key),
-        start: grid.start,
-        step: grid.step,
-        values: grid.columns[0],
-      });
-    }
   }
-  return { series, report };
+  return out;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { resample } from "./resample.ts";
 import type { Series } from "./types.ts";
-import { createRng } from "../synth/prng.ts";
+import { createRng } from "../prng.ts";
 
 const M = 60_000;
 const series = (values: number[], start = 0, step = M): Series => ({

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ParsedGraphiteJson } from "./parse_graphite_json.ts";
+import type { ParsedGraphiteJson } from "./types.ts";
 
 /**
  * An answer that is not what the format promises: no series, one `malformed` failure for the target.

@@ -6,7 +6,8 @@
  */
 import type { Template } from "../series/template.ts";
 import type { Series } from "../series/types.ts";
-import { redact, type RequestOptions, requestWithRetry } from "./_request.ts";
+import { request, type RequestOptions } from "../http/request.ts";
+import { redactAll } from "../http/redact.ts";
 import { parseGraphiteJson } from "./parse_graphite_json.ts";
 import { parseGraphiteRaw } from "./parse_graphite_raw.ts";
 import { parseGraphitePickle } from "./parse_graphite_pickle.ts";
@@ -126,9 +127,9 @@ export async function renderTarget(target: string, ctx: RenderContext): Promise<
     headers["content-type"] = "application/x-www-form-urlencoded";
     init.body = params.toString();
   }
-  const out = await requestWithRetry(url, init, {
+  const out = await request(url, init, {
     ...ctx.request,
-    secret: ctx.token,
+    secrets: [ctx.token],
     binary: ctx.format === "pickle",
   });
   if (!out.ok) {
@@ -145,7 +146,7 @@ export async function renderTarget(target: string, ctx: RenderContext): Promise<
     : ctx.format === "raw"
     ? parseGraphiteRaw(out.body, { target, template: ctx.template })
     : parseGraphiteJson(out.body, { target, template: ctx.template });
-  const failures = parsed.failures.map((f) => ({ ...f, reason: redact(f.reason, ctx.token) }));
+  const failures = parsed.failures.map((f) => ({ ...f, reason: redactAll(f.reason, [ctx.token]) }));
   const malformed = failures.some((f) => f.kind === "malformed" && f.series === undefined);
   return {
     series: parsed.series,

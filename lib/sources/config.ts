@@ -7,8 +7,8 @@
  */
 import { z } from "zod";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
-import { PRESENCE_AGGREGATORS } from "../synth/types.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { PRESENCE_AGGREGATORS } from "../presence.ts";
+import { parseLagMinutes } from "../series/parse_duration.ts";
 
 const duration = z.string().refine((s) => {
   try {
@@ -67,10 +67,13 @@ export const ConfigSchema = z.object({
   wildcard: z.enum(["braces", "star", "none"]).default("braces"),
   /** Graphite's render format: pickle is the cheapest for graphite-web; raw or json for a server without it. */
   format: z.enum(["pickle", "raw", "json"]).default("pickle"),
-  /** Per-request timeout, retries (5xx, timeouts, connection errors; never 4xx) and parallel requests. */
+  /** Per-request timeout, retries (5xx, 429, timeouts, connection errors; never another 4xx) and parallel requests. */
   timeout: duration.default("30s"),
   retries: z.number().int().min(0).max(10).default(3),
   concurrency: z.number().int().min(1).max(64).default(8),
+  /** The largest answer read from the source, MiB: a larger one fails its target (`too_large`), so a broken or
+   * hostile server cannot exhaust memory. */
+  maxResponseMB: z.number().positive().default(256),
   /** Alerts (`deno task watch`). Where they go is set by the environment only: SLACK_WEBHOOK_URL (Slack),
    * GRAFANA_URL + GRAFANA_TOKEN (Grafana annotations), ALERT_WEBHOOK_URL (a generic JSON webhook). */
   alerts: z.object({
@@ -152,4 +155,20 @@ export function parseConfig(json: unknown, file: string): Config {
     );
   }
   return config;
+}
+
+/**
+ * Whether a source is live (the clock is "now") or files (the end of the data is "now").
+ *
+ * @param config A parsed config.
+ * @returns `false` for `replay` and `csv`, `true` for the HTTP sources.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { isLive, parseConfig } from "./config.ts";
+ * assert.equal(isLive(parseConfig({ source: "replay", data: ["data"] }, "inline")), false);
+ * ```
+ */
+export function isLive(config: Pick<Config, "source">): boolean {
+  return !["replay", "csv"].includes(config.source);
 }

@@ -114,6 +114,7 @@ export async function fetchFleet(spec: FleetSpec, options: FetchFleetOptions): P
     timeoutMs,
     retries,
     backoffMs,
+    maxBytes,
     fetch,
     sleep,
     random,
@@ -144,7 +145,7 @@ export async function fetchFleet(spec: FleetSpec, options: FetchFleetOptions): P
     method,
     gzip,
     format,
-    request: { timeoutMs, retries, backoffMs, fetch, sleep, random },
+    request: { timeoutMs, retries, backoffMs, maxBytes, fetch, sleep, random },
   };
   const keyOf = (machine: string, aggregator: string) => template.render({ machine, aggregator });
   const found = new Map<string, { series?: Series; via: "wildcard" | "single"; failure?: SourceFailure }>();

@@ -2,7 +2,7 @@ import type { Series } from "../series/types.ts";
 import { loadCsv } from "../series/load_csv.ts";
 import { crop } from "../series/crop.ts";
 import { compileTemplate } from "../series/template.ts";
-import { parseLagMinutes } from "../detectors/parse_lag.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 import type { Config } from "./config.ts";
 import { machineNames } from "./machines.ts";
 import { fetchFleet } from "./fetch_fleet.ts";
@@ -58,8 +58,14 @@ export interface SourceRun {
  * @param options See {@link FetchSourceOptions}.
  * @returns The series and what happened.
  * @example
- * ```ts ignore
- * const { series, run } = await fetchSource(config, { from, until, token });
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fetchSource } from "./fetch_source.ts";
+ * import { parseConfig } from "./config.ts";
+ * // A replay of the sample exports (a live source takes { from, until, token } as well).
+ * const config = parseConfig({ source: "replay", data: [new URL("../../data", import.meta.url).pathname] }, "inline");
+ * const { series, run } = await fetchSource(config);
+ * assert.ok(run.answered === series.length && series.length > 0);
  * ```
  */
 export async function fetchSource(
@@ -102,8 +108,9 @@ export async function fetchSource(
   const common = {
     from,
     until,
-    timeoutMs: parseLagMinutes(config.timeout) * 60_000,
+    timeoutMs: parseDurationMs(config.timeout),
     retries: config.retries,
+    maxBytes: config.maxResponseMB * 1024 * 1024,
     concurrency: config.concurrency,
     fetch: options.fetch,
   };
@@ -149,7 +156,7 @@ export async function fetchSource(
       uid: config.datasourceUid!,
       token,
       template,
-      step: parseLagMinutes(config.step) * 60_000,
+      step: parseDurationMs(config.step),
     });
     return perTarget(res);
   }

@@ -3,11 +3,12 @@ import { compileTemplate, DEFAULT_TEMPLATE, type Template } from "../series/temp
 import { toGrid } from "../series/to_grid.ts";
 import { mapPool } from "./_pool.ts";
 import { checkWindow } from "./_render.ts";
-import { redact, requestWithRetry } from "./_request.ts";
-import type { SourceFailure, SourceResult } from "./types.ts";
+import { request } from "../http/request.ts";
+import { redactAll } from "../http/redact.ts";
+import type { SourceFailure, SourceHttpOptions, SourceResult } from "./types.ts";
 
 /** Options for {@link fetchGrafanaQuery}. */
-export interface FetchGrafanaQueryOptions {
+export interface FetchGrafanaQueryOptions extends SourceHttpOptions {
   /** Grafana's base URL, e.g. `https://grafana.example.com` (`/api/ds/query` is appended). */
   baseUrl: string;
   /** The uid of the Graphite datasource. */
@@ -32,18 +33,6 @@ export interface FetchGrafanaQueryOptions {
   /** Ask for gzip-compressed answers. Worth it on slow links; on a LAN or loopback compressing costs more than it
    * saves. @default false */
   gzip?: boolean;
-  /** Timeout of one attempt, body included. @default 30_000 */
-  timeoutMs?: number;
-  /** Retries on timeouts, connection errors and 5xx (never on 4xx). @default 3 */
-  retries?: number;
-  /** Base of the exponential backoff between retries (with jitter). @default 500 */
-  backoffMs?: number;
-  /** The `fetch` to use. @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** How to wait between retries. @default a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for the jitter. @default Math.random */
-  random?: () => number;
 }
 
 interface Field {
@@ -150,6 +139,7 @@ export async function fetchGrafanaQuery(
     timeoutMs,
     retries,
     backoffMs,
+    maxBytes,
     fetch,
     sleep,
     random,
@@ -185,19 +175,20 @@ export async function fetchGrafanaQuery(
         intervalMs: step,
       })),
     });
-    const out = await requestWithRetry(`${base}/api/ds/query`, { method: "POST", headers, body }, {
+    const out = await request(`${base}/api/ds/query`, { method: "POST", headers, body }, {
       timeoutMs,
       retries,
       backoffMs,
+      maxBytes,
       fetch,
       sleep,
       random,
-      secret: token,
+      secrets: [token],
     });
     const series: Series[] = [];
     const failures: SourceFailure[] = [];
     const failAll = (kind: SourceFailure["kind"], reason: string, status?: number) => {
-      for (const target of batch) failures.push({ target, kind, reason: redact(reason, token), status });
+      for (const target of batch) failures.push({ target, kind, reason: redactAll(reason, [token]), status });
       return { series, failures, requests: out.attempts };
     };
     // Grafana answers 400 (or 207 Multi-Status) with the per-query results when any query failed.
@@ -228,7 +219,9 @@ export async function fetchGrafanaQuery(
         failures.push({
           target,
           kind: "query",
-          reason: redact(`query error${result.status ? ` (${result.status})` : ""}: ${result.error}`, token),
+          reason: redactAll(`query error${result.status ? ` (${result.status})` : ""}: ${result.error}`, [
+            token,
+          ]),
           status: result.status,
         });
         return;

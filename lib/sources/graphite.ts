@@ -1,12 +1,12 @@
 import { compileTemplate, DEFAULT_TEMPLATE } from "../series/template.ts";
 import { mapPool } from "./_pool.ts";
 import { checkWindow, renderTarget } from "./_render.ts";
-import type { SourceResult } from "./types.ts";
+import type { SourceHttpOptions, SourceResult } from "./types.ts";
 
 export type { FailureKind, SourceFailure, SourceResult } from "./types.ts";
 
 /** Options for {@link fetchGraphite}. */
-export interface FetchGraphiteOptions {
+export interface FetchGraphiteOptions extends SourceHttpOptions {
   /**
    * Where `/render` lives: graphite-web itself (`http://graphite:8080`) or Grafana's datasource proxy
    * (`https://grafana/api/datasources/proxy/uid/<uid>`), which passes Graphite's answer through unchanged.
@@ -35,18 +35,6 @@ export interface FetchGraphiteOptions {
    * data); an answer in another of the three (a server that ignores `format`) is still understood.
    * @default "pickle" */
   format?: "pickle" | "raw" | "json";
-  /** Timeout of one attempt, body included. @default 30_000 */
-  timeoutMs?: number;
-  /** Retries on timeouts, connection errors and 5xx (never on 4xx). @default 3 */
-  retries?: number;
-  /** Base of the exponential backoff between retries (with jitter). @default 500 */
-  backoffMs?: number;
-  /** The `fetch` to use. @default globalThis.fetch */
-  fetch?: typeof fetch;
-  /** How to wait between retries. @default a `setTimeout` promise */
-  sleep?: (ms: number) => Promise<void>;
-  /** Random numbers in [0, 1) for the jitter. @default Math.random */
-  random?: () => number;
 }
 
 /**
@@ -54,7 +42,8 @@ export interface FetchGraphiteOptions {
  * request per target (a target may be a wildcard such as `statsd.*.gauges.…` or a brace list), at most
  * `concurrency` at a time. Each outcome is recorded per target and none is fatal: an unknown target (Graphite's
  * `200 []`) is `no-data`, a series with only nulls `all-null` (left out of `series`), a 500 page `http` (after
- * retries), a 4xx `http` (no retry), a bad body `malformed`, a hang `timeout`, a refused connection `network`.
+ * retries), a 4xx `http` (no retry but 429), a bad body `malformed`, a hang `timeout`, a refused connection
+ * `network`, an answer over `maxBytes` `too_large`.
  * The token never appears in the result.
  *
  * @param targets Graphite targets.
@@ -92,6 +81,7 @@ export async function fetchGraphite(targets: string[], options: FetchGraphiteOpt
     timeoutMs,
     retries,
     backoffMs,
+    maxBytes,
     fetch,
     sleep,
     random,
@@ -107,7 +97,7 @@ export async function fetchGraphite(targets: string[], options: FetchGraphiteOpt
     method,
     gzip,
     format,
-    request: { timeoutMs, retries, backoffMs, fetch, sleep, random },
+    request: { timeoutMs, retries, backoffMs, maxBytes, fetch, sleep, random },
   };
   const outcomes = await mapPool(targets, concurrency, (target) => renderTarget(target, ctx));
   return {

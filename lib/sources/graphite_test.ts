@@ -164,3 +164,27 @@ Deno.test("fetchGraphite() reads raw answers, and JSON ones from servers that ig
   const b = await fetchGraphite(["t"], { baseUrl: "http://g", from: 0, until: 1, fetch: bad.fetch });
   assert.equal(b.failures[0].kind, "malformed");
 });
+
+Deno.test("fetchGraphite() fails only the target whose answer is over maxBytes, with a clear reason", async () => {
+  const huge = JSON.stringify([series("huge.one", Array.from({ length: 5_000 }, (_, i) => i))]);
+  const { fetch, seen } = fakeGraphite((target) =>
+    target === "huge.one" ? [200, huge] : [200, JSON.stringify([series(KEY, [1, 2, 3])])]
+  );
+  const out = await fetchGraphite([KEY, "huge.one"], {
+    baseUrl: "http://g/",
+    from: 0,
+    until: 1,
+    format: "json",
+    maxBytes: 10_000,
+    fetch,
+    ...noWait,
+  });
+  assert.deepEqual(out.series.map((s) => s.key), [KEY]);
+  assert.deepEqual(out.failures, [{
+    target: "huge.one",
+    kind: "too_large",
+    reason: "answer too large: more than 10000 bytes (maxBytes)",
+    status: 200,
+  }]);
+  assert.equal(seen.filter((s) => s.target === "huge.one").length, 1, "not retried");
+});

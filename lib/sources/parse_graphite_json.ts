@@ -1,7 +1,9 @@
 import type { Series } from "../series/types.ts";
 import { compileTemplate, DEFAULT_TEMPLATE, type Template } from "../series/template.ts";
 import { toGrid } from "../series/to_grid.ts";
-import type { SourceFailure } from "./types.ts";
+import type { ParsedGraphiteJson, SourceFailure } from "./types.ts";
+
+export type { ParsedGraphiteJson } from "./types.ts";
 import { malformedAnswer, noDataAnswer } from "./_answer.ts";
 
 /** Options for {@link parseGraphiteJson}. */
@@ -12,14 +14,6 @@ export interface ParseGraphiteJsonOptions {
   template?: string | Template;
   /** Grid step in ms for a series with a single point (Graphite's JSON has no step field). @default 60_000 */
   step?: number;
-}
-
-/** Series and per-series failures from one render answer. */
-export interface ParsedGraphiteJson {
-  /** Usable series (at least one non-null point). */
-  series: Series[];
-  /** `no-data` for an empty answer, `all-null` per series without a value, `malformed` for a bad body. */
-  failures: SourceFailure[];
 }
 
 function toNumber(v: unknown): number {

@@ -4,6 +4,7 @@
  * @module
  */
 import type { Series } from "../series/types.ts";
+import type { RequestOptions } from "../http/request.ts";
 
 /**
  * Why a target or series gave no usable data:
@@ -16,7 +17,15 @@ import type { Series } from "../series/types.ts";
  * - `malformed`: the body was not the JSON shape expected;
  * - `query`: the server reported an error for this query alone (Grafana's `results[refId].error`).
  */
-export type FailureKind = "no-data" | "all-null" | "http" | "timeout" | "network" | "malformed" | "query";
+export type FailureKind =
+  | "no-data"
+  | "all-null"
+  | "http"
+  | "timeout"
+  | "network"
+  | "too_large"
+  | "malformed"
+  | "query";
 
 /**
  * One target (or one series of a target) that gave no usable data. Never contains a credential.
@@ -51,3 +60,21 @@ export interface SourceResult {
   /** HTTP requests made, retries included. */
   requests: number;
 }
+
+/** Series and per-series failures from one render answer. */
+export interface ParsedGraphiteJson {
+  /** Usable series (at least one non-null point). */
+  series: Series[];
+  /** `no-data` for an empty answer, `all-null` per series without a value, `malformed` for a bad body. */
+  failures: SourceFailure[];
+}
+
+/**
+ * How a live source's HTTP requests are made (lib/http/request.ts): timeout, retries, backoff, the largest
+ * answer (a larger one fails its target, `too_large`), and what tests inject. Every fetch function of the
+ * sources takes these.
+ */
+export type SourceHttpOptions = Pick<
+  RequestOptions,
+  "timeoutMs" | "retries" | "maxBytes" | "backoffMs" | "fetch" | "sleep" | "random"
+>;

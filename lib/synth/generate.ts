@@ -5,17 +5,12 @@
  * @module
  */
 import type { Series } from "../series/types.ts";
-import { createRng, type Rng } from "./prng.ts";
-import {
-  type AnomalyKind,
-  type AnomalyLabel,
-  type Corpus,
-  type EvalSpanOptions,
-  type IncidentSizes,
-  PRESENCE_AGGREGATORS,
-} from "./types.ts";
+import { createRng, type Rng } from "../prng.ts";
+import { type AnomalyKind, type AnomalyLabel, PRESENCE_AGGREGATORS } from "../presence.ts";
+import type { EvalSpanOptions, IncidentSizes } from "./types.ts";
 
-export type { AnomalyKind, AnomalyLabel, Corpus, EvalSpanOptions, IncidentSizes } from "./types.ts";
+export type { AnomalyKind, AnomalyLabel } from "../presence.ts";
+export type { EvalSpanOptions, IncidentSizes } from "./types.ts";
 
 const SECOND = 1_000;
 const HOUR = 3_600_000;
@@ -124,6 +119,21 @@ interface Shape {
   weekend: number;
   sigma: number;
   growth: number;
+}
+
+/** The options of a generated corpus: every base option resolved; the extras only when they were given. */
+export type ResolvedGenerateOptions =
+  & Required<Omit<GenerateOptions, "noise" | "sizes" | "kinds" | "evalSpan">>
+  & Pick<GenerateOptions, "noise" | "sizes" | "kinds" | "evalSpan">;
+
+/** A generated corpus: the series, the ground-truth labels, and the options that produced them. */
+export interface Corpus {
+  /** One series per shard × aggregator, all on one grid, shard-major order (aggregator varies fastest). */
+  series: Series[];
+  /** Every labelled anomaly, sorted by start time then series key. */
+  labels: AnomalyLabel[];
+  /** The options with every default filled in, enough to regenerate the corpus exactly. */
+  options: ResolvedGenerateOptions;
 }
 
 /**

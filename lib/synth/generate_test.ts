@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Series } from "../series/types.ts";
 import { type AnomalyLabel, generateCorpus } from "./generate.ts";
-import { ANOMALY_KINDS, PRESENCE_AGGREGATORS } from "./types.ts";
+import { ANOMALY_KINDS, PRESENCE_AGGREGATORS } from "../presence.ts";
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Corpus } from "./types.ts";
+import type { Corpus } from "./generate.ts";
 import { formatGrafanaCsv, type FormatGrafanaCsvOptions } from "./write_csv.ts";
 
 /** Options for {@link writeCorpus}. */

@@ -1,5 +1,5 @@
 /**
- * DOM helpers shared by the charts: the `<figure>` around a chart, the "no data" element, the xmlns fix-up and
+ * DOM helpers shared by the charts: the `<figure>` around a chart, the "no data" element, and
  * hand-built SVG legends (Plot's continuous legends need a canvas, which linkedom lacks). Every piece of text
  * goes in as a text node, never as markup. Private to `lib/report/charts/`.
  *
@@ -7,9 +7,7 @@
  */
 import { FONT, FONT_SIZE, INK, MUTED, RULE } from "./_theme.ts";
 import { textWidth } from "./_format.ts";
-
-/** The SVG namespace URI. */
-export const SVG_NS = "http://www.w3.org/2000/svg";
+import { SVG_NS, withXmlns } from "../../_svg.ts";
 
 /** Creates an element with attributes and text / element children (text always as text nodes). */
 export function h(
@@ -34,13 +32,6 @@ export function s(
   const el = document.createElementNS(SVG_NS, tag) as SVGElement;
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
   for (const c of children) el.appendChild(typeof c === "string" ? document.createTextNode(c) : c);
-  return el;
-}
-
-/** Sets `xmlns` on an `<svg>` (and on every `<svg>` inside it) so it also stands alone as a file. */
-export function withXmlns<T extends Element>(el: T): T {
-  if (el.tagName.toLowerCase() === "svg") el.setAttribute("xmlns", SVG_NS);
-  for (const svg of el.querySelectorAll("svg")) svg.setAttribute("xmlns", SVG_NS);
   return el;
 }
 

@@ -4,27 +4,17 @@
  *
  * @module
  */
-
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const pad = (n: number) => String(n).padStart(2, "0");
+import { formatClock, formatDay, formatTime } from "../../format/format_time.ts";
+import { formatDuration as formatDurationWith } from "../../format/format_duration.ts";
 
 /** `HH:MM` in UTC. */
-export function utcHHMM(ms: number): string {
-  const d = new Date(ms);
-  return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-}
+export const utcHHMM = formatClock;
 
 /** `YYYY-MM-DD HH:MM` in UTC. */
-export function utcDateTime(ms: number): string {
-  const d = new Date(ms);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${utcHHMM(ms)}`;
-}
+export const utcDateTime = (ms: number): string => formatTime(ms);
 
 /** `Mar 05` in UTC. */
-export function utcDay(ms: number): string {
-  const d = new Date(ms);
-  return `${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate())}`;
-}
+export const utcDay = formatDay;
 
 /** Axis tick for a UTC time: the day at midnight, else `HH:MM` (24 h, never AM/PM). */
 export function utcTick(d: Date | number): string {
@@ -34,12 +24,7 @@ export function utcTick(d: Date | number): string {
 }
 
 /** A duration for humans: `15 min`, `1 h`, `6 h`, `1 d`. */
-export function formatDuration(ms: number): string {
-  if (ms % 86_400_000 === 0) return `${ms / 86_400_000} d`;
-  if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms % 60_000 === 0) return `${ms / 60_000} min`;
-  return `${ms / 1000} s`;
-}
+export const formatDuration = (ms: number): string => formatDurationWith(ms, { style: "exact" });
 
 const trim = (s: string) => s.includes(".") ? s.replace(/0+$/, "").replace(/\.$/, "") : s;
 

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { Severity } from "../../detect/types.ts";
 
 /** System font stack (no web fonts: the report makes no external requests). */
 export const FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif";
@@ -20,14 +19,6 @@ export const BAND = "#adb5bd";
 export const NO_DATA = "#dee2e6";
 /** Hairlines and frames. */
 export const RULE = "#ced4da";
-/** Severity order, least first. */
-export const SEVERITIES: readonly Severity[] = ["low", "medium", "high"];
-/** One accent per severity. */
-export const SEVERITY_COLOR: Readonly<Record<Severity, string>> = {
-  low: "#e6a817",
-  medium: "#e8590c",
-  high: "#c92a2a",
-};
 /** Colour scheme of the anomaly score on its 0..1 domain. */
 export const SCORE_SCHEME = "reds";
 /** The report's column width, px. */

@@ -1,8 +1,10 @@
 import * as Plot from "@observablehq/plot";
 import type { Severity } from "../../detect/types.ts";
-import { figure, h, legend, noData, withXmlns } from "./_dom.ts";
+import { figure, h, legend, noData } from "./_dom.ts";
+import { withXmlns } from "../../_svg.ts";
 import { isRatio, tickFormatter, utcDateTime, utcHHMM, utcTick, valueFormatter } from "./_format.ts";
-import { BAND, FAINT, INK, PLOT_STYLE, SEVERITY_COLOR, WIDTH } from "./_theme.ts";
+import { BAND, FAINT, INK, PLOT_STYLE, WIDTH } from "./_theme.ts";
+import { SEVERITY_COLOR } from "../../detect/types.ts";
 
 /** One point of the series around an anomaly. */
 export interface AnomalyChartPoint {

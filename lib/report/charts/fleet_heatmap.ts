@@ -1,5 +1,6 @@
 import * as Plot from "@observablehq/plot";
-import { figure, noData, scoreRamp, withXmlns } from "./_dom.ts";
+import { figure, noData, scoreRamp } from "./_dom.ts";
+import { withXmlns } from "../../_svg.ts";
 import { formatDuration, textWidth, truncate, utcDateTime, utcTick } from "./_format.ts";
 import { INK, NO_DATA, PLOT_STYLE, SCORE_SCHEME, WIDTH } from "./_theme.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { fleetHeatmap, type HeatmapCell } from "./fleet_heatmap.ts";
-import { assertSafe, HOSTILE, newDocument, texts } from "./_test_support.ts";
+import { assertSafe, HOSTILE, newDocument, texts } from "../../../tests/support/chart_support.ts";
 
 const H = 3_600_000;
 const T0 = Date.UTC(2024, 2, 4);

@@ -1,8 +1,10 @@
 import * as Plot from "@observablehq/plot";
 import type { Severity } from "../../detect/types.ts";
-import { figure, legend, noData, withXmlns } from "./_dom.ts";
+import { figure, legend, noData } from "./_dom.ts";
+import { withXmlns } from "../../_svg.ts";
 import { isRatio, shortAggregator, textWidth, tickFormatter, truncate, valueFormatter } from "./_format.ts";
-import { FAINT, INK, PLOT_STYLE, SEVERITIES, SEVERITY_COLOR, WIDTH } from "./_theme.ts";
+import { FAINT, INK, PLOT_STYLE, WIDTH } from "./_theme.ts";
+import { SEVERITIES, SEVERITY_COLOR } from "../../detect/types.ts";
 
 /** One anomaly's max value (e.g. a `HydratedAnomaly`'s `machine, aggregator, max_value, severity`). */
 export interface MaxBarRow {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { maxBarChart, type MaxBarRow } from "./max_bar_chart.ts";
-import { assertSafe, HOSTILE, newDocument, texts } from "./_test_support.ts";
+import { assertSafe, HOSTILE, newDocument, texts } from "../../../tests/support/chart_support.ts";
 
 const row = (
   machine: string,

@@ -1,7 +1,9 @@
 import * as Plot from "@observablehq/plot";
-import { figure, legend, noData, withXmlns } from "./_dom.ts";
+import { figure, legend, noData } from "./_dom.ts";
+import { withXmlns } from "../../_svg.ts";
 import { utcDateTime, utcTick } from "./_format.ts";
-import { FAINT, INK, PLOT_STYLE, RULE, SEVERITY_COLOR, WIDTH } from "./_theme.ts";
+import { FAINT, INK, PLOT_STYLE, RULE, WIDTH } from "./_theme.ts";
+import { SEVERITY_COLOR } from "../../detect/types.ts";
 
 /** One point of an ensemble score series. */
 export interface ScorePoint {

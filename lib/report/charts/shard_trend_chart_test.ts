@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { shardTrendChart, type ShardTrendRow } from "./shard_trend_chart.ts";
-import { assertSafe, HOSTILE, newDocument, texts } from "./_test_support.ts";
+import { assertSafe, HOSTILE, newDocument, texts } from "../../../tests/support/chart_support.ts";
 
 const D = 86_400_000;
 const T0 = Date.UTC(2024, 2, 4);

@@ -1,0 +1,161 @@
+import { type Config, isLive } from "../sources/config.ts";
+import { fetchSource, type SourceRun } from "../sources/fetch_source.ts";
+import type { Series } from "../series/types.ts";
+import { crop } from "../series/crop.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
+import { parseWhen } from "../series/parse_when.ts";
+import type { Model, Profile } from "../model/schema.ts";
+import { loadModel } from "../model/load_model.ts";
+import { train } from "../model/train.ts";
+import { detect, type DetectResult } from "../detect/detect.ts";
+import { mergeDetections } from "./_merge_detections.ts";
+
+/** What one detection run found, with what it ran on: detect, report, watch and the notebooks share it. */
+export interface Detection {
+  /** The configuration it ran with. */
+  config: Config;
+  /** Every series fetched (the window and the history before it; for files all of them, up to "now"). */
+  series: Series[];
+  /** What the source answered: asked, answered, failed with reasons. */
+  run: SourceRun;
+  /** The model used. */
+  model: Model;
+  /** Whether the model was trained here (on the history before the window). */
+  trained: boolean;
+  /** Start of the window, epoch ms. */
+  from: number;
+  /** End of the window ("now"), epoch ms. */
+  until: number;
+  /** The end of the data: the last point of the files, or "now" for a live source. */
+  end: number;
+  /** What detect found (from `from - extra` to `until`). */
+  detected: DetectResult;
+}
+
+/** Options for {@link runDetection}. */
+export interface RunDetectionOptions {
+  /** "Now" as a time (ISO 8601, epoch, or relative like `-1h`). @default the end of the data for files, `now` for a live source */
+  until?: string;
+  /** Start of the window, as `until`. @default `until` − `window` */
+  from?: string;
+  /** Length of the window. @default the config's lookback (24h) */
+  window?: string;
+  /** A model file. @default the config's `model`; none: for files, one is trained on the history before the window */
+  model?: string;
+  /** A model already in memory (a watch loop's, loaded or trained once); wins over `model`. @default undefined */
+  loaded?: Model;
+  /** Threshold profile. @default the config's profile */
+  profile?: Profile;
+  /** An explicit ensemble threshold 0..1. @default the profile's */
+  threshold?: number;
+  /** Keep the per-point scores (heatmaps, charts). @default false */
+  keepScores?: boolean;
+  /** Detect over this much more history before the window, ms (for trends). @default 0 */
+  extra?: number;
+  /** The clock, epoch ms: "now" of a live source (files take the end of their data). Required for a live source. */
+  now?: number;
+  /** Grafana's token (the caller reads it from the environment). @default undefined */
+  token?: string;
+  /** Injectable fetch, for tests. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Progress lines. @default none */
+  log?: (message: string) => void;
+}
+
+/**
+ * One detection run, the way `deno task detect`, `report`, `watch` and the notebooks do it: fetches the configured
+ * series — the window plus the history the seasonal detectors need (`config.history`), or for files the whole of
+ * them, cropped at "now" as if live — loads the model (or, for files without one, trains on the history before
+ * the window) and detects. A live source's answers are scored as they arrive.
+ *
+ * @param config A parsed config (`parseConfig`).
+ * @param options See {@link RunDetectionOptions}.
+ * @returns The series, the model, the window and what detect found.
+ * @throws {TypeError} When a live source has no model, or no `now`.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runDetection } from "./run_detection.ts";
+ * import { parseConfig } from "../sources/config.ts";
+ * const config = parseConfig({ source: "replay", data: [new URL("../../data", import.meta.url).pathname] }, "inline");
+ * const { trained, until, end, detected } = await runDetection(config);
+ * assert.ok(trained && until === end && detected.scored > 0);
+ * ```
+ */
+export async function runDetection(config: Config, options: RunDetectionOptions = {}): Promise<Detection> {
+  const { log = () => {}, extra = 0 } = options;
+  const live = isLive(config);
+  // A given model is loaded first, so a bad one fails before anything is fetched.
+  const modelPath = options.model ?? config.model;
+  const given = options.loaded ??
+    (modelPath ? await loadModel(modelPath, { family: config.family }) : undefined);
+  if (live && !given) {
+    throw new TypeError(
+      `Cannot detect from ${config.source}: a live source needs a model (--model FILE or "model" in the config; ` +
+        `train one from the same source: \`deno task train --source ${config.source} --url URL --from -30d --out models/presence.json\`)`,
+    );
+  }
+  if (live && options.now === undefined) {
+    throw new TypeError(
+      `Cannot detect from ${config.source}: a live source needs "now" (the clock), current value is undefined`,
+    );
+  }
+  const lookback = parseDurationMs(options.window ?? config.lookback);
+  const history = parseDurationMs(config.history);
+  const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
+  let series: Series[], run: SourceRun, until: number, end: number;
+  const detectOptions = (from: number, until: number) => ({
+    from: from - extra,
+    until,
+    profile: options.profile ?? config.profile,
+    threshold: options.threshold,
+    keepScores: options.keepScores,
+  });
+  // Live: each answer is scored as it arrives, while the other requests are still in flight.
+  const parts: DetectResult[] = [];
+  const done = new Set<string>();
+  if (live) {
+    until = options.until ? parseWhen("--until", options.until, options.now!) : options.now!;
+    end = until;
+    const opts = detectOptions(windowStart(until), until);
+    ({ series, run } = await fetchSource(config, {
+      from: windowStart(until) - history - extra,
+      until,
+      token: options.token,
+      fetch: options.fetch,
+      onBatch: (batch) => {
+        parts.push(detect(given!, batch, opts));
+        for (const s of batch) done.add(s.key);
+      },
+    }));
+  } else {
+    ({ series, run } = await fetchSource(config));
+    end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
+    until = options.until ? parseWhen("--until", options.until, end) : end;
+    // As if live: nothing after "now" exists yet.
+    series = series.map((s) => crop(s, -Infinity, until)).filter((s) => s.values.length > 0);
+  }
+  const from = windowStart(until);
+  log(`${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`);
+  let model: Model, trained = false;
+  if (given) {
+    model = given;
+  } else {
+    model = train(historyBefore(series, from), { family: config.family, now: from });
+    trained = true;
+    log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
+    for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
+  }
+  parts.push(detect(model, series.filter((s) => !done.has(s.key)), detectOptions(from, until)));
+  const detected = mergeDetections(parts, series.map((s) => s.key));
+  return { config, series, run, model, trained, from, until, end, detected };
+}
+
+/** Each series' points before `from` (the model never sees the window it judges). */
+function historyBefore(series: readonly Series[], from: number): Series[] {
+  return series.map((s) => ({
+    ...s,
+    values: s.values.slice(0, Math.max(0, Math.floor((from - s.start) / s.step))),
+  }))
+    .filter((s) => s.values.length > 0);
+}

@@ -1,0 +1,217 @@
+import { type Config, isLive } from "../sources/config.ts";
+import type { SourceRun } from "../sources/fetch_source.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
+import type { Model } from "../model/schema.ts";
+import { hydrate, type HydratedAnomaly } from "../hydrate/hydrate.ts";
+import { fleetIncidents } from "../fleet/fleet_incidents.ts";
+import { peerOutliers } from "../fleet/peer_outliers.ts";
+import { mergePeerOutliers } from "../fleet/merge_peer_outliers.ts";
+import type { FleetIncident, PeerOutlier } from "../fleet/types.ts";
+import { toAlerts } from "../alerts/to_alerts.ts";
+import { planAlerts } from "../alerts/plan_alerts.ts";
+import { recordDeliveries } from "../alerts/record_deliveries.ts";
+import { withAlertState } from "../alerts/with_alert_state.ts";
+import type { Alert, DeliveryResult, Sink } from "../alerts/types.ts";
+import { runDetection } from "./run_detection.ts";
+
+/** One cycle's outcome, logged and written to `--out`. */
+export interface CycleLog {
+  cycle: number;
+  now: string;
+  ms: number;
+  asked: number;
+  answered: number;
+  failed: number;
+  /** Series detect scored, and notes by reason (e.g. `wrong_step`: the model's step is not the data's). */
+  scored: number;
+  skipped: Record<string, number>;
+  anomalies: number;
+  incidents: number;
+  peers: number;
+  sent: number;
+  held: number;
+  suppressed: number;
+  deliveryErrors: number;
+  rssMb: number;
+  heapMb: number;
+  /** V8's committed heap and memory held outside it for JavaScript objects (typed arrays), MB. */
+  heapTotalMb: number;
+  externalMb: number;
+  error?: string;
+}
+
+/** What one watch cycle found and delivered (written to `--out` every cycle). */
+export interface CycleFindings {
+  run: SourceRun & { config: unknown; window: { from: number; until: number } };
+  anomalies: HydratedAnomaly[];
+  incidents: FleetIncident[];
+  peers: PeerOutlier[];
+  alerts: { sent: string[]; held: string[]; results: DeliveryResult[] };
+}
+
+/** Options for {@link runWatchCycle}. */
+export interface RunWatchCycleOptions {
+  /** The model (loaded or trained by an earlier cycle). @default none: files train on the history before the window */
+  model?: Model;
+  /** "Now" as a time (a replay's virtual clock). @default the end of the data (files), `now` (live) */
+  until?: string;
+  /** The clock, epoch ms: a live source's "now", and when alerts were planned and sent. Required for a live source. */
+  now?: number;
+  /** Where alerts go. */
+  sinks: readonly Sink[];
+  /** The alert state file (dedupe across cycles and runs). */
+  statePath: string;
+  /** The cycle's number, for the log. @default 1 */
+  cycle?: number;
+  /** Grafana's token. @default undefined */
+  token?: string;
+  /** The configuration as recorded in the findings (no secrets). @default the config */
+  record?: unknown;
+  /** A line about a failed delivery. @default none */
+  print?: (line: string) => void;
+}
+
+/** Process memory in MB, for the cycle log. */
+export function memory(): { rssMb: number; heapMb: number; heapTotalMb: number; externalMb: number } {
+  const { rss, heapUsed, heapTotal, external } = Deno.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1e5) / 10;
+  return { rssMb: mb(rss), heapMb: mb(heapUsed), heapTotalMb: mb(heapTotal), externalMb: mb(external) };
+}
+
+/** Delivers each sink what it is owed; a sink that throws must not cost the others their record. */
+async function deliver(sinks: readonly Sink[], bySink: Record<string, Alert[]>): Promise<DeliveryResult[]> {
+  const results: DeliveryResult[] = [];
+  for (const sink of sinks) {
+    const owed = bySink[sink.name] ?? [];
+    if (!owed.length) continue;
+    try {
+      results.push(...await sink.send(owed));
+    } catch (err) {
+      // Recorded as failed (sent again next cycle); the sinks that delivered keep their record.
+      const error = (err as Error).message;
+      results.push(
+        ...owed.map((a) => ({
+          sink: sink.name,
+          alertId: a.id,
+          subject: a.subject,
+          ok: false,
+          attempts: 0,
+          error,
+        })),
+      );
+    }
+  }
+  return results;
+}
+
+/**
+ * One cycle of `deno task watch`: detect ({@link runDetection}), peer outliers against the fleet, hydrate from the
+ * series already fetched, fleet incidents, alerts planned against the state file (once per episode, escalations
+ * again, quiet hours), delivered to every sink and recorded — all under the state file's lock.
+ *
+ * @param config A parsed config.
+ * @param options See {@link RunWatchCycleOptions}.
+ * @returns The cycle's log (without its duration), its findings, the model used and the window's end.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { runWatchCycle } from "./run_watch_cycle.ts";
+ * import { parseConfig } from "../sources/config.ts";
+ * const config = parseConfig({ source: "replay", data: [new URL("../../data", import.meta.url).pathname] }, "inline");
+ * const dir = await Deno.makeTempDir();
+ * const { log } = await runWatchCycle(config, { sinks: [], statePath: `${dir}/state.json` });
+ * assert.ok(log.answered > 0 && log.sent === 0);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
+ */
+export async function runWatchCycle(config: Config, options: RunWatchCycleOptions) {
+  const { sinks, statePath, cycle = 1, print = () => {} } = options;
+  const det = await runDetection(config, {
+    loaded: options.model,
+    until: options.until,
+    now: options.now,
+    token: options.token,
+  });
+  const { series, run, until, from, end } = det;
+  const step = det.model.trainedOn.step;
+  // The fleet is the series detect scored (a skipped one — wrong step, too short, constant — is no peer).
+  const skipped = new Set(
+    det.detected.notes.filter((n) => n.reason !== "short_history").map((n) => n.series),
+  );
+  const scored = series.filter((s) => s.labels.aggregator && !skipped.has(s.key));
+  const fleetSize: Record<string, number> = Object.create(null);
+  for (const s of scored) fleetSize[s.labels.aggregator] = (fleetSize[s.labels.aggregator] ?? 0) + 1;
+  const peers = config.fleet.peers ? peerOutliers(scored, { from, until }) : [];
+  const anomalies = mergePeerOutliers(det.detected.anomalies, peers);
+  // Hydration from the series already fetched (window + history cover ±12 h and the value 72 h earlier).
+  const hydrated = hydrate(anomalies, series, {
+    before: parseDurationMs(config.hydrate.before),
+    after: parseDurationMs(config.hydrate.after),
+  });
+  const incidents = fleetIncidents(anomalies, {
+    fleetSize,
+    minShards: config.fleet.minShards,
+    minFraction: config.fleet.minFraction,
+    window: parseDurationMs(config.fleet.window),
+  });
+  const alerts = toAlerts(hydrated, { until, incidents, step });
+  const now = isLive(config) ? options.now! : until;
+  const { plan, results } = await withAlertState(statePath, async (state) => {
+    const plan = planAlerts(state, alerts, {
+      now,
+      minSeverity: config.alerts.minSeverity,
+      quietHours: config.alerts.quietHours,
+      quietAllow: config.alerts.quietAllow,
+      sinks: sinks.map((s) => s.name),
+    });
+    const results = await deliver(sinks, plan.bySink);
+    return { state: recordDeliveries(plan.state, plan.send, { results, now }), result: { plan, results } };
+  }, { now });
+  const errors = results.filter((r) => !r.ok);
+  for (const e of errors) print(`delivery to ${e.sink} failed for ${e.subject}: ${e.error}`);
+  const log: CycleLog = {
+    cycle,
+    now: new Date(until).toISOString(),
+    ms: 0,
+    asked: run.asked,
+    answered: run.answered,
+    failed: run.failed,
+    scored: det.detected.scored,
+    skipped: Object.fromEntries(
+      Object.entries(Object.groupBy(det.detected.notes, (n) => n.reason)).map(([k, v]) => [k, v!.length]),
+    ),
+    anomalies: det.detected.anomalies.length,
+    incidents: incidents.length,
+    peers: peers.length,
+    sent: plan.send.length,
+    held: plan.held.length,
+    suppressed: plan.suppressed.length,
+    deliveryErrors: errors.length,
+    ...memory(),
+  };
+  const findings: CycleFindings = {
+    run: { ...run, config: options.record ?? config, window: { from, until } },
+    anomalies: hydrated,
+    incidents,
+    peers,
+    alerts: { sent: plan.send.map((a) => a.id), held: plan.held.map((a) => a.id), results },
+  };
+  return { log, findings, model: det.model, until, end };
+}
+
+/**
+ * One line for people about a cycle: what was fetched, scored, found and sent, how long it took.
+ *
+ * @param log The cycle's log.
+ * @returns The line.
+ */
+export function describeCycle(log: CycleLog): string {
+  if (log.error) return `cycle ${log.cycle}: failed after ${log.ms} ms: ${log.error}`;
+  const failed = log.failed ? ` (${log.failed} failed)` : "";
+  const skipped = Object.entries(log.skipped).map(([reason, n]) => `${n} ${reason}`).join(", ");
+  const scored = log.scored < log.answered ? `, ${log.scored} scored (not: ${skipped})` : "";
+  const errors = log.deliveryErrors ? `, ${log.deliveryErrors} delivery errors` : "";
+  return `cycle ${log.cycle} at ${log.now}: ${log.answered}/${log.asked} series${failed}${scored}, ` +
+    `${log.anomalies} anomalies, ${log.incidents} fleet incidents, ${log.peers} peer outliers; ` +
+    `sent ${log.sent}, held ${log.held}, suppressed ${log.suppressed}${errors}; ${log.ms} ms, RSS ${log.rssMb} MB`;
+}

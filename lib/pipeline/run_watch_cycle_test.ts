@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import type { Alert, DeliveryResult, Sink } from "../alerts/types.ts";
+import { parseConfig } from "../sources/config.ts";
+import { runWatchCycle } from "./run_watch_cycle.ts";
+
+const config = parseConfig(
+  { source: "replay", data: [new URL("../../data", import.meta.url).pathname] },
+  "test",
+);
+
+/** A sink that delivers everything and remembers what. */
+function delivering(name: string, got: string[]): Sink {
+  return {
+    name,
+    send: (alerts: readonly Alert[]) => {
+      got.push(...alerts.map((a) => a.subject));
+      return Promise.resolve(
+        alerts.map((a): DeliveryResult => ({
+          sink: name,
+          alertId: a.id,
+          subject: a.subject,
+          ok: true,
+          attempts: 1,
+        })),
+      );
+    },
+  };
+}
+
+Deno.test("runWatchCycle() records the sinks that delivered when a later sink throws, and owes only the thrower", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "watch_cycle_" });
+  try {
+    const statePath = `${dir}/state.json`;
+    const consoleGot: string[] = [], webhookGot: string[] = [];
+    let throws = true;
+    const flaky: Sink = {
+      name: "slack",
+      send: (alerts) =>
+        throws ? Promise.reject(new Error("socket hang up")) : delivering("slack", []).send(alerts),
+    };
+    // console delivers first, then slack throws, then the webhook delivers after it.
+    const sinks = [delivering("console", consoleGot), flaky, delivering("webhook", webhookGot)];
+    const first = await runWatchCycle(config, { sinks, statePath });
+    assert.ok(first.log.sent > 0, "the sample's last day has anomalies to send");
+    const results = first.findings.alerts.results;
+    const failed = results.filter((r) => !r.ok);
+    assert.deepEqual([...new Set(failed.map((r) => r.sink))], ["slack"]);
+    assert.ok(failed.every((r) => r.error === "socket hang up" && r.attempts === 0));
+    assert.equal(consoleGot.length, first.log.sent);
+    assert.equal(webhookGot.length, first.log.sent, "a sink after the thrower still delivers");
+    assert.equal(first.log.deliveryErrors, first.log.sent);
+    const state = JSON.parse(await Deno.readTextFile(statePath));
+    for (const ep of state.episodes) {
+      assert.ok(ep.sent.console && ep.sent.webhook, `${ep.subject}: console and webhook recorded`);
+      assert.equal(ep.sent.slack, undefined, `${ep.subject}: slack not recorded`);
+    }
+
+    // Next cycle over the same window: only the sink that threw is owed the alerts.
+    throws = false;
+    consoleGot.length = webhookGot.length = 0;
+    const second = await runWatchCycle(config, { sinks, statePath, cycle: 2 });
+    assert.deepEqual(consoleGot, []);
+    assert.deepEqual(webhookGot, []);
+    assert.deepEqual([...new Set(second.findings.alerts.results.map((r) => r.sink))], ["slack"]);
+    assert.ok(second.findings.alerts.results.every((r) => r.ok));
+    assert.equal(second.findings.alerts.results.length, first.log.sent);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,56 @@
+import type { Config } from "../sources/config.ts";
+import type { SourceRun } from "../sources/fetch_source.ts";
+import type { Model, Profile } from "../model/schema.ts";
+import { train } from "../model/train.ts";
+import { fetchWindow, type FetchWindowOptions } from "./fetch_window.ts";
+
+/** Options for {@link trainFromSource}. */
+export interface TrainFromSourceOptions extends FetchWindowOptions {
+  /** Default profile of the model. @default "strict" */
+  profile?: Profile;
+  /** What the values measure; `minutes` adds the static breach levels. @default "ratio" */
+  unit?: "ratio" | "minutes" | "other";
+  /** Detectors to train. @default DEFAULT_DETECTORS */
+  detectors?: string[];
+  /** Told what the source answered, before training (and before the error when nothing answered). @default none */
+  onFetched?: (run: SourceRun) => void;
+}
+
+/**
+ * A model from the configured source, the way `deno task train` makes it: the series between `from` and `until`
+ * ({@link fetchWindow}: a live source, or CSV exports), trained for the config's family and template.
+ *
+ * @param config A parsed config.
+ * @param options See {@link TrainFromSourceOptions}.
+ * @returns The model, and what the source answered.
+ * @throws {RangeError} When no series answered.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trainFromSource } from "./train_from_source.ts";
+ * import { parseConfig } from "../sources/config.ts";
+ * const config = parseConfig({ source: "csv", data: [new URL("../../data", import.meta.url).pathname] }, "inline");
+ * const { model, run } = await trainFromSource(config, { from: "-20d", now: 0 });
+ * assert.ok(run.answered > 0 && model.trainedOn.series === run.answered);
+ * ```
+ */
+export async function trainFromSource(
+  config: Config,
+  options: TrainFromSourceOptions,
+): Promise<{ model: Model; run: SourceRun }> {
+  const { series, run } = await fetchWindow(config, options);
+  options.onFetched?.(run);
+  if (series.length === 0) {
+    throw new RangeError(
+      `Cannot train from ${run.source}: no series answered in ${run.from} .. ${run.until}, current value is 0 of ${run.asked}`,
+    );
+  }
+  const model = train(series, {
+    family: config.family,
+    profile: options.profile,
+    unit: options.unit,
+    detectors: options.detectors,
+    template: config.template,
+  });
+  return { model, run };
+}

@@ -1,0 +1,82 @@
+import type { Series } from "./types.ts";
+import { DAY, smallMedian } from "./robust.ts";
+
+const cache = new WeakMap<Float64Array, Map<string, Float64Array>>();
+
+/** Options for {@link seasonalExpectation}. */
+export interface SeasonalExpectationOptions {
+  /** Lags in ms whose values are compared. @default [1 d, 7 d, 14 d] */
+  lags?: number[];
+  /** Fewest lagged values needed for an expectation (1: from the second day, the 1 d lag alone). @default 1 */
+  minLags?: number;
+  /** Before the longest lag exists, the median of 1, 2 and 3 shortest lags back (as many as exist) is the
+   * expectation; `false`: no expectation until then.
+   * @default true */
+  early?: boolean;
+}
+
+/**
+ * The seasonal expectation of each point: the median of the values at the same time 1, 7 and 14 days earlier.
+ * The median makes it robust to one bad day (an incident yesterday does not become today's normal), and the
+ * weekly lags keep a Monday from being compared with a Sunday only. Until the longest lag exists (two weeks),
+ * the days just before stand in: the median of the values 1, 2 and 3 days earlier, as many as exist (the 1 d
+ * lag alone on the second day), as robust to one bad day.
+ * Causal: `e[i]` uses only earlier points. `NaN` where fewer than `minLags` lagged values exist. The result is
+ * cached per values array (treat it as read-only; series values are not mutated after loading).
+ *
+ * @param series The series.
+ * @param options See {@link SeasonalExpectationOptions}.
+ * @returns One expectation per point.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { seasonalExpectation } from "./seasonal_expectation.ts";
+ * const values = new Float64Array(24 * 9).map((_, i) => i % 24);
+ * const e = seasonalExpectation({ key: "k", labels: {}, start: 0, step: 3_600_000, values });
+ * assert.ok(Number.isNaN(e[20]) && e[30] === 6 && e[24 * 7 + 5] === 5);
+ * ```
+ */
+export function seasonalExpectation(series: Series, options: SeasonalExpectationOptions = {}): Float64Array {
+  const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 1, early: useEarly = true } = options;
+  const { values, step } = series;
+  // Several detectors need the same expectation of the same series: cache it per values array.
+  const cacheKey = `${step}|${minLags}|${useEarly}|${lags.join(",")}`;
+  let perValues = cache.get(values);
+  const hit = perValues?.get(cacheKey);
+  if (hit) return hit;
+  const n = values.length;
+  if (!useEarly) {
+    // The same as with the early lag from the longest lag on: derive it rather than compute it twice.
+    const full = seasonalExpectation(series, { lags, minLags, early: true });
+    const longest = Math.max(0, ...lags.map((l) => Math.round(l / step)).filter((l) => l >= 1));
+    const out = full.slice();
+    out.fill(NaN, 0, Math.min(n, longest));
+    if (!perValues) cache.set(values, perValues = new Map());
+    perValues.set(cacheKey, out);
+    return out;
+  }
+  const lagPts = lags.map((l) => Math.round(l / step)).filter((l) => l >= 1);
+  const out = new Float64Array(n).fill(NaN);
+  const buf = new Float64Array(Math.max(8, lagPts.length));
+  const shortest = Math.min(...lagPts), longest = Math.max(...lagPts);
+  // Until the longest lag exists, the days just before stand in: 1, 2 and 3 shortest lags back (their median is
+  // robust to one bad day as the weekly lags are), as many of them as exist.
+  const early = useEarly ? [shortest, 2 * shortest, 3 * shortest].filter((l) => l < longest) : [];
+  if (useEarly && early.length === 0) early.push(shortest);
+  for (let i = 0; i < n; i++) {
+    let m = 0;
+    // The longer lags join together once the longest exists (the weekly lags at two weeks): a median of 1 d
+    // and 7 d alone is the mean of two days, neither robust to a bad day nor the weekly profile.
+    const use = i < longest ? early : lagPts;
+    for (let j = 0; j < use.length; j++) {
+      const idx = i - use[j];
+      if (idx < 0) continue;
+      const v = values[idx];
+      if (v === v) buf[m++] = v;
+    }
+    if (m >= minLags) out[i] = smallMedian(buf, m);
+  }
+  if (!perValues) cache.set(values, perValues = new Map());
+  perValues.set(cacheKey, out);
+  return out;
+}

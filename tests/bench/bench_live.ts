@@ -1,0 +1,166 @@
+/**
+ * The live-cycle benchmark (run by `deno task bench`): a real Graphite on loopback fed 100 shards × 6 aggregators
+ * × 72 h at 60 s, then one live cycle — fetch the last 24 h plus 26 h of history, detect, hydrate — done our way
+ * (one wildcard request per aggregator in graphite's pickle format, fallback in parallel) and the original scripts'
+ * way (600 sequential per-series JSON requests), direct and through a Grafana stand-in's datasource proxy (the original scripts' path),
+ * medians of several cycles after one warm-up cycle each. Prints JSON on stdout. Usage: bench_live.ts [RUNS] [DAYS]
+ * (DAYS of data fed, default 3; the cycle fetches all but the first 22 h of it: 16 gives the 15 days of history the
+ * weekly lags want).
+ */
+import { generateCorpus } from "../../lib/synth/generate.ts";
+import { fleetModel } from "../support/fleet_model.ts";
+import { PRESENCE_AGGREGATORS } from "../../lib/presence.ts";
+import { detect, type DetectResult } from "../../lib/detect/detect.ts";
+import { hydrate } from "../../lib/hydrate/hydrate.ts";
+import { parseConfig } from "../../lib/sources/config.ts";
+import type { Series } from "../../lib/series/types.ts";
+import { runDetection } from "../../lib/pipeline/run_detection.ts";
+import { fetchGraphite } from "../../lib/sources/graphite.ts";
+import { graphiteAvailable, startGraphite } from "../support/graphite.ts";
+
+const HOUR = 3_600_000, STEP = 60_000;
+const runs = Number(Deno.args[0] ?? 5);
+const days = Number(Deno.args[1] ?? 3);
+const got = graphiteAvailable();
+if (!got.ok) {
+  console.log(JSON.stringify({ unavailable: got.reason }));
+  Deno.exit(0);
+}
+const end = Math.floor(Date.now() / HOUR) * HOUR;
+const corpus = generateCorpus({ shards: 100, days, step: STEP, end, seed: 21, weekly: false });
+const machines = [...new Set(corpus.series.map((s) => s.labels.machine))];
+const aggregators = [...PRESENCE_AGGREGATORS];
+const model = fleetModel(end);
+const graphite = await startGraphite({ retentions: `60s:${Math.max(7, days + 2)}d` });
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+try {
+  await graphite.feedSeries(corpus.series);
+  // The last 24 h plus 26 h of history (the seasonal detector's 1-day lag, and a little room).
+  const until = end - 1000, from = end - (days * 24 - 22) * HOUR;
+  // The Grafana stand-ins run in processes of their own, as Grafana does (in this process they would compete
+  // with the client for its event loop): one plain, one that waits 20 ms per request like a Grafana across a network.
+  const standin = async (delayMs: number) => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--allow-net=127.0.0.1",
+        new URL("../support/grafana_standin.ts", import.meta.url).pathname,
+        graphite.url,
+        String(delayMs),
+      ],
+      stdin: "piped",
+      stdout: "piped",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let line = "";
+    while (!line.includes("\n")) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error("the Grafana stand-in did not start");
+      line += value;
+    }
+    const info: { url: string; uid: string; token: string } = JSON.parse(line);
+    return {
+      ...info,
+      proxy: `${info.url}/api/datasources/proxy/uid/${info.uid}`,
+      async stop() {
+        await child.stdin.close();
+        await reader.cancel();
+        await child.status;
+      },
+    };
+  };
+  const grafana = await standin(0), slow = await standin(20);
+  const windowFrom = end - 24 * HOUR;
+  const keys = corpus.series.map((s) => s.key);
+  // Ours is what `deno task detect` runs (runDetection: wildcard requests, each answer scored as it arrives);
+  // the original fetches the 600 series one after the other in JSON, then scores them.
+  const cycle = async (
+    way: "ours" | "original",
+    baseUrl: string,
+    token?: string,
+    format: "raw" | "pickle" = "pickle",
+    grafana?: { url: string; uid: string },
+  ) => {
+    const t0 = performance.now();
+    let fetched: Series[], result: DetectResult, tFetch: number;
+    if (way === "ours") {
+      const config = parseConfig({
+        source: grafana ? "grafana" : "graphite",
+        url: grafana ? grafana.url : baseUrl,
+        datasourceUid: grafana?.uid,
+        machines,
+        aggregators,
+        lookback: "24h",
+        history: `${days * 24 - 46}h`,
+        format,
+      }, "bench");
+      const run = await runDetection(config, {
+        loaded: model,
+        until: new Date(until).toISOString(),
+        now: Date.now(),
+        token,
+      });
+      ({ series: fetched, detected: result } = run);
+      tFetch = performance.now() - t0; // fetch and detect overlap here: the detect column is what was left
+    } else {
+      fetched =
+        (await fetchGraphite(keys, { baseUrl, token, from, until, concurrency: 1, format: "json" })).series;
+      tFetch = performance.now() - t0;
+      result = detect(model, fetched.map((s) => ({ ...s, labels: { ...s.labels, family: "presence" } })), {
+        from: windowFrom,
+        until,
+      });
+    }
+    const tDetect = performance.now() - t0 - tFetch;
+    // Hydration: one request per anomalous series (ours, in parallel; the original, one after the other).
+    const anomalous = [...new Set(result.anomalies.map((a) => a.series))];
+    const ctx = await fetchGraphite(anomalous, {
+      baseUrl,
+      token,
+      from: from - 24 * HOUR,
+      until,
+      concurrency: way === "ours" ? 8 : 1,
+      format: way === "ours" ? format : "json",
+    });
+    hydrate(result.anomalies, ctx.series);
+    const ms = performance.now() - t0;
+    return {
+      ms,
+      fetchMs: tFetch,
+      detectMs: tDetect,
+      series: fetched.length,
+      anomalies: result.anomalies.length,
+    };
+  };
+  const out: Record<string, unknown> = {};
+  // Ours in the default format, and in raw text for comparison (the format the default replaced).
+  const ways = [
+    ["direct_ours", "ours", graphite.url, undefined, "pickle", undefined],
+    ["direct_ours_raw", "ours", graphite.url, undefined, "raw", undefined],
+    ["direct_original", "original", graphite.url, undefined, undefined, undefined],
+    ["proxy_ours", "ours", grafana.proxy, grafana.token, "pickle", grafana],
+    ["proxy_original", "original", grafana.proxy, grafana.token, undefined, undefined],
+    ["proxy_20ms_ours", "ours", slow.proxy, slow.token, "pickle", slow],
+    ["proxy_20ms_original", "original", slow.proxy, slow.token, undefined, undefined],
+  ] as const;
+  for (const [name, way, baseUrl, token, format, standin] of ways) {
+    // One cycle first, not counted, for both ways alike: graphite-web's workers, the page cache and the JIT
+    // warm up as they would in a watcher's steady state.
+    await cycle(way, baseUrl, token, format, standin);
+    const samples = [];
+    for (let r = 0; r < runs; r++) samples.push(await cycle(way, baseUrl, token, format, standin));
+    out[name] = {
+      median_ms: Math.round(median(samples.map((s) => s.ms))),
+      fetch_ms: Math.round(median(samples.map((s) => s.fetchMs))),
+      detect_ms: Math.round(median(samples.map((s) => s.detectMs))),
+      series: samples[0].series,
+      anomalies: samples[0].anomalies,
+      runs_ms: samples.map((s) => Math.round(s.ms)),
+    };
+  }
+  console.log(JSON.stringify(out));
+  await grafana.stop();
+  await slow.stop();
+} finally {
+  await graphite.stop();
+}
