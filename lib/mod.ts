@@ -107,7 +107,7 @@ export {
   scoreOfLogP,
   scoreSeries,
   type SeriesScores,
-} from "./detect/score_series.ts";
+} from "./model/score_series.ts";
 export { detect, type DetectOptions, type DetectResult, type SeriesNote } from "./detect/detect.ts";
 export { hydrate, type HydratedAnomaly, type HydrateOptions } from "./hydrate/hydrate.ts";
 export { type ShardSummary, shardSummary, type ShardSummaryOptions } from "./fleet/shard_summary.ts";

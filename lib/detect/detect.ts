@@ -1,8 +1,8 @@
 import type { Series } from "../series/types.ts";
-import { logPOfScore, scoreOfLogP } from "./score_series.ts";
+import { logPOfScore, scoreOfLogP } from "../model/score_series.ts";
 import type { Model, Profile } from "../model/schema.ts";
 import type { Anomaly, Reason, Severity } from "./types.ts";
-import { scoreSeries, type SeriesScores } from "./score_series.ts";
+import { scoreSeries, type SeriesScores } from "../model/score_series.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { expectationOptions } from "./expectation_options.ts";
 import { DETECTORS } from "../detectors/registry.ts";

@@ -3,7 +3,7 @@ import { toGrid } from "../series/to_grid.ts";
 import type { Series } from "../series/types.ts";
 import { train } from "../model/train.ts";
 import { detect } from "../detect/detect.ts";
-import { logPOfScore } from "../detect/score_series.ts";
+import { logPOfScore } from "../model/score_series.ts";
 
 /** Options for {@link runNab}. */
 export interface RunNabOptions {

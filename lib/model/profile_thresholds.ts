@@ -6,7 +6,7 @@
  */
 
 import { gumbelLevel } from "./gumbel.ts";
-import { scoreOfLogP } from "../detect/score_series.ts";
+import { scoreOfLogP } from "./score_series.ts";
 
 /**
  * Profile thresholds from the per-series-day maxima of the ensemble's L = −log10 p. Training data is not clean

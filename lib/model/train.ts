@@ -5,7 +5,7 @@ import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
 import { fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./family_stats.ts";
-import { combineRaw, logPOfScore } from "../detect/score_series.ts";
+import { combineRaw, logPOfScore } from "./score_series.ts";
 import { profileThresholds } from "./profile_thresholds.ts";
 
 /** Options for {@link train}. */

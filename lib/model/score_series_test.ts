@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { scoreSeries } from "./score_series.ts";
-import type { Calibration } from "../model/calibration.ts";
-import { tailProbability } from "../model/calibration.ts";
-import { train } from "../model/train.ts";
+import type { Calibration } from "./calibration.ts";
+import { tailProbability } from "./calibration.ts";
+import { train } from "./train.ts";
 import { generateCorpus } from "../synth/generate.ts";
 import type { Series } from "../series/types.ts";
 

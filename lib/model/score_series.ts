@@ -1,10 +1,10 @@
 import type { Series } from "../series/types.ts";
-import type { FamilyModel, Model } from "../model/schema.ts";
-import type { Calibration } from "../model/calibration.ts";
-import { compileCalibration } from "../model/compile_calibration.ts";
-import { fitCalibration } from "../model/calibration.ts";
+import type { FamilyModel, Model } from "./schema.ts";
+import type { Calibration } from "./calibration.ts";
+import { compileCalibration } from "./compile_calibration.ts";
+import { fitCalibration } from "./calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
-import { gumbelLevel } from "../model/gumbel.ts";
+import { gumbelLevel } from "./gumbel.ts";
 
 const DAY = 86_400_000;
 
@@ -183,7 +183,7 @@ function raiseToOwnThreshold(
  * ```ts
  * import assert from "node:assert/strict";
  * import { scoreSeries } from "./score_series.ts";
- * import { train } from "../model/train.ts";
+ * import { train } from "./train.ts";
  * import { generateCorpus } from "../synth/generate.ts";
  * const { series } = generateCorpus({ shards: 1, days: 20, aggregators: ["A"], seed: 3 });
  * const model = train(series);
