@@ -168,6 +168,8 @@ function summary(page: Page, data: ReportData): HTMLElement {
 
 /** One heatmap per aggregator: the highest score per shard and bucket. */
 function heatmaps(page: Page, data: ReportData): HTMLElement {
+  let top = 0;
+  for (const m of data.heatmaps) for (const c of m.cells) if (c.score > top) top = c.score;
   return section(
     page,
     "heatmaps",
@@ -183,6 +185,7 @@ function heatmaps(page: Page, data: ReportData): HTMLElement {
         title: m.aggregator,
         bucket: data.bucket,
         threshold: data.model.threshold,
+        top, // one ramp for every heatmap of the page
       }) as unknown as Node
     ),
     ...(data.heatmaps.length ? [] : [empty(page, "No series were scored.")]),

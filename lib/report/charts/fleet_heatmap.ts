@@ -26,14 +26,19 @@ export interface FleetHeatmapOptions {
   threshold?: number;
   /** Row order: highest max score first, or by name. @default "score" */
   order?: "score" | "name";
+  /**
+   * The score that gets the darkest colour (pass the page's highest so that several heatmaps share one ramp).
+   * @default the highest score in these cells
+   */
+  top?: number;
   /** At most this many rows (the highest-scoring shards; the subtitle says how many were left out). @default 100 */
   maxRows?: number;
 }
 
 /**
  * A fleet heatmap: one row per shard, one column per time bucket, each cell coloured by the max anomaly score
- * in the bucket (Plot's `reds` scheme on 0..1); buckets without data are plain grey, cells at or above the
- * threshold are outlined. Above the chart, a hand-built legend: the score ramp with 0, the threshold and 1,
+ * in the bucket (Plot's `reds` scheme, its middle at the threshold and its darkest at `top`); buckets without
+ * data are plain grey, cells at or above the threshold are outlined. Above the chart, a hand-built legend: the score ramp with 0, the threshold and 1,
  * the no-data swatch and the outline. Duplicate cells (same shard and bucket) keep their max score. Rendered
  * server-side with Plot's `document` option; all text goes in as text nodes.
  *
@@ -113,7 +118,14 @@ export function fleetHeatmap(
     insetBottom: 0.5,
     title: tip,
   };
-  const colorOptions = { type: "linear", scheme: SCORE_SCHEME, domain: [0, 1], clamp: true } as const;
+  // The ramp's middle at the threshold and its darkest at the window's strongest cell: scores are L / (L + 8),
+  // so on a plain 0–1 ramp everything normal is near white and the strongest anomaly only mid-red.
+  let top = options.top ?? 0;
+  if (options.top === undefined) { for (const c of valid) if (c.score > top) top = c.score; }
+  const domain = threshold !== undefined && threshold > 0 && threshold < 1
+    ? [0, threshold, Math.max(top, threshold + (1 - threshold) / 4)]
+    : [0, Math.max(top, 1e-6)];
+  const colorOptions = { type: "linear", scheme: SCORE_SCHEME, domain, clamp: true } as const;
   const svg = Plot.plot({
     document,
     width,

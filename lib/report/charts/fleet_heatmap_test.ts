@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as Plot from "@observablehq/plot";
 import { fleetHeatmap, type HeatmapCell } from "./fleet_heatmap.ts";
 import { assertSafe, HOSTILE, newDocument, texts } from "../../../tests/support/chart_support.ts";
 
@@ -109,4 +110,29 @@ Deno.test("fleetHeatmap() rejects a bucket that is not positive", () => {
       message: "Cannot draw the fleet heatmap: bucket must be > 0 ms, current value is 0",
     },
   );
+});
+
+Deno.test("fleetHeatmap() puts the ramp's middle at the threshold and its darkest at the top score", () => {
+  // One row, four buckets: 0, the threshold 0.3, 0.45 and 0.6 (the top).
+  const scores = [0, 0.3, 0.45, 0.6];
+  const fill = (opts: { threshold?: number; top?: number }, s = scores) => {
+    const fig = fleetHeatmap(newDocument(), grid(["a"], s.length, (_, b) => s[b]), {
+      title: "t",
+      bucket: H,
+      ...opts,
+    });
+    return [...fig.querySelectorAll("g.chart-cell rect")].map((r) => r.getAttribute("fill"));
+  };
+  const reds = (v: number) =>
+    String(Plot.scale({ color: { type: "linear", scheme: "reds", domain: [0, 1] } }).apply(v));
+  const f = fill({ threshold: 0.3 });
+  assert.deepEqual(f, [reds(0), reds(0.5), reds(0.75), reds(1)]);
+  // Without a threshold, 0 to the top.
+  assert.deepEqual(fill({}), scores.map((s) => reds(s / 0.6)));
+  // A page-wide top: the same score has the same colour in every heatmap of the page.
+  assert.deepEqual(
+    fill({ threshold: 0.3, top: 0.9 }, [0.6])[0],
+    fill({ threshold: 0.3, top: 0.9 }, [0.1, 0.6])[1],
+  );
+  assert.notEqual(fill({ threshold: 0.3, top: 0.9 }, [0.6])[0], reds(1));
 });
