@@ -9,6 +9,7 @@ import type { Detector } from "./types.ts";
 import { num, span } from "./_explain.ts";
 import { fitForest, type Forest, prepareForest, scoreRows } from "./forest.ts";
 import { createRng } from "../prng.ts";
+import { trailingMedian } from "../series/robust.ts";
 
 /** Params of {@link isolationForest}: plain JSON. */
 export type IsolationForestParams = {
@@ -140,42 +141,7 @@ function _blocks(series: Series, s: _Settings): _Blocks {
     }
     for (let k = 0; k < nBlocks; k++) value[k] = count[k] > 0 ? value[k] / count[k] : NaN;
   }
-  return { value, level: _trailingMedian(value, s.levelBlocks, s.minLevelBlocks), completeAt };
-}
-
-/** Median of the valid values among `x[b − span + 1 .. b]` for every b (a sorted sliding window). */
-function _trailingMedian(x: Float64Array, span: number, minValid: number): Float64Array {
-  const out = new Float64Array(x.length);
-  const sorted = new Float64Array(span);
-  let size = 0;
-  const find = (v: number): number => {
-    let lo = 0;
-    let hi = size;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  for (let b = 0; b < x.length; b++) {
-    const leaving = b - span;
-    if (leaving >= 0 && x[leaving] === x[leaving]) {
-      const at = find(x[leaving]);
-      sorted.copyWithin(at, at + 1, size);
-      size--;
-    }
-    const v = x[b];
-    if (v === v) {
-      const at = find(v);
-      sorted.copyWithin(at + 1, at, size);
-      sorted[at] = v;
-      size++;
-    }
-    if (size < minValid || size === 0) out[b] = NaN;
-    else out[b] = size % 2 === 1 ? sorted[size >> 1] : (sorted[(size >> 1) - 1] + sorted[size >> 1]) / 2;
-  }
-  return out;
+  return { value, level: trailingMedian(value, s.levelBlocks, s.minLevelBlocks), completeAt };
 }
 
 /** Summary features appended to the blocks of a window: see {@link _window}. */

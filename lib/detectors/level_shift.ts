@@ -1,7 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
 import { num } from "./_explain.ts";
-import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "../series/robust.ts";
+import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, trailingMedian, warmupPoints } from "../series/robust.ts";
 import { logRatio } from "./_log_ratio.ts";
 
 /** Params of {@link levelShift}. */
@@ -83,39 +83,10 @@ export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
 
 /**
  * The median of the valid values among the last `k` (i − k + 1 … i), `NaN` where x[i] is missing or fewer than
- * k / 2 are valid. A sorted window updated by one removal and one insertion per point (binary search, then a
- * shift of at most k values).
+ * k / 2 are valid.
  */
 export function hourlyMedian(x: Float64Array, k: number): Float64Array {
-  const out = new Float64Array(x.length).fill(NaN);
-  const win = new Float64Array(k);
-  let m = 0;
-  // First index in win[0, m) whose value is ≥ v.
-  const lowerBound = (v: number) => {
-    let lo = 0, hi = m;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (win[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  for (let i = 0; i < x.length; i++) {
-    if (i >= k) {
-      const old = x[i - k];
-      if (old === old) {
-        const j = lowerBound(old);
-        win.copyWithin(j, j + 1, m);
-        m--;
-      }
-    }
-    const v = x[i];
-    if (v !== v) continue;
-    const j = lowerBound(v);
-    win.copyWithin(j + 1, j, m);
-    win[j] = v;
-    m++;
-    if (2 * m >= k) out[i] = m & 1 ? win[m >> 1] : (win[(m >> 1) - 1] + win[m >> 1]) / 2;
-  }
+  const out = trailingMedian(x, k, Math.ceil(k / 2));
+  for (let i = 0; i < x.length; i++) if (x[i] !== x[i]) out[i] = NaN;
   return out;
 }

@@ -5,8 +5,8 @@ import { tailProbability } from "./calibration.ts";
 import { train } from "./train.ts";
 import { generateCorpus } from "../synth/generate.ts";
 import type { Series } from "../series/types.ts";
+import { hourly } from "../../tests/support/test_series.ts";
 
-const HOUR = 3_600_000;
 const LOG2 = Math.log10(2);
 /** The score of L = −log10 p: L / (L + digits). */
 const sc = (l: number, digits = 8) => l / (l + digits);
@@ -26,14 +26,6 @@ const CAL: Calibration = {
   tail: "exponential",
   shape: 1 / Math.LN10,
 };
-
-const hourly = (values: number[]): Series => ({
-  key: "k",
-  labels: {},
-  start: 0,
-  step: HOUR,
-  values: Float64Array.from(values),
-});
 
 function assertClose(actual: ArrayLike<number>, want: number[], what: string, tol = 1e-9) {
   assert.equal(actual.length, want.length, what);

@@ -110,3 +110,53 @@ export class RobustLevel {
     this.#scale.update(Math.abs(x));
   }
 }
+
+/**
+ * The median of the valid values among `x[b − span + 1 .. b]` for every b, `NaN` with fewer than `minValid` of
+ * them: a sorted sliding window, one removal and one insertion per point (a binary search, then a shift of at
+ * most `span` values).
+ *
+ * @param x The values (`NaN` = missing).
+ * @param span The window, in points.
+ * @param minValid Fewest valid values for a median.
+ * @returns One median per point.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trailingMedian } from "./robust.ts";
+ * assert.deepEqual([...trailingMedian(new Float64Array([3, 1, NaN, 2, 9]), 3, 2)], [NaN, 2, 2, 1.5, 5.5]);
+ * ```
+ */
+export function trailingMedian(x: Float64Array, span: number, minValid: number): Float64Array {
+  const out = new Float64Array(x.length);
+  const sorted = new Float64Array(span);
+  let size = 0;
+  const find = (v: number): number => {
+    let lo = 0;
+    let hi = size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid] < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  for (let b = 0; b < x.length; b++) {
+    const leaving = b - span;
+    if (leaving >= 0 && x[leaving] === x[leaving]) {
+      const at = find(x[leaving]);
+      sorted.copyWithin(at, at + 1, size);
+      size--;
+    }
+    const v = x[b];
+    if (v === v) {
+      const at = find(v);
+      sorted.copyWithin(at + 1, at, size);
+      sorted[at] = v;
+      size++;
+    }
+    if (size < minValid || size === 0) out[b] = NaN;
+    else out[b] = size % 2 === 1 ? sorted[size >> 1] : (sorted[(size >> 1) - 1] + sorted[size >> 1]) / 2;
+  }
+  return out;
+}

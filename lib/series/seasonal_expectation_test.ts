@@ -1,15 +1,6 @@
 import assert from "node:assert/strict";
-import { daily, DAY, HOUR } from "../../tests/support/test_series.ts";
+import { daily, DAY, HOUR, hourly } from "../../tests/support/test_series.ts";
 import { seasonalExpectation } from "./seasonal_expectation.ts";
-import type { Series } from "./types.ts";
-
-const hourly = (values: number[]): Series => ({
-  key: "k",
-  labels: {},
-  start: 0,
-  step: HOUR,
-  values: Float64Array.from(values),
-});
 
 Deno.test("seasonalExpectation() is the median of the lagged values (custom lags)", () => {
   const cases: Array<

@@ -20,3 +20,12 @@ export function daily(seed = 7, days = 20): Series {
 
 /** The finite entries of an array. */
 export const finite = (a: Float64Array): Float64Array => a.filter((x) => x === x);
+
+/** An hourly series of the given values, key "k", from the epoch. */
+export const hourly = (values: number[]): Series => ({
+  key: "k",
+  labels: {},
+  start: 0,
+  step: HOUR,
+  values: Float64Array.from(values),
+});
