@@ -37,8 +37,10 @@ export interface NabRun {
  * - one threshold for all files, where each file has a model of its own: a file's scores are re-expressed
  *   relative to its model's strict threshold, as L' / digits capped at 1 with L' = L − L_strict + digits / 2
  *   and L = −log10 p, so 0.5 is "at its own threshold" — our decision, `is_anomaly`;
- * - one score per row: an alert expiry stands in for `detect`'s episodes (see below), and rows are mapped onto
- *   a regular grid and back, so the output has one score per input row, in input order.
+ * - one score per row: at or beyond our own threshold a row is reported once per episode (flags within the
+ *   model's episode gap) and again when it escalates by a decade, as `detect` and the alert plan do; below it
+ *   an alert expiry stands in (see below); rows are mapped onto a regular grid and back, so the output has one
+ *   score per input row, in input order.
  *
  * @param files NAB files from `readNabCorpus`.
  * @param options See {@link RunNabOptions}.
@@ -85,17 +87,16 @@ export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): 
     const shift = -logPOfScore(model.families[model.family].thresholds.strict, digits) - digits / 2;
     // detect() itself, so its rules hold here too (a series constant in training and after is not scored).
     const scored = detect(model, [series], { keepScores: true }).scores?.get(series.key)?.scores.combined;
-    // NAB takes one score per row, so alert expiry stands in for detect's episodes: a row is reported only when
-    // it beats every score in the preceding window, as an episode is re-sent only when it escalates. Escalation
-    // stops at certainty: beyond p = 10^−digits every score is the same (L / digits capped at 1), or each
-    // further decade of an incident that is already certain would count as a new report.
+    // Escalation stops at certainty: beyond p = 10^−digits every score is the same (L / digits capped at 1), or
+    // each further decade of an incident that is already certain would count as a new report.
     const g = series.values.length;
     const combined = new Float64Array(g);
     for (let i = 0; i < g; i++) {
       const c = scored ? scored[i] : 0;
       combined[i] = c === c ? Math.min(1, Math.max(0, -logPOfScore(c, digits) - shift) / digits) : c;
     }
-    // Alert expiry: a row is reported only when it beats every score in the preceding window.
+    // Below our own threshold, alert expiry: a row is reported only when it beats every score in the preceding
+    // window (threshold-free, so NAB's sweep still has one score per row).
     const w = Math.max(1, Math.round(expiry * n));
     const gapMs = model.events.episodeGap;
     const scores = new Float64Array(n);
@@ -113,13 +114,7 @@ export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): 
           // At or beyond our own threshold, as detect's episodes and the alert plan: one report per episode
           // (flags within episodeGap of each other), again only when it escalates by a decade (a severity step).
           const t = file.timestamps[r];
-          if (t - lastFlagged > gapMs) {
-            s = raw[r];
-            episodeMax = raw[r];
-          } else if (raw[r] >= episodeMax + 1 / digits) {
-            s = raw[r];
-            episodeMax = raw[r];
-          }
+          if (t - lastFlagged > gapMs || raw[r] >= episodeMax + 1 / digits) s = episodeMax = raw[r];
           lastFlagged = t;
         } else if (raw[r] > prevMax) s = raw[r];
       }

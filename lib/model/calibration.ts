@@ -189,17 +189,15 @@ export function fitRunLength(samples: ArrayLike<number>, options: FitRunLengthOp
     else if (k === first + PLATEAU) atPlateau++;
     if (k >= first + PLATEAU) beyond++;
   }
-  // Long runs are taken for incidents, and incidents are rare: when more of the training time sits in long runs
-  // than the tail share a calibration reads its tail from (a square wave, a counter that rests for hours), the
-  // runs are the series' normal life, and their own distribution calibrates them.
-  if (n >= 10 && beyond > DEFAULT_TAIL_FRACTION * n) {
-    return fitCalibration(Float64Array.from(samples as ArrayLike<number>), { unit });
-  }
   if (n < 10) {
     throw new RangeError(
       `Cannot fit a run-length calibration: need at least 10 finite scores, current value is ${n}`,
     );
   }
+  // Long runs are taken for incidents, and incidents are rare: when more of the training time sits in long runs
+  // than the tail share a calibration reads its tail from (a square wave, a counter that rests for hours), the
+  // runs are the series' normal life, and their own distribution calibrates them.
+  if (beyond > DEFAULT_TAIL_FRACTION * n) return fitCalibration(Float64Array.from(samples), { unit });
   const s = (atFirst + 1) / (n + 2);
   // Runs that reach `first` + PLATEAU steps are taken for incidents (they go on); the rest are the normal runs,
   // and their decay from one length to the next is their continuation rate.

@@ -127,11 +127,16 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     }
   }
 
-  // Calibration: each detector's raw scores on all training series, subsampled by stride.
-  const raw = usable.map((s) => detectorNames.map((name) => DETECTORS[name].score(s, detectors[name])));
+  // Calibration: each detector's raw scores on all training series, subsampled by stride (none for a detector
+  // already left out).
+  const left = new Set(skipped.map((s) => s.detector));
+  const none = new Float64Array(0);
+  const raw = usable.map((s) =>
+    detectorNames.map((name) => left.has(name) ? none : DETECTORS[name].score(s, detectors[name]))
+  );
   const calibration: FamilyModel["calibration"] = {};
   detectorNames.forEach((name, d) => {
-    if (name === "static_breach" || skipped.some((s) => s.detector === name)) return;
+    if (name === "static_breach" || left.has(name)) return;
     let total = 0;
     for (const r of raw) total += r[d].length;
     const stride = Math.max(1, Math.ceil(total / maxSamples));
