@@ -55,6 +55,11 @@ export const command: Command = {
     const intervalText = values.interval ?? config.interval;
     const interval = parseDurationMs(intervalText);
     const maxCycles = values.once ? 1 : values.cycles ? Number(values.cycles) : Infinity;
+    if (!(maxCycles >= 1 && (maxCycles === Infinity || Number.isInteger(maxCycles)))) {
+      throw new RangeError(
+        `Cannot watch: --cycles must be a whole number ≥ 1, current value is "${values.cycles}"`,
+      );
+    }
     const statePath = values.state ?? config.alerts.state ??
       (live ? "reports/alert-state.json" : "reports/alert-state-replay.json");
     const logJson = values["log-json"] ?? false;

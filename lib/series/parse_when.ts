@@ -24,12 +24,18 @@ export function parseWhen(flag: string, text: string, now: number): number {
   const s = text.trim();
   if (s === "now") return now;
   const rel = /^(?:now)?\s*-\s*(.+)$/.exec(s);
-  if (rel && !/^\d{4}-/.test(s)) return now - parseDurationMs(rel[1]);
-  const t = parseTime(s);
-  if (Number.isNaN(t)) {
-    throw new SyntaxError(
+  const fail = () =>
+    new SyntaxError(
       `Cannot parse ${flag}: expected ISO 8601, epoch seconds, "now" or a relative time like -24h, current value is "${text}"`,
     );
+  if (rel && !/^\d{4}-/.test(s)) {
+    try {
+      return now - parseDurationMs(rel[1]);
+    } catch {
+      throw fail();
+    }
   }
+  const t = parseTime(s);
+  if (Number.isNaN(t)) throw fail();
   return t;
 }

@@ -37,4 +37,10 @@ Deno.test("parseWhen() refuses a relative time with an unknown unit", () => {
     message:
       'Cannot parse --until: expected ISO 8601, epoch seconds, "now" or a relative time like -24h, current value is "yesterday-ish"',
   });
+  // A relative time with a bad unit names the flag too, not the duration parser's "lag".
+  assert.throws(() => parseWhen("--from", "-3x", NOW), {
+    name: "SyntaxError",
+    message:
+      'Cannot parse --from: expected ISO 8601, epoch seconds, "now" or a relative time like -24h, current value is "-3x"',
+  });
 });
