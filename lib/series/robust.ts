@@ -113,8 +113,8 @@ export class RobustLevel {
 
 /**
  * The median of the valid values among `x[b − span + 1 .. b]` for every b, `NaN` with fewer than `minValid` of
- * them: a sorted sliding window, one removal and one insertion per point (a binary search, then a shift of at
- * most `span` values).
+ * them: a sorted sliding window, updated per point by a binary search for the leaving value and one walk of its
+ * slot to where the entering value belongs.
  *
  * @param x The values (`NaN` = missing).
  * @param span The window, in points.
@@ -128,31 +128,46 @@ export class RobustLevel {
  * ```
  */
 export function trailingMedian(x: Float64Array, span: number, minValid: number): Float64Array {
-  const out = new Float64Array(x.length);
-  const sorted = new Float64Array(span);
+  const n = x.length;
+  const out = new Float64Array(n);
+  const sorted = new Float64Array(span + 1);
   let size = 0;
-  const find = (v: number): number => {
-    let lo = 0;
-    let hi = size;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid] < v) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  for (let b = 0; b < x.length; b++) {
-    const leaving = b - span;
-    if (leaving >= 0 && x[leaving] === x[leaving]) {
-      const at = find(x[leaving]);
-      sorted.copyWithin(at, at + 1, size);
-      size--;
-    }
+  for (let b = 0; b < n; b++) {
     const v = x[b];
-    if (v === v) {
-      const at = find(v);
-      sorted.copyWithin(at + 1, at, size);
-      sorted[at] = v;
+    const vIn = v === v;
+    const leaving = b - span;
+    const old = leaving >= 0 ? x[leaving] : NaN;
+    if (old === old) {
+      // The leaving value's slot (a binary search), then that hole walks to where v belongs (or to the end when
+      // nothing enters): one pass over the values between, with no second search or shift.
+      let lo = 0, hi = size;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid] < old) lo = mid + 1;
+        else hi = mid;
+      }
+      let h = lo;
+      if (vIn) {
+        while (h + 1 < size && sorted[h + 1] < v) {
+          sorted[h] = sorted[h + 1];
+          h++;
+        }
+        while (h > 0 && sorted[h - 1] > v) {
+          sorted[h] = sorted[h - 1];
+          h--;
+        }
+        sorted[h] = v;
+      } else {
+        for (; h + 1 < size; h++) sorted[h] = sorted[h + 1];
+        size--;
+      }
+    } else if (vIn) {
+      let h = size;
+      while (h > 0 && sorted[h - 1] > v) {
+        sorted[h] = sorted[h - 1];
+        h--;
+      }
+      sorted[h] = v;
       size++;
     }
     if (size < minValid || size === 0) out[b] = NaN;

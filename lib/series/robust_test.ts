@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale, select, smallMedian } from "./robust.ts";
+import {
+  ewAlpha,
+  medianOf,
+  pointsIn,
+  RobustLevel,
+  RobustScale,
+  select,
+  smallMedian,
+  trailingMedian,
+} from "./robust.ts";
 import { createRng } from "../prng.ts";
 
 const f = (...v: number[]) => new Float64Array(v);
@@ -112,4 +121,30 @@ Deno.test("ewAlpha() halves the weight every halfLife points; pointsIn() is at l
   assert.equal(pointsIn(86_400_000, 3_600_000), 24);
   assert.equal(pointsIn(1_000, 3_600_000), 1);
   assert.equal(pointsIn(5_400_000, 3_600_000), 2); // 1.5 rounds to 2
+});
+
+Deno.test("trailingMedian() equals sorting each window, with ties, gaps and every window size", () => {
+  const rng = createRng(13);
+  const rnd = () => rng.next();
+  for (let t = 0; t < 300; t++) {
+    const n = 1 + Math.floor(rnd() * 200), span = 1 + Math.floor(rnd() * 20);
+    const minValid = Math.floor(rnd() * (span + 1));
+    // Ties (small integers) and gaps (NaN) are where a sorted window goes wrong.
+    const x = Float64Array.from(
+      { length: n },
+      () => rnd() < 0.2 ? NaN : rnd() < 0.3 ? Math.floor(rnd() * 4) : rnd(),
+    );
+    const got = trailingMedian(x, span, minValid);
+    for (let b = 0; b < n; b++) {
+      const w = [...x.subarray(Math.max(0, b - span + 1), b + 1)].filter((v) => v === v).sort((p, q) =>
+        p - q
+      );
+      const h = w.length >> 1;
+      const want = w.length === 0 || w.length < minValid ? NaN : w.length % 2 ? w[h] : (w[h - 1] + w[h]) / 2;
+      assert.ok(
+        Object.is(got[b], want),
+        `case ${t} (span ${span}, ${n} points) at ${b}: ${got[b]} ≠ ${want}`,
+      );
+    }
+  }
 });
