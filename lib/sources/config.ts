@@ -9,6 +9,7 @@ import { z } from "zod";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { PRESENCE_AGGREGATORS } from "../presence.ts";
 import { parseLagMinutes } from "../series/parse_duration.ts";
+import { DEFAULT_WRITE_BACK_PREFIX, WRITE_BACK_FIELDS } from "../writeback/metric_path.ts";
 
 const duration = z.string().refine((s) => {
   try {
@@ -17,6 +18,8 @@ const duration = z.string().refine((s) => {
     return false;
   }
 }, { message: 'expected a duration like "24h", "8d" or "30 min"' });
+
+const HOST_PORT = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/;
 
 const SEVERITY = z.enum(["low", "medium", "high"]);
 const CLOCK = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected a UTC time like "22:00"' });
@@ -115,6 +118,29 @@ export const ConfigSchema = z.object({
     before: "12h",
     after: "12h",
   }),
+  /** Scores, expected values and bands written back to carbon (off unless `carbon` is set here or by flag). */
+  writeBack: z.object({
+    carbon: z.string().regex(HOST_PORT, { message: 'expected the carbon plaintext receiver as "HOST:PORT"' })
+      .optional(),
+    prefix: z.string().min(1).default(DEFAULT_WRITE_BACK_PREFIX),
+    series: z.array(z.enum(WRITE_BACK_FIELDS)).min(1).default([...WRITE_BACK_FIELDS]),
+    /** Points held across a carbon outage; beyond it the oldest are dropped, and counted. */
+    buffer: z.number().int().min(1000).default(2_000_000),
+  }).strict().default({
+    prefix: DEFAULT_WRITE_BACK_PREFIX,
+    series: [...WRITE_BACK_FIELDS],
+    buffer: 2_000_000,
+  }),
+  /** The Grafana dashboard `deno task dashboard` writes, and that alerts link to. */
+  dashboard: z.object({
+    /** Grafana's base URL (not secret; `GRAFANA_URL` overrides it, the token stays in `GRAFANA_TOKEN`). */
+    grafanaUrl: z.string().url().optional(),
+    uid: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: "expected 1–40 letters, digits, _ or -" })
+      .default("graphite-anomaly"),
+    title: z.string().min(1).default("Graphite anomalies"),
+    /** The Graphite datasource's uid the dashboard's variable starts on (else Grafana's default Graphite). */
+    datasourceUid: z.string().min(1).optional(),
+  }).strict().default({ uid: "graphite-anomaly", title: "Graphite anomalies" }),
 }).strict();
 
 /** A validated configuration. */
