@@ -102,13 +102,22 @@ export {
   SEVERITY_RANK,
 } from "./detect/types.ts";
 export {
+  type Band,
   combineRaw,
   logPOfScore,
   scoreOfLogP,
   scoreSeries,
+  type ScoreSeriesOptions,
   type SeriesScores,
 } from "./model/score_series.ts";
-export { detect, type DetectOptions, type DetectResult, type SeriesNote } from "./detect/detect.ts";
+export {
+  detect,
+  type DetectOptions,
+  type DetectResult,
+  type ScoredSeries,
+  type SeriesNote,
+} from "./detect/detect.ts";
+export type { Basis } from "./detectors/types.ts";
 export { hydrate, type HydratedAnomaly, type HydrateOptions } from "./hydrate/hydrate.ts";
 export { type ShardSummary, shardSummary, type ShardSummaryOptions } from "./fleet/shard_summary.ts";
 export type { FleetIncident, PeerOutlier } from "./fleet/types.ts";

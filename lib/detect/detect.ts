@@ -1,5 +1,6 @@
 import type { Series } from "../series/types.ts";
-import { logPOfScore, scoreOfLogP } from "../model/score_series.ts";
+import { logPOfScore } from "../model/score_series.ts";
+import { thresholdAt } from "../model/threshold_at.ts";
 import type { Model, Profile } from "../model/schema.ts";
 import type { Anomaly, Reason, Severity } from "./types.ts";
 import { scoreSeries, type SeriesScores } from "../model/score_series.ts";
@@ -28,6 +29,26 @@ export interface DetectOptions {
   singlePointMargin?: number;
   /** Keep every scored series' per-point scores in the result (for heatmaps and charts). @default false */
   keepScores?: boolean;
+  /** Compute each scored series' band (expected, lower, upper) with its scores. @default false */
+  band?: boolean;
+  /**
+   * Called once per scored series, in order, with its scores and its anomalies, while the next is not scored
+   * yet: a consumer (the write-back) streams results without every series' scores held at once.
+   * @default undefined
+   */
+  onScored?: (scored: ScoredSeries) => void;
+}
+
+/** One scored series as {@link DetectOptions.onScored} sees it. */
+export interface ScoredSeries {
+  /** The series as scored. */
+  series: Series;
+  /** Its per-point scores (and band, with `band`). */
+  scores: SeriesScores;
+  /** The threshold its points were held against (0..1, at its step). */
+  threshold: number;
+  /** Its anomalies. */
+  anomalies: Anomaly[];
 }
 
 /** A series that was not scored, and why. */
@@ -66,17 +87,6 @@ function baselinesNote(span: number): string {
     ? "the recent past only (the trailing day); the 1 d lag joins at 2 days (the 2 d and 3 d lags a day after each), the 7 d and 14 d lags at 15"
     : "the recent past and the 1–3 d lags (their median); the 7 d and 14 d lags join at 15 days";
   return `${hours(span)} of history: scored against ${joins}, so a weekly rhythm may look unusual until then`;
-}
-
-/**
- * The profile threshold at the step a series is scored on. The model's threshold bounds the per-series-day
- * maximum of L = −log10 p at its training step; a finer step has more points a day, so the same daily
- * false-alarm rate needs a tail probability smaller by the ratio of the steps (Bonferroni over the day's
- * points), and a coarser step the other way.
- */
-function thresholdAt(threshold: number, modelStep: number, step: number, digits: number): number {
-  if (step === modelStep) return threshold;
-  return scoreOfLogP(Math.min(0, logPOfScore(threshold, digits) - Math.log10(modelStep / step)), digits);
 }
 
 const round = (v: number, digits = 4) => (v === v ? Number(v.toPrecision(digits)) : null);
@@ -293,20 +303,21 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     const span = s.values.length * s.step;
     if (span < 15 * DAY) notes.push({ series: key, reason: "short_history", detail: baselinesNote(span) });
     scored++;
-    const scores = scoreSeries(model, family, s);
+    const at = thresholdAt(threshold, step, s.step, model.ensemble.digits);
+    const scores = scoreSeries(model, family, s, options.band ? { band: { threshold: at } } : {});
     kept?.set(key, { series: s, scores });
-    anomalies.push(
-      ...episodes(s, scores, thresholdAt(threshold, step, s.step, model.ensemble.digits), {
-        from,
-        until,
-        episodeGap,
-        minDuration,
-        singlePointMargin,
-        digits: model.ensemble.digits,
-        expectation,
-        params: model.detectors,
-      }),
-    );
+    const found = episodes(s, scores, at, {
+      from,
+      until,
+      episodeGap,
+      minDuration,
+      singlePointMargin,
+      digits: model.ensemble.digits,
+      expectation,
+      params: model.detectors,
+    });
+    anomalies.push(...found);
+    options.onScored?.({ series: s, scores, threshold: at, anomalies: found });
   }
   anomalies.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));
   return { anomalies, notes, profile, threshold, scored, ...(kept ? { scores: kept } : {}) };

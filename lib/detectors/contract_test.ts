@@ -108,3 +108,37 @@ for (const [name, detector] of Object.entries(DETECTORS) as [string, Detector][]
     assert.ok(text.length > 10 && !/undefined|\[object/.test(text), text);
   });
 }
+
+/** Detectors that judge a point by its distance from a baseline, and so have a band. */
+const WITH_BASIS = ["seasonal_lag", "robust_z"];
+
+Deno.test("the detectors with a basis are the distance-from-baseline ones", () => {
+  const have = Object.entries(DETECTORS).filter(([, d]) => d.basis).map(([name]) => name);
+  assert.deepEqual(have.toSorted(), WITH_BASIS.toSorted());
+});
+
+for (const name of WITH_BASIS) {
+  const detector = DETECTORS[name] as Detector;
+  Deno.test(`${name}: score = |x − center| / unit wherever it scores, from a basis that never sees x`, () => {
+    const { train, scored } = hourly();
+    const params = detector.fit(train);
+    const raw = detector.score(scored, params);
+    const { center, unit } = detector.basis!(scored, params);
+    let checked = 0;
+    for (let i = 0; i < raw.length; i++) {
+      if (raw[i] !== raw[i]) continue;
+      const want = Math.abs(scored.values[i] - center[i]) / unit[i];
+      assert.ok(Math.abs(raw[i] - want) <= 1e-9 * Math.max(1, want), `i=${i}: ${raw[i]} vs ${want}`);
+      checked++;
+    }
+    assert.ok(checked > raw.length / 2, `checked ${checked} of ${raw.length}`);
+    // A forecast: changing the value at i leaves the basis at i (and before) as it was.
+    for (const i of [300, 500, 700]) {
+      const values = scored.values.slice();
+      values[i] *= 5;
+      const moved = detector.basis!({ ...scored, values }, params);
+      assert.ok(Object.is(moved.center[i], center[i]) && Object.is(moved.unit[i], unit[i]), `i=${i}`);
+      assert.ok(moved.center.subarray(0, i).every((c, j) => Object.is(c, center[j])), `before ${i}`);
+    }
+  });
+}

@@ -44,42 +44,61 @@ export const robustZ: Detector<RobustZParams, RobustZOptions> = {
     return { window, refreshes };
   },
   score(series: Series, params) {
-    const { values, step } = series;
-    const n = values.length;
-    const w = pointsIn(params.window, step);
-    const stride = Math.max(1, Math.floor(w / params.refreshes));
-    const warm = Math.ceil(w / 2);
-    const every = Math.max(1, Math.ceil(w / 256));
-    const buf = new Float64Array(w);
-    const out = new Float64Array(n).fill(NaN);
-    let med = NaN, mad = NaN;
-    for (let i = 0; i < n; i++) {
-      if (i % stride === 0 && i >= warm) {
-        // At most ~256 evenly spaced points of the window: the median and MAD of a long window at a fine step
-        // (1440 points a day at 1 minute) are as good from a sample (standard error ~0.08 σ) and cheaper.
-        let m = 0, tot = 0;
-        for (let j = i - 1; j >= Math.max(0, i - w); j -= every) {
-          tot++;
-          const v = values[j];
-          if (v === v) buf[m++] = v;
-        }
-        // While the history is shorter than the window, the first hours suffice; after that, half the window.
-        if (m >= (i < w ? Math.ceil(warm / every) : tot / 2)) {
-          med = medianOf(buf, m);
-          for (let j = 0; j < m; j++) buf[j] = Math.abs(buf[j] - med);
-          mad = medianOf(buf, m);
-        } else {
-          med = mad = NaN;
-        }
-      }
-      const x = values[i];
-      if (x === x && med === med) {
-        out[i] = Math.abs(x - med) / (1.4826 * mad + 1e-3 * Math.abs(med) + 1e-12);
-      }
-    }
-    return out;
+    return judge(series, params, false).raw;
+  },
+  basis(series: Series, params) {
+    const { center, unit } = judge(series, params, true);
+    return { center: center!, unit: unit! };
   },
   explain(raw, _observed, _expected, params) {
     return `${num(raw)} robust standard deviations from the trailing ${span(params.window)} median`;
   },
 };
+
+/** robust_z's one pass: the raw scores and, when asked, the median and the unit they divide by. */
+function judge(
+  series: Series,
+  params: RobustZParams,
+  withBasis: boolean,
+): { raw: Float64Array; center?: Float64Array; unit?: Float64Array } {
+  const { values, step } = series;
+  const n = values.length;
+  const w = pointsIn(params.window, step);
+  const stride = Math.max(1, Math.floor(w / params.refreshes));
+  const warm = Math.ceil(w / 2);
+  const every = Math.max(1, Math.ceil(w / 256));
+  const buf = new Float64Array(w);
+  const out = new Float64Array(n).fill(NaN);
+  const center = withBasis ? new Float64Array(n).fill(NaN) : undefined;
+  const unit = withBasis ? new Float64Array(n).fill(NaN) : undefined;
+  let med = NaN, mad = NaN;
+  for (let i = 0; i < n; i++) {
+    if (i % stride === 0 && i >= warm) {
+      // At most ~256 evenly spaced points of the window: the median and MAD of a long window at a fine step
+      // (1440 points a day at 1 minute) are as good from a sample (standard error ~0.08 σ) and cheaper.
+      let m = 0, tot = 0;
+      for (let j = i - 1; j >= Math.max(0, i - w); j -= every) {
+        tot++;
+        const v = values[j];
+        if (v === v) buf[m++] = v;
+      }
+      // While the history is shorter than the window, the first hours suffice; after that, half the window.
+      if (m >= (i < w ? Math.ceil(warm / every) : tot / 2)) {
+        med = medianOf(buf, m);
+        for (let j = 0; j < m; j++) buf[j] = Math.abs(buf[j] - med);
+        mad = medianOf(buf, m);
+      } else {
+        med = mad = NaN;
+      }
+    }
+    if (med !== med) continue;
+    const u = 1.4826 * mad + 1e-3 * Math.abs(med) + 1e-12;
+    if (center) {
+      center[i] = med;
+      unit![i] = u;
+    }
+    const x = values[i];
+    if (x === x) out[i] = Math.abs(x - med) / u;
+  }
+  return { raw: out, center, unit };
+}

@@ -59,27 +59,11 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
     return { lags, scaleHalfLife, floor, minLags, rhythm: rhythmRatio(_train, lags, minLags) };
   },
   score(series: Series, params) {
-    const { values, step } = series;
-    const n = values.length;
-    const e = seasonalExpectation(series, { lags: params.lags, minLags: params.minLags ?? 1 });
-    const out = new Float64Array(n).fill(NaN);
-    const hl = pointsIn(params.scaleHalfLife, step);
-    const level = new RobustLevel(ewAlpha(hl), pointsIn(DAY, step));
-    const scale = new RobustScale(ewAlpha(hl), pointsIn(DAY, step));
-    for (let i = 0; i < n; i++) {
-      const x = values[i];
-      if (x !== x) continue;
-      const ex = e[i];
-      const lv = level.value;
-      if (ex === ex && lv === lv) {
-        const d = (x - ex) / (Math.abs(ex) + params.floor * lv + 1e-12);
-        const s = scale.value;
-        if (s === s) out[i] = Math.abs(d) / (s + 1e-12);
-        scale.update(Math.abs(d));
-      }
-      level.update(x);
-    }
-    return out;
+    return judge(series, params, false).raw;
+  },
+  basis(series: Series, params) {
+    const { center, unit } = judge(series, params, true);
+    return { center: center!, unit: unit! };
   },
   explain(_raw, observed, expected, params) {
     const first = Math.min(...params.lags);
@@ -88,6 +72,40 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
     } earlier; before the longest exists, ${lagList([first, 2 * first, 3 * first])} earlier)`;
   },
 };
+
+/** seasonal_lag's one pass: the raw scores and, when asked, the expectation and the unit they divide by. */
+function judge(
+  series: Series,
+  params: SeasonalLagParams,
+  withBasis: boolean,
+): { raw: Float64Array; center?: Float64Array; unit?: Float64Array } {
+  const { values, step } = series;
+  const n = values.length;
+  const e = seasonalExpectation(series, { lags: params.lags, minLags: params.minLags ?? 1 });
+  const out = new Float64Array(n).fill(NaN);
+  const unit = withBasis ? new Float64Array(n).fill(NaN) : undefined;
+  const hl = pointsIn(params.scaleHalfLife, step);
+  const level = new RobustLevel(ewAlpha(hl), pointsIn(DAY, step));
+  const scale = new RobustScale(ewAlpha(hl), pointsIn(DAY, step));
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    const ex = e[i];
+    const lv = level.value;
+    if (unit && ex === ex && lv === lv) {
+      // |x − ex| / (|ex| + floor · level) / scale, as below, is |x − ex| / unit.
+      unit[i] = (scale.value + 1e-12) * (Math.abs(ex) + params.floor * lv + 1e-12);
+    }
+    if (x !== x) continue;
+    if (ex === ex && lv === lv) {
+      const d = (x - ex) / (Math.abs(ex) + params.floor * lv + 1e-12);
+      const s = scale.value;
+      if (s === s) out[i] = Math.abs(d) / (s + 1e-12);
+      scale.update(Math.abs(d));
+    }
+    level.update(x);
+  }
+  return { raw: out, center: withBasis ? e : undefined, unit };
+}
 
 /**
  * The median over series of mean |x − e| / mean |x − m|, where e is the seasonal expectation the detector scores

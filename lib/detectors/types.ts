@@ -33,6 +33,21 @@ export interface Detector<P extends Params = Params, O = Record<string, unknown>
    * @param context The series' step, ms.
    */
   explain(raw: number, observed: number, expected: number, params: P, context: ExplainContext): string;
+  /**
+   * For a detector that judges a point by its distance from a baseline: the baseline and the unit of distance
+   * at each point, so that wherever `score` is a number, `score[i] = |values[i] − center[i]| / unit[i]`. Both
+   * use only the points before i (a forecast), so the values scoring below a raw limit r at i are
+   * `center[i] ± r · unit[i]`: the band. Absent on detectors that judge a run, a climb or a sum over time.
+   */
+  basis?(series: Series, params: P): Basis;
+}
+
+/** What a distance-from-baseline detector judges each point against (see {@link Detector.basis}). */
+export interface Basis {
+  /** The baseline per point (`NaN` where there is none yet). */
+  center: Float64Array;
+  /** The unit of distance per point (`NaN` where there is none yet). */
+  unit: Float64Array;
 }
 
 /** What {@link Detector.explain} knows about the series besides the point. */

@@ -4,6 +4,7 @@ import type { Calibration } from "./calibration.ts";
 import { compileCalibration } from "./compile_calibration.ts";
 import { fitCalibration } from "./calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
+import type { Basis } from "../detectors/types.ts";
 import { gumbelLevel } from "./gumbel.ts";
 
 const DAY = 86_400_000;
@@ -20,6 +21,33 @@ export interface SeriesScores {
   calibrated: Float64Array[];
   /** Raw score per detector per point. */
   raw: Float64Array[];
+  /** With `band`: the values that would score below the threshold at each point (see {@link Band}). */
+  band?: Band;
+}
+
+/**
+ * The band of a scored series: at each point, the range of values that would score below the threshold given
+ * the baselines that judge that point. For each detector that judges a point by its distance from a baseline
+ * (`seasonal_lag`: the median of the earlier days at that time; `robust_z`: the trailing day's median), the
+ * raw score that reaches the threshold is read off that detector's calibration at that point (the family's or
+ * the series' own, as scoring uses), after the same Bonferroni correction (the detectors scoring there) and
+ * the same own-threshold shift; its values are then `center ± limit · unit`. The band is where all of them
+ * agree (their intersection). A value outside it is flagged by construction; inside it a point is flagged
+ * only by a detector that judges something else (a flatline, a gap, a sustained shift or a climb).
+ */
+export interface Band {
+  /** The judging baseline's value: the seasonal expectation where it exists, else the trailing median. */
+  expected: Float64Array;
+  /** Lowest value that would not be flagged (`NaN` where no baseline judges yet). */
+  lower: Float64Array;
+  /** Highest value that would not be flagged (`NaN` where no baseline judges yet). */
+  upper: Float64Array;
+}
+
+/** Options of {@link scoreSeries}. */
+export interface ScoreSeriesOptions {
+  /** Compute the band for this ensemble threshold (0..1, at the series' step). @default undefined */
+  band?: { threshold: number };
 }
 
 const compiledCache = new WeakMap<Calibration, (x: number) => number>();
@@ -102,9 +130,11 @@ function ownLogP(
   prior: number,
   minAlone: number,
   out: Float64Array,
+  segments?: Segment[],
 ): void {
   const n = raw.length;
   let f: ((x: number) => number) | undefined = family ? compiled(family) : undefined;
+  if (f) segments?.push({ from: 0, f });
   let count = 0, nextFit = Math.max(MIN_OWN, family ? Math.ceil(prior) + 1 : minAlone);
   if (f && nextFit > n) {
     // The series cannot outnumber the family's scores here: the family's calibration throughout.
@@ -123,12 +153,19 @@ function ownLogP(
       }
       // The sample stands for all `count` scores: the tail's floor is set by how many were seen.
       f = compileCalibration({ ...fitCalibration(sample.slice(0, m)), n: count });
+      segments?.push({ from: i, f });
       nextFit = Math.ceil(count * REFIT_GROWTH);
     }
     const r = raw[i];
     out[i] = f ? f(r) : NaN;
     if (r === r) count++;
   }
+}
+
+/** A calibration (raw → log10 p) and the first point it applies to. */
+interface Segment {
+  from: number;
+  f: (x: number) => number;
 }
 
 /** Own daily maxima a series needs before its own threshold counts (as many as a model's needs). */
@@ -149,6 +186,7 @@ function raiseToOwnThreshold(
   perDay: number,
   strictL: number,
   digits: number,
+  shiftOut?: Float64Array,
 ): void {
   const maxima: number[] = [];
   let count = 0, shift = 0, blockMax = -Infinity;
@@ -161,6 +199,7 @@ function raiseToOwnThreshold(
         shift = own > strictL ? own - strictL : 0;
       }
     }
+    if (shiftOut) shiftOut[i] = shift;
     const c = combined[i];
     if (c !== c) continue;
     count++;
@@ -198,14 +237,22 @@ export function scoreSeries(
   },
   family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds">>,
   series: Series,
+  options: ScoreSeriesOptions = {},
 ): SeriesScores {
+  const { band } = options;
   const names = Object.keys(model.detectors);
   const raw = names.map((name) => {
     const det = DETECTORS[name];
     if (!det) throw new RangeError(`Cannot score ${series.key}: unknown detector "${name}" in the model`);
     return det.score(series, model.detectors[name]);
   });
-  return combineRaw(model, family, names, raw, series.key, series.step);
+  if (!band) return combineRaw(model, family, names, raw, series.key, series.step);
+  const bases = names.map((name) => DETECTORS[name].basis?.(series, model.detectors[name]));
+  return combineRaw(model, family, names, raw, series.key, series.step, {
+    threshold: band.threshold,
+    bases,
+    values: series.values,
+  });
 }
 
 /**
@@ -217,6 +264,7 @@ export function scoreSeries(
  * @param raw Raw scores per detector.
  * @param key Series key, for messages.
  * @param step The series' step, ms: a detector with no family calibration waits for a week of its own scores. @default 1 hour
+ * @param band With the threshold, each detector's basis and the values: the band (see {@link Band}).
  * @returns Per-point scores.
  */
 export function combineRaw(
@@ -226,6 +274,7 @@ export function combineRaw(
   raw: Float64Array[],
   key: string,
   step = 3_600_000,
+  band?: { threshold: number; bases: (Basis | undefined)[]; values: Float64Array },
 ): SeriesScores {
   const n = raw.length ? raw[0].length : 0;
   const digits = model.ensemble.digits;
@@ -236,6 +285,7 @@ export function combineRaw(
   const minAlone = Math.round(OWN_ALONE / step);
   const calibrated = names.map(() => new Float64Array(n));
   const logP = names.map(() => new Float64Array(n));
+  const segments: Segment[][] = names.map(() => []);
   names.forEach((name, d) => {
     const r = raw[d], c = calibrated[d], lp = logP[d];
     if (name === "static_breach") {
@@ -252,19 +302,105 @@ export function combineRaw(
       const log10p = compiled(cal);
       for (let i = 0; i < n; i++) lp[i] = log10p(r[i]);
     } else {
-      ownLogP(r, cal, prior, minAlone, lp);
+      ownLogP(r, cal, prior, minAlone, lp, band?.bases[d] ? segments[d] : undefined);
     }
     for (let i = 0; i < n; i++) c[i] = scoreOfLogP(lp[i], digits);
   });
   const { combined, driver } = combineLogP(logP, digits);
   const strict = family.thresholds?.strict;
   const modelStep = model.trainedOn?.step;
+  const shift = band ? new Float64Array(n) : undefined;
   if (strict !== undefined && modelStep !== undefined && prior < n) {
     // The model's threshold, moved to this step as detect moves it (see thresholdAt there).
     const strictL = -logPOfScore(strict, digits) + Math.log10(modelStep / step);
-    raiseToOwnThreshold(combined, prior, Math.max(1, Math.round(DAY / step)), strictL, digits);
+    raiseToOwnThreshold(combined, prior, Math.max(1, Math.round(DAY / step)), strictL, digits, shift);
   }
-  return { combined, driver, names, calibrated, raw };
+  const scores: SeriesScores = { combined, driver, names, calibrated, raw };
+  if (band) {
+    const thresholdL = -logPOfScore(band.threshold, digits);
+    scores.band = bandOf(band.values, names, band.bases, segments, logP, thresholdL, shift!);
+  }
+  return scores;
+}
+
+/** The raw score at which a calibration's log10 p first reaches `target` (≤ 0): a bisection (it never rises). */
+function rawLimit(f: (x: number) => number, target: number): number {
+  if (f(0) <= target) return 0;
+  let lo = 0, hi = 1;
+  while (!(f(hi) <= target)) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e15) return Infinity;
+  }
+  for (let k = 0; k < 64 && hi - lo > 1e-9 * hi; k++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) <= target) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/** The order in which baselines name the expected value: the seasonal expectation first. */
+const EXPECTED_ORDER = ["seasonal_lag", "robust_z"];
+
+/** See {@link Band}. */
+function bandOf(
+  values: Float64Array,
+  names: string[],
+  bases: (Basis | undefined)[],
+  segments: Segment[][],
+  logP: Float64Array[],
+  thresholdL: number,
+  shift: Float64Array,
+): Band {
+  const n = values.length;
+  const lower = new Float64Array(n).fill(NaN), upper = new Float64Array(n).fill(NaN);
+  const expected = new Float64Array(n).fill(NaN);
+  // The Bonferroni count a point would have: the detectors scoring there, and at a missing point also those
+  // with a basis (a value there would be scored by them).
+  const count = new Uint8Array(n);
+  for (let d = 0; d < names.length; d++) {
+    const lp = logP[d], b = bases[d];
+    for (let i = 0; i < n; i++) {
+      if (lp[i] === lp[i] || (b && values[i] !== values[i] && b.center[i] === b.center[i])) count[i]++;
+    }
+  }
+  const judges = names.map((_, d) => d).filter((d) => bases[d])
+    .sort((a, b) => rank(names[a]) - rank(names[b]));
+  for (const d of judges) {
+    const { center, unit } = bases[d]!;
+    const segs = segments[d];
+    let k = -1;
+    const limits = new Map<number, number>();
+    for (let i = 0; i < n; i++) {
+      while (k + 1 < segs.length && segs[k + 1].from <= i) {
+        k++;
+        limits.clear();
+      }
+      const c = center[i], u = unit[i];
+      if (k < 0 || c !== c || u !== u) continue;
+      if (expected[i] !== expected[i]) expected[i] = c;
+      const target = -(thresholdL + shift[i] + Math.log10(Math.max(1, count[i])));
+      let r = limits.get(target);
+      if (r === undefined) limits.set(target, r = rawLimit(segs[k].f, target));
+      const lo = c - r * u, hi = c + r * u;
+      if (lower[i] === lower[i]) {
+        if (lo > lower[i]) lower[i] = lo;
+        if (hi < upper[i]) upper[i] = hi;
+      } else {
+        lower[i] = lo;
+        upper[i] = hi;
+      }
+    }
+  }
+  // Baselines that disagree so far that no value would pass: no band there rather than an inverted one.
+  for (let i = 0; i < n; i++) if (lower[i] > upper[i]) lower[i] = upper[i] = NaN;
+  return { expected, lower, upper };
+}
+
+function rank(name: string): number {
+  const r = EXPECTED_ORDER.indexOf(name);
+  return r < 0 ? EXPECTED_ORDER.length : r;
 }
 
 /**

@@ -169,3 +169,72 @@ Deno.test("scoreSeries() raises a series' threshold to its own daily maxima once
   // A spike ten times its usual ones is still found: beyond the calibration's floor, a tenfold score is a decade.
   assert.ok(own[huge] >= strict, `${own[huge]} < ${strict}`);
 });
+
+/**
+ * The band's defining property, point by point: a value just outside it is flagged, a value well inside it is
+ * not flagged by any detector that judges by distance from a baseline. Checked by putting the value there
+ * (scores are causal, so moving one point changes nothing before it), on a fleet model (family calibrations) and
+ * on a series that outgrows its short training (own calibrations refitted, the own threshold raised).
+ */
+Deno.test("scoreSeries() band: a value just outside is flagged, one inside is not judged anomalous", () => {
+  const fleet = generateCorpus({ shards: 2, days: 20, aggregators: ["AggA", "AggB"], seed: 9 });
+  const fleetModel = train(fleet.series);
+  const perDay = 288;
+  const values = Float64Array.from(
+    { length: 24 * perDay },
+    (_, i) => 10 * (1 + 0.3 * Math.sin((2 * Math.PI * i) / perDay) + 0.05 * Math.sin(i * 2.1)),
+  );
+  for (let i = 2 * perDay + 3; i < values.length; i += 60) values[i] *= 4;
+  const single: Series = { key: "k", labels: {}, start: 0, step: 300_000, values };
+  const shortModel = train([{ ...single, values: values.slice(0, 2 * perDay) }], { minHistory: 0 });
+  const cases = [
+    { model: fleetModel, series: fleet.series[0], at: [100, 200, 250, 300, 400, 470] },
+    {
+      model: shortModel,
+      series: single,
+      at: [3 * perDay + 7, 12 * perDay + 100, 20 * perDay + 5, 23 * perDay],
+    },
+  ];
+  for (const { model, series, at } of cases) {
+    const family = model.families[model.family];
+    const threshold = family.thresholds.strict;
+    const { band, names } = scoreSeries(model, family, series, { band: { threshold } });
+    assert.ok(band, "a band");
+    const judges = new Set(["seasonal_lag", "robust_z"].map((n) => names.indexOf(n)).filter((d) => d >= 0));
+    let checked = 0;
+    for (const i of at) {
+      const lo = band.lower[i], hi = band.upper[i];
+      assert.ok(
+        Number.isFinite(lo) && Number.isFinite(hi) && lo < hi,
+        `${series.key} i=${i}: [${lo}, ${hi}]`,
+      );
+      assert.ok(lo <= band.expected[i] && band.expected[i] <= hi, `${series.key} i=${i}: expected inside`);
+      const w = hi - lo;
+      const at = (v: number) => {
+        const moved = series.values.slice();
+        moved[i] = v;
+        return scoreSeries(model, family, { ...series, values: moved }, { band: { threshold } });
+      };
+      for (const v of [hi + 1e-6 * w, lo - 1e-6 * w]) {
+        if (v < 0 && lo - 1e-6 * w === v) continue; // a value below zero is no test of a lower band
+        const r = at(v);
+        assert.ok(
+          r.combined[i] >= threshold,
+          `${series.key} i=${i}: ${v} outside [${lo}, ${hi}] not flagged`,
+        );
+        checked++;
+      }
+      for (const v of [lo + 0.01 * w, (lo + hi) / 2, hi - 0.01 * w]) {
+        const r = at(v);
+        if (r.combined[i] >= threshold) {
+          assert.ok(
+            !judges.has(r.driver[i]),
+            `${series.key} i=${i}: ${v} inside [${lo}, ${hi}] flagged by ${names[r.driver[i]]}`,
+          );
+        }
+        checked++;
+      }
+    }
+    assert.ok(checked >= 3 * at.length, `checked ${checked}`);
+  }
+});

@@ -5,9 +5,8 @@ import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import { SEVERITY_RANK } from "../detect/types.ts";
 import { shardSummary } from "../fleet/shard_summary.ts";
 import { fleetIncidents } from "../fleet/fleet_incidents.ts";
-import { seasonalExpectation } from "../series/seasonal_expectation.ts";
-import { expectationOptions } from "../detect/expectation_options.ts";
-import { quantileSorted } from "../series/summarize.ts";
+import { scoreSeries } from "../model/score_series.ts";
+import { thresholdAt } from "../model/threshold_at.ts";
 import type { AnomalyChartData, HeatmapCell, QualityRow, ReportData } from "./types.ts";
 
 /** Options for {@link buildReport}. */
@@ -42,8 +41,9 @@ const HOUR = 3_600_000, DAY = 86_400_000;
 /**
  * Gathers everything the report page shows from the pipeline's results: a summary, a heatmap per aggregator
  * (highest ensemble score per shard and time bucket), the ranked anomalies with the context chart data of the
- * top N (series, seasonal expectation and a band from the series' own relative deviations over the previous
- * week), per-shard summaries and trends, and the data-quality rows (missing, stale, flat, unscored series).
+ * top N (series, the expected value and the band: the values that would score below the threshold, as detect
+ * computes it with `band`), per-shard summaries and trends, and the data-quality rows (missing, stale, flat,
+ * unscored series).
  *
  * @param model The model used.
  * @param detected `detect(..., {keepScores: true})` over the series.
@@ -78,6 +78,7 @@ export function buildReport(
     options;
   const trendFrom = options.trendFrom ?? from - 13 * DAY;
   const kept = detected.scores ?? new Map();
+  const family = model.families[model.family];
   const steps: Record<string, number> = {};
   for (const [key, { series }] of kept) steps[key] = series.step;
   const inTrend = detected.anomalies.filter((a) => a.end >= trendFrom && a.start <= until);
@@ -120,28 +121,21 @@ export function buildReport(
     const entry = kept.get(a.series);
     if (!entry) continue;
     const s = entry.series;
-    const e = seasonalExpectation(s, expectationOptions(model));
-    const rel: number[] = [];
-    const peak = Math.round((a.peakAt - s.start) / s.step);
-    for (
-      let i = Math.max(0, peak - Math.round(7 * DAY / s.step));
-      i < Math.max(0, peak - Math.round(12 * HOUR / s.step));
-      i++
-    ) {
-      const v = s.values[i], x = e[i];
-      if (v === v && x === x && x > 0) rel.push(v / x);
-    }
-    const sorted = Float64Array.from(rel).sort();
-    const qlo = sorted.length >= 20 ? quantileSorted(sorted, 0.05) : NaN;
-    const qhi = sorted.length >= 20 ? quantileSorted(sorted, 0.95) : NaN;
+    // The band detect would flag outside of (the same for write-back and Grafana): kept by detect with
+    // `band`, else computed for this series alone.
+    const band = entry.scores.band ?? scoreSeries(model, family, s, {
+      band: {
+        threshold: thresholdAt(detected.threshold, model.trainedOn.step, s.step, model.ensemble.digits),
+      },
+    }).band!;
     const points: AnomalyChartData["points"] = [];
     const lo: number[] = [], hi: number[] = [];
     const i0 = Math.max(0, Math.ceil((a.context.from - s.start) / s.step));
     const i1 = Math.min(s.values.length - 1, Math.floor((a.context.to - s.start) / s.step));
     for (let i = i0; i <= i1; i++) {
-      points.push({ time: s.start + i * s.step, value: s.values[i], expected: e[i] });
-      lo.push(e[i] * qlo);
-      hi.push(e[i] * qhi);
+      points.push({ time: s.start + i * s.step, value: s.values[i], expected: band.expected[i] });
+      lo.push(band.lower[i]);
+      hi.push(band.upper[i]);
     }
     // Mark the largest value of the anomalous span (what the title reports), or the peak score if it has none.
     let markAt = a.peakAt, markValue: number | null = null;

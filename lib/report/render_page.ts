@@ -267,7 +267,7 @@ function contextCharts(page: Page, data: ReportData): HTMLElement {
     "Around each anomaly",
     note(
       page,
-      "24 h around the peak: the series, the expected value (dashed) and band, the anomalous span shaded.",
+      "24 h around the peak: the series, the expected value (dashed) and the band (the values that would score below the threshold), the anomalous span shaded.",
     ),
     data.charts.length ? charts : empty(page, "Nothing to show."),
   );
