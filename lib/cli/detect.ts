@@ -4,6 +4,8 @@ import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } 
 import { isLive } from "../sources/config.ts";
 import { runDetection } from "../pipeline/run_detection.ts";
 import { countBySeverity } from "../detect/types.ts";
+import { openWriteBack } from "../pipeline/write_back.ts";
+import { WRITE_BACK_FLAG, WRITE_BACK_WAIT } from "./_write_back.ts";
 
 const help =
   `Usage: deno task detect [--model FILE] [source flags] [--from T] [--until T] [--profile P] --out FILE
@@ -21,6 +23,8 @@ Options:
                      the data for files, the clock for live sources; default: the config's lookback (24 h)
   --profile P        strict | permissive (default: the model's)
   --threshold X      explicit ensemble threshold 0..1 (overrides the profile)
+  --write-back H:P   write score, expected, lower, upper and anomalous of every scored series over the window
+                     to carbon's plaintext receiver (or the config's writeBack.carbon); README "Grafana"
 
 ${SOURCE_HELP}`;
 
@@ -36,10 +40,13 @@ export const command: Command = {
       until: { type: "string" },
       profile: { type: "string" },
       threshold: { type: "string" },
+      ...WRITE_BACK_FLAG,
     });
     const profile = parseProfile("detect", values.profile);
     const config = await resolveConfig(values);
+    const writeBack = openWriteBack(config, { carbon: values["write-back"] });
     const { run, from, until, detected, model } = await runDetection(config, {
+      writeBack: writeBack && { to: writeBack },
       model: values.model,
       from: values.from,
       until: values.until,
@@ -52,6 +59,9 @@ export const command: Command = {
       log: (m) => console.error(`detect: ${m}`),
     });
     const bySeverity = countBySeverity(detected.anomalies);
+    // A stalled carbon holds the run for at most this long; what is still pending is said, not lost silently.
+    const written = await writeBack?.close(WRITE_BACK_WAIT);
+    if (written) console.error(`detect: ${written.summary}`);
     await writeJsonAtomic(values.out!, {
       run: {
         ...run,
@@ -63,6 +73,7 @@ export const command: Command = {
         window: { from: new Date(from).toISOString(), until: new Date(until).toISOString() },
         scored: detected.scored,
         notes: detected.notes,
+        ...(written ? { writeBack: written } : {}),
       },
       anomalies: detected.anomalies,
     });

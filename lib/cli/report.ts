@@ -8,6 +8,8 @@ import { parseLagMinutes } from "../series/parse_duration.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
 import { countBySeverity, SEVERITY_RANK } from "../detect/types.ts";
 import { runReport } from "../pipeline/run_report.ts";
+import { openWriteBack } from "../pipeline/write_back.ts";
+import { WRITE_BACK_FLAG, WRITE_BACK_WAIT } from "./_write_back.ts";
 
 const help =
   `Usage: deno task report [source flags] [--model FILE] [--out DIR] [--window 24h] [--until T] [--top N]
@@ -28,6 +30,8 @@ Options:
   --profile P      strict | permissive (default: the model's, strict)
   --fail-on S      exit 3 when an anomaly of severity S or higher is found (default: never; a broken pipeline
                    is exit 1 either way)
+  --write-back H:P write the window's score, expected, lower, upper and anomalous of every scored series to
+                   carbon's plaintext receiver (or the config's writeBack.carbon); README "Grafana"
 
 ${SOURCE_HELP}`;
 
@@ -44,6 +48,7 @@ export const command: Command = {
       top: { type: "string", default: "12" },
       profile: { type: "string" },
       "fail-on": { type: "string" },
+      ...WRITE_BACK_FLAG,
     });
     const t0 = performance.now();
     const elapsed = () => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
@@ -54,7 +59,9 @@ export const command: Command = {
     const config = await resolveConfig(values);
     const sample = config.source === "replay" && !values.data?.length && !values.csv?.length &&
       !values.config;
-    const { detection, anomalies, hydrated, html } = await runReport(config, {
+    const writeBack = openWriteBack(config, { carbon: values["write-back"] });
+    const { detection, anomalies, hydrated, html, written } = await runReport(config, {
+      writeBack: writeBack && { to: writeBack, wait: WRITE_BACK_WAIT },
       model: values.model,
       until: values.until,
       window: values.window,
@@ -75,7 +82,9 @@ export const command: Command = {
       threshold: detected.threshold,
       scored: detected.scored,
       notes: detected.notes,
+      ...(written ? { writeBack: written } : {}),
     };
+    if (written) console.error(`report: ${written.summary}`);
     await writeJsonAtomic(join(out, "anomalies.json"), { run: record, anomalies });
     await writeJsonAtomic(join(out, "hydrated.json"), { run: record, anomalies: hydrated });
     if (trained) await saveModel(model, join(out, "model.json"));

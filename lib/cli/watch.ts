@@ -7,6 +7,8 @@ import { isLive } from "../sources/config.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 import { loadModel } from "../model/load_model.ts";
 import { runWatch, type WatchControl } from "../pipeline/run_watch.ts";
+import { openWriteBack } from "../pipeline/write_back.ts";
+import { WRITE_BACK_FLAG, WRITE_BACK_WAIT } from "./_write_back.ts";
 import { describeCycle } from "../pipeline/run_watch_cycle.ts";
 
 const help =
@@ -32,6 +34,8 @@ Options:
   --start T      replay only: run the clock from T (e.g. now-3d, relative to the end of the data), one interval
                  per cycle, up to the end of the data — a few days of operation in seconds
   --log-json     one JSON line per cycle on stdout (time, counts, peak memory) instead of the console sink
+  --write-back H:P  each cycle's new points (score, expected, lower, upper, anomalous) to carbon's plaintext
+                 receiver (or the config's writeBack.carbon), buffered across a carbon restart; README "Grafana"
 
 ${SOURCE_HELP}`;
 
@@ -49,6 +53,7 @@ export const command: Command = {
       out: { type: "string", default: "reports/watch.json" },
       start: { type: "string" },
       "log-json": { type: "boolean" },
+      ...WRITE_BACK_FLAG,
     });
     const config = await resolveConfig(values);
     const live = isLive(config);
@@ -74,6 +79,7 @@ export const command: Command = {
       );
     }
     const control: WatchControl = { stopping: false, inCycle: false };
+    const writeBack = openWriteBack(config, { carbon: values["write-back"] });
     console.error(
       `watching ${config.source} every ${intervalText}; alerts to ${sinks.map((s) => s.name).join(", ")}; ` +
         `state ${statePath}`,
@@ -92,12 +98,15 @@ export const command: Command = {
         control,
         print,
         warn: console.error,
+        writeBack,
         onCycle: async (log, findings) => {
           if (findings) await writeJsonAtomic(values.out!, { ...findings, cycle: log });
           if (logJson) console.log(JSON.stringify(log));
           console.error(describeCycle(log));
         },
       }));
+    const written = await writeBack?.close(WRITE_BACK_WAIT);
+    if (written) console.error(`watch: ${written.summary}`);
     return values.once ? code : 0;
   },
 };

@@ -9,6 +9,7 @@ import { loadModel } from "../model/load_model.ts";
 import { train } from "../model/train.ts";
 import { detect, type DetectResult } from "../detect/detect.ts";
 import { mergeDetections } from "./_merge_detections.ts";
+import type { WriteBack } from "./write_back.ts";
 
 /** What one detection run found, with what it ran on: detect, report, watch and the notebooks share it. */
 export interface Detection {
@@ -50,6 +51,11 @@ export interface RunDetectionOptions {
   threshold?: number;
   /** Keep the per-point scores (heatmaps, charts). @default false */
   keepScores?: boolean;
+  /**
+   * Write each scored series' results back to carbon while detecting, over the window (or from `since` on, as
+   * watch writes only what is new since its last cycle). @default undefined (no write-back)
+   */
+  writeBack?: { to: WriteBack; since?: number };
   /** Detect over this much more history before the window, ms (for trends). @default 0 */
   extra?: number;
   /** The clock, epoch ms: "now" of a live source (files take the end of their data). Required for a live source. */
@@ -104,20 +110,26 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
   const history = parseDurationMs(config.history);
   const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
   let series: Series[], run: SourceRun, until: number, end: number;
-  const detectOptions = (from: number, until: number) => ({
-    from: from - extra,
-    until,
-    profile: options.profile ?? config.profile,
-    threshold: options.threshold,
-    keepScores: options.keepScores,
-  });
+  const detectOptions = (model: Model, from: number, until: number) => {
+    const wb = options.writeBack;
+    return {
+      from: from - extra,
+      until,
+      profile: options.profile ?? config.profile,
+      threshold: options.threshold,
+      keepScores: options.keepScores,
+      ...(wb
+        ? { band: wb.to.band, onScored: wb.to.hook(model.family, Math.max(from, wb.since ?? from), until) }
+        : {}),
+    };
+  };
   // Live: each answer is scored as it arrives, while the other requests are still in flight.
   const parts: DetectResult[] = [];
   const done = new Set<string>();
   if (live) {
     until = options.until ? parseWhen("--until", options.until, options.now!) : options.now!;
     end = until;
-    const opts = detectOptions(windowStart(until), until);
+    const opts = detectOptions(given!, windowStart(until), until);
     ({ series, run } = await fetchSource(config, {
       from: windowStart(until) - history - extra,
       until,
@@ -146,7 +158,7 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
     for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
   }
-  parts.push(detect(model, series.filter((s) => !done.has(s.key)), detectOptions(from, until)));
+  parts.push(detect(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until)));
   const detected = mergeDetections(parts, series.map((s) => s.key));
   return { config, series, run, model, trained, from, until, end, detected };
 }

@@ -7,6 +7,7 @@ import { buildReport } from "../report/build_report.ts";
 import { renderPage } from "../report/render_page.ts";
 import type { ReportData } from "../report/types.ts";
 import { type Detection, runDetection, type RunDetectionOptions } from "./run_detection.ts";
+import type { WriteBack, WriteBackRecord } from "./write_back.ts";
 
 const DAY = 86_400_000;
 
@@ -20,6 +21,8 @@ export interface RunReportOptions
   trendDays?: number;
   /** How the page names the source, from what it answered. @default `<source> (<answered>/<asked> series)` */
   sourceLabel?: (run: SourceRun) => string;
+  /** Write the window's scores, expected values and bands back to carbon, waiting at most `wait` ms. */
+  writeBack?: { to: WriteBack; wait: number };
 }
 
 /** What {@link runReport} made. */
@@ -34,6 +37,8 @@ export interface ReportRun {
   data: ReportData;
   /** The page: one self-contained HTML document. */
   html: string;
+  /** What was written back to carbon (with `writeBack`). */
+  written?: WriteBackRecord;
 }
 
 /**
@@ -60,7 +65,10 @@ export async function runReport(config: Config, options: RunReportOptions = {}):
     ...options,
     keepScores: true,
     extra: (trendDays - 1) * DAY,
+    writeBack: options.writeBack && { to: options.writeBack.to },
   });
+  // Carbon gets a bounded wait to take the window; the page says what reached it.
+  const written = await options.writeBack?.to.close(options.writeBack.wait);
   const { series, run, model, from, until, detected } = detection;
   const anomalies = detected.anomalies.filter((a) => a.end >= from && a.start <= until);
   log(
@@ -79,11 +87,12 @@ export async function runReport(config: Config, options: RunReportOptions = {}):
     trendFrom: from - (trendDays - 1) * DAY,
     failures: run.failures.map((f) => ({ series: f.series, reason: `${f.kind}: ${f.reason}` })),
     allSeries: series,
+    ...(written ? { writeBack: written.summary } : {}),
     fleet: {
       minShards: config.fleet.minShards,
       minFraction: config.fleet.minFraction,
       window: parseDurationMs(config.fleet.window),
     },
   });
-  return { detection, anomalies, hydrated, data, html: renderPage(data) };
+  return { detection, ...(written ? { written } : {}), anomalies, hydrated, data, html: renderPage(data) };
 }

@@ -2,6 +2,7 @@ import { type Config, isLive } from "../sources/config.ts";
 import type { Model } from "../model/schema.ts";
 import type { Sink } from "../alerts/types.ts";
 import { type CycleFindings, type CycleLog, memory, runWatchCycle } from "./run_watch_cycle.ts";
+import type { WriteBack } from "./write_back.ts";
 
 /** How the caller stops a running watch (e.g. from a signal handler): set `stopping`, call `wake`. */
 export interface WatchControl {
@@ -41,6 +42,11 @@ export interface RunWatchOptions {
   print?: (line: string) => void;
   /** Lines about the loop itself: backoff while the source fails. @default none */
   warn?: (line: string) => void;
+  /**
+   * Write each cycle's new points back to carbon (the first cycle its whole window). The caller opens it and
+   * closes it after the loop; a stalled carbon never holds a cycle. @default undefined
+   */
+  writeBack?: WriteBack;
 }
 
 const sleepUnless = (ms: number, control: WatchControl) =>
@@ -128,6 +134,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
   let model = options.model;
   let replayNow: number | undefined; // start: the virtual "now"
   let lastCode = 0, failures = 0;
+  let written: number | undefined; // the end of the last cycle whose points were written back
   for (let cycle = 1; cycle <= maxCycles && !control.stopping; cycle++) {
     control.inCycle = true;
     const t0 = performance.now();
@@ -143,8 +150,10 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
         token: options.token,
         record: options.record,
         print,
+        writeBack: options.writeBack && { to: options.writeBack, since: written },
       });
       model ??= out.model;
+      written = out.until + 1;
       if (start) {
         replayNow = out.until + interval;
         if (out.until >= out.end) control.stopping = true; // the replay reached the end of the data

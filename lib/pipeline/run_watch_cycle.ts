@@ -13,6 +13,7 @@ import { recordDeliveries } from "../alerts/record_deliveries.ts";
 import { withAlertState } from "../alerts/with_alert_state.ts";
 import type { Alert, DeliveryResult, Sink } from "../alerts/types.ts";
 import { runDetection } from "./run_detection.ts";
+import type { WriteBack, WriteBackRecord } from "./write_back.ts";
 
 /** One cycle's outcome, logged and written to `--out`. */
 export interface CycleLog {
@@ -37,6 +38,8 @@ export interface CycleLog {
   /** V8's committed heap and memory held outside it for JavaScript objects (typed arrays), MB. */
   heapTotalMb: number;
   externalMb: number;
+  /** The write-back so far (cumulative over the run; `pending` and `dropped` are never silent). */
+  writeBack?: WriteBackRecord;
   error?: string;
 }
 
@@ -69,6 +72,11 @@ export interface RunWatchCycleOptions {
   record?: unknown;
   /** A line about a failed delivery. @default none */
   print?: (line: string) => void;
+  /**
+   * Write back the points after `since` (the previous cycle's end: only what is new), or the whole window on a
+   * first cycle. @default undefined (no write-back)
+   */
+  writeBack?: { to: WriteBack; since?: number };
 }
 
 /** Process memory in MB, for the cycle log. */
@@ -131,6 +139,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     until: options.until,
     now: options.now,
     token: options.token,
+    writeBack: options.writeBack && { to: options.writeBack.to, since: options.writeBack.since },
   });
   const { series, run, until, from, end } = det;
   const step = det.model.trainedOn.step;
@@ -188,6 +197,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     suppressed: plan.suppressed.length,
     deliveryErrors: errors.length,
     ...memory(),
+    ...(options.writeBack ? { writeBack: options.writeBack.to.record() } : {}),
   };
   const findings: CycleFindings = {
     run: { ...run, config: options.record ?? config, window: { from, until } },
@@ -211,7 +221,9 @@ export function describeCycle(log: CycleLog): string {
   const skipped = Object.entries(log.skipped).map(([reason, n]) => `${n} ${reason}`).join(", ");
   const scored = log.scored < log.answered ? `, ${log.scored} scored (not: ${skipped})` : "";
   const errors = log.deliveryErrors ? `, ${log.deliveryErrors} delivery errors` : "";
+  const written = log.writeBack ? `; ${log.writeBack.summary}` : "";
   return `cycle ${log.cycle} at ${log.now}: ${log.answered}/${log.asked} series${failed}${scored}, ` +
     `${log.anomalies} anomalies, ${log.incidents} fleet incidents, ${log.peers} peer outliers; ` +
-    `sent ${log.sent}, held ${log.held}, suppressed ${log.suppressed}${errors}; ${log.ms} ms, RSS ${log.rssMb} MB`;
+    `sent ${log.sent}, held ${log.held}, suppressed ${log.suppressed}${errors}; ${log.ms} ms, RSS ${log.rssMb} MB` +
+    written;
 }

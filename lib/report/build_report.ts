@@ -24,6 +24,8 @@ export interface BuildReportOptions {
   title?: string;
   /** Fetch failures (live sources). @default [] */
   failures?: { series: string; reason: string }[];
+  /** What was written back to carbon, one sentence. @default undefined (no write-back) */
+  writeBack?: string;
   /** Heatmap cells per aggregator at most (the bucket grows to fit). @default 2400 */
   maxCells?: number;
   /** Start of the per-shard trend period, epoch ms (`detected` must cover it). @default from − 13 days */
@@ -280,5 +282,6 @@ export function buildReport(
     trend,
     quality,
     failures,
+    ...(options.writeBack ? { writeBack: options.writeBack } : {}),
   };
 }

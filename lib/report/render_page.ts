@@ -131,7 +131,7 @@ function header({ el }: Page, data: ReportData): HTMLElement {
       { class: "meta" },
       `${fmtTime(data.from)} – ${fmtTime(data.until)} · ${data.source} · generated ${
         data.generatedAt.slice(0, 16).replace("T", " ")
-      } UTC`,
+      } UTC` + (data.writeBack ? ` · ${data.writeBack}` : ""),
     ),
   );
 }

@@ -34,6 +34,8 @@ export interface ReportData {
   until: number;
   /** Where the data came from, e.g. `replay of data/ (6 CSV files)`. */
   source: string;
+  /** What was written back to carbon, one sentence (absent without write-back). */
+  writeBack?: string;
   model: {
     family: string;
     trainedOn: string;

@@ -47,6 +47,11 @@ export interface Graphite {
   stopWeb(): Promise<void>;
   /** Starts graphite-web again after `stopWeb()`. */
   startWeb(): Promise<void>;
+  /** Stops carbon-cache only (TERM: it writes its cache out first), for write-back tests; `startCarbon()` brings
+   * it back on the same ports. */
+  stopCarbon(): Promise<void>;
+  /** Starts carbon-cache again after `stopCarbon()`. */
+  startCarbon(): Promise<void>;
   /** Stops everything (process groups: TERM, then KILL after a grace period) and removes the temp dir. */
   stop(): Promise<void>;
   /** Milliseconds `startGraphite()` took. */
@@ -335,13 +340,15 @@ export async function startGraphite(options: StartGraphiteOptions = {}): Promise
   const [linePort, cachePort, webPort] = freePorts(3);
   const settingsModule = "graphite_test_settings";
   await Deno.writeTextFile(join(dir, "conf/carbon.conf"), carbonConf(dir, linePort, cachePort));
+  // The written-back tree's entries are the README's ("Grafana"), at the test's retentions.
   await Deno.writeTextFile(
     join(dir, "conf/storage-schemas.conf"),
-    `[default]\npattern = .*\nretentions = ${retentions}\n`,
+    `[anomaly]\npattern = ^anomaly\\.\nretentions = ${retentions}\n\n[default]\npattern = .*\nretentions = ${retentions}\n`,
   );
   await Deno.writeTextFile(
     join(dir, "conf/storage-aggregation.conf"),
-    "[default]\npattern = .*\nxFilesFactor = 0\naggregationMethod = average\n",
+    "[anomaly_flags]\npattern = ^anomaly\\..*\\.(score|anomalous)$\nxFilesFactor = 0\naggregationMethod = max\n\n" +
+      "[default]\npattern = .*\nxFilesFactor = 0\naggregationMethod = average\n",
   );
   await Deno.writeTextFile(join(dir, `${settingsModule}.py`), webSettings(dir, cachePort));
 
@@ -515,6 +522,25 @@ export async function startGraphite(options: StartGraphiteOptions = {}): Promise
     await waitUntil("graphite-web", web, webReady, timeoutMs);
   };
 
+  const stopCarbon = async () => {
+    await carbon?.stop(20_000);
+    for (const t0 = performance.now(); performance.now() - t0 < 5_000;) {
+      if (!await canConnect(linePort)) return;
+      await sleep(20);
+    }
+    throw new Error(`Cannot stop carbon-cache: port ${linePort} still accepts connections after 5 s`);
+  };
+  const startCarbonAgain = async () => {
+    if (carbon && !carbon.exited) return;
+    carbon = startCarbon();
+    await waitUntil(
+      "carbon-cache",
+      carbon,
+      async () => await canConnect(linePort) && await canConnect(cachePort),
+      timeoutMs,
+    );
+  };
+
   const feedSeries = async (series: readonly Series[]) => {
     const counts = new Map<string, number>();
     const t0 = performance.now();
@@ -546,6 +572,8 @@ export async function startGraphite(options: StartGraphiteOptions = {}): Promise
     waitForFlush,
     stopWeb,
     startWeb,
+    stopCarbon,
+    startCarbon: startCarbonAgain,
     stop,
     startMs: performance.now() - t0,
   };
