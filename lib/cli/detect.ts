@@ -5,7 +5,8 @@ import { isLive } from "../sources/config.ts";
 import { runDetection } from "../pipeline/run_detection.ts";
 import { countBySeverity } from "../detect/types.ts";
 import { openWriteBack } from "../pipeline/write_back.ts";
-import { WRITE_BACK_FLAG, WRITE_BACK_WAIT } from "./_write_back.ts";
+import { WRITE_BACK_FLAG } from "./_write_back.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 
 const help =
   `Usage: deno task detect [--model FILE] [source flags] [--from T] [--until T] [--profile P] --out FILE
@@ -59,8 +60,8 @@ export const command: Command = {
       log: (m) => console.error(`detect: ${m}`),
     });
     const bySeverity = countBySeverity(detected.anomalies);
-    // A stalled carbon holds the run for at most this long; what is still pending is said, not lost silently.
-    const written = await writeBack?.close(WRITE_BACK_WAIT);
+    // A stalled carbon holds the run for at most writeBack.wait; what is still pending is said, not lost silently.
+    const written = await writeBack?.close(parseDurationMs(config.writeBack.wait));
     if (written) console.error(`detect: ${written.summary}`);
     await writeJsonAtomic(values.out!, {
       run: {

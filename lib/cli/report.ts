@@ -9,7 +9,8 @@ import { writeTextAtomic } from "../_write_atomic.ts";
 import { countBySeverity, SEVERITY_RANK } from "../detect/types.ts";
 import { runReport } from "../pipeline/run_report.ts";
 import { openWriteBack } from "../pipeline/write_back.ts";
-import { WRITE_BACK_FLAG, WRITE_BACK_WAIT } from "./_write_back.ts";
+import { WRITE_BACK_FLAG } from "./_write_back.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 
 const help =
   `Usage: deno task report [source flags] [--model FILE] [--out DIR] [--window 24h] [--until T] [--top N]
@@ -61,7 +62,7 @@ export const command: Command = {
       !values.config;
     const writeBack = openWriteBack(config, { carbon: values["write-back"] });
     const { detection, anomalies, hydrated, html, written } = await runReport(config, {
-      writeBack: writeBack && { to: writeBack, wait: WRITE_BACK_WAIT },
+      writeBack: writeBack && { to: writeBack, wait: parseDurationMs(config.writeBack.wait) },
       model: values.model,
       until: values.until,
       window: values.window,

@@ -8,7 +8,7 @@ import { parseDurationMs } from "../series/parse_duration.ts";
 import { loadModel } from "../model/load_model.ts";
 import { runWatch, type WatchControl } from "../pipeline/run_watch.ts";
 import { openWriteBack } from "../pipeline/write_back.ts";
-import { WRITE_BACK_FLAG, WRITE_BACK_WAIT } from "./_write_back.ts";
+import { WRITE_BACK_FLAG } from "./_write_back.ts";
 import { describeCycle } from "../pipeline/run_watch_cycle.ts";
 
 const help =
@@ -105,7 +105,7 @@ export const command: Command = {
           console.error(describeCycle(log));
         },
       }));
-    const written = await writeBack?.close(WRITE_BACK_WAIT);
+    const written = await writeBack?.close(parseDurationMs(config.writeBack.wait));
     if (written) console.error(`watch: ${written.summary}`);
     return values.once ? code : 0;
   },

@@ -29,8 +29,11 @@ export interface DetectOptions {
   singlePointMargin?: number;
   /** Keep every scored series' per-point scores in the result (for heatmaps and charts). @default false */
   keepScores?: boolean;
-  /** Compute each scored series' band (expected, lower, upper) with its scores. @default false */
-  band?: boolean;
+  /**
+   * Compute each scored series' band (expected, lower, upper) with its scores; `{ from }` from that time on
+   * only (a watch cycle writes its new points only). @default false
+   */
+  band?: boolean | { from: number };
   /**
    * Called once per scored series, in order, with its scores and its anomalies, while the next is not scored
    * yet: a consumer (the write-back) streams results without every series' scores held at once.
@@ -251,6 +254,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
   const notes: SeriesNote[] = [];
   let scored = 0;
   const kept = options.keepScores ? new Map<string, { series: Series; scores: SeriesScores }>() : undefined;
+  const band: { from?: number } | undefined = options.band === true ? {} : options.band || undefined;
   const expectation = expectationOptions(model);
   for (const s of series) {
     const key = s.key;
@@ -304,7 +308,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     if (span < 15 * DAY) notes.push({ series: key, reason: "short_history", detail: baselinesNote(span) });
     scored++;
     const at = thresholdAt(threshold, step, s.step, model.ensemble.digits);
-    const scores = scoreSeries(model, family, s, options.band ? { band: { threshold: at } } : {});
+    const scores = scoreSeries(model, family, s, band ? { band: { threshold: at, from: band.from } } : {});
     kept?.set(key, { series: s, scores });
     const found = episodes(s, scores, at, {
       from,

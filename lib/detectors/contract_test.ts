@@ -123,7 +123,9 @@ for (const name of WITH_BASIS) {
     const { train, scored } = hourly();
     const params = detector.fit(train);
     const raw = detector.score(scored, params);
-    const { center, unit } = detector.basis!(scored, params);
+    const basis = detector.basis!(scored, params);
+    const { center, unit } = basis;
+    assert.ok(same(basis.raw, raw), "basis().raw is score()");
     let checked = 0;
     for (let i = 0; i < raw.length; i++) {
       if (raw[i] !== raw[i]) continue;

@@ -47,8 +47,8 @@ export const robustZ: Detector<RobustZParams, RobustZOptions> = {
     return judge(series, params, false).raw;
   },
   basis(series: Series, params) {
-    const { center, unit } = judge(series, params, true);
-    return { center: center!, unit: unit! };
+    const { raw, center, unit } = judge(series, params, true);
+    return { raw, center: center!, unit: unit! };
   },
   explain(raw, _observed, _expected, params) {
     return `${num(raw)} robust standard deviations from the trailing ${span(params.window)} median`;

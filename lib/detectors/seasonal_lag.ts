@@ -62,8 +62,8 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
     return judge(series, params, false).raw;
   },
   basis(series: Series, params) {
-    const { center, unit } = judge(series, params, true);
-    return { center: center!, unit: unit! };
+    const { raw, center, unit } = judge(series, params, true);
+    return { raw, center: center!, unit: unit! };
   },
   explain(_raw, observed, expected, params) {
     const first = Math.min(...params.lags);

@@ -44,6 +44,8 @@ export interface Detector<P extends Params = Params, O = Record<string, unknown>
 
 /** What a distance-from-baseline detector judges each point against (see {@link Detector.basis}). */
 export interface Basis {
+  /** The raw scores, as `score` returns them (the same pass). */
+  raw: Float64Array;
   /** The baseline per point (`NaN` where there is none yet). */
   center: Float64Array;
   /** The unit of distance per point (`NaN` where there is none yet). */

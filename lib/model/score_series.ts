@@ -46,8 +46,11 @@ export interface Band {
 
 /** Options of {@link scoreSeries}. */
 export interface ScoreSeriesOptions {
-  /** Compute the band for this ensemble threshold (0..1, at the series' step). @default undefined */
-  band?: { threshold: number };
+  /**
+   * Compute the band for this ensemble threshold (0..1, at the series' step), from time `from` on (`NaN`
+   * before: a watch cycle needs it for its new points only). @default undefined
+   */
+  band?: { threshold: number; from?: number };
 }
 
 const compiledCache = new WeakMap<Calibration, (x: number) => number>();
@@ -241,17 +244,21 @@ export function scoreSeries(
 ): SeriesScores {
   const { band } = options;
   const names = Object.keys(model.detectors);
-  const raw = names.map((name) => {
+  const bases: (Basis | undefined)[] = [];
+  const raw = names.map((name, d) => {
     const det = DETECTORS[name];
     if (!det) throw new RangeError(`Cannot score ${series.key}: unknown detector "${name}" in the model`);
-    return det.score(series, model.detectors[name]);
+    // With a band, a distance-from-baseline detector's one pass gives its scores and its basis together.
+    const basis = band ? det.basis?.(series, model.detectors[name]) : undefined;
+    bases[d] = basis;
+    return basis ? basis.raw : det.score(series, model.detectors[name]);
   });
   if (!band) return combineRaw(model, family, names, raw, series.key, series.step);
-  const bases = names.map((name) => DETECTORS[name].basis?.(series, model.detectors[name]));
   return combineRaw(model, family, names, raw, series.key, series.step, {
     threshold: band.threshold,
     bases,
     values: series.values,
+    first: band.from === undefined ? 0 : Math.ceil((band.from - series.start) / series.step),
   });
 }
 
@@ -264,7 +271,8 @@ export function scoreSeries(
  * @param raw Raw scores per detector.
  * @param key Series key, for messages.
  * @param step The series' step, ms: a detector with no family calibration waits for a week of its own scores. @default 1 hour
- * @param band With the threshold, each detector's basis and the values: the band (see {@link Band}).
+ * @param band With the threshold, each detector's basis and the values: the band (see {@link Band}) from point
+ * `first` on.
  * @returns Per-point scores.
  */
 export function combineRaw(
@@ -274,7 +282,7 @@ export function combineRaw(
   raw: Float64Array[],
   key: string,
   step = 3_600_000,
-  band?: { threshold: number; bases: (Basis | undefined)[]; values: Float64Array },
+  band?: { threshold: number; bases: (Basis | undefined)[]; values: Float64Array; first?: number },
 ): SeriesScores {
   const n = raw.length ? raw[0].length : 0;
   const digits = model.ensemble.digits;
@@ -318,7 +326,8 @@ export function combineRaw(
   const scores: SeriesScores = { combined, driver, names, calibrated, raw };
   if (band) {
     const thresholdL = -logPOfScore(band.threshold, digits);
-    scores.band = bandOf(band.values, names, band.bases, segments, logP, thresholdL, shift!);
+    const first = Math.max(0, Math.min(n, band.first ?? 0));
+    scores.band = bandOf(band.values, names, band.bases, segments, logP, thresholdL, shift!, first);
   }
   return scores;
 }
@@ -352,6 +361,7 @@ function bandOf(
   logP: Float64Array[],
   thresholdL: number,
   shift: Float64Array,
+  first: number,
 ): Band {
   const n = values.length;
   const lower = new Float64Array(n).fill(NaN), upper = new Float64Array(n).fill(NaN);
@@ -361,7 +371,7 @@ function bandOf(
   const count = new Uint8Array(n);
   for (let d = 0; d < names.length; d++) {
     const lp = logP[d], b = bases[d];
-    for (let i = 0; i < n; i++) {
+    for (let i = first; i < n; i++) {
       if (lp[i] === lp[i] || (b && values[i] !== values[i] && b.center[i] === b.center[i])) count[i]++;
     }
   }
@@ -372,7 +382,7 @@ function bandOf(
     const segs = segments[d];
     let k = -1;
     const limits = new Map<number, number>();
-    for (let i = 0; i < n; i++) {
+    for (let i = first; i < n; i++) {
       while (k + 1 < segs.length && segs[k + 1].from <= i) {
         k++;
         limits.clear();
@@ -394,7 +404,7 @@ function bandOf(
     }
   }
   // Baselines that disagree so far that no value would pass: no band there rather than an inverted one.
-  for (let i = 0; i < n; i++) if (lower[i] > upper[i]) lower[i] = upper[i] = NaN;
+  for (let i = first; i < n; i++) if (lower[i] > upper[i]) lower[i] = upper[i] = NaN;
   return { expected, lower, upper };
 }
 

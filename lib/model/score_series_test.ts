@@ -238,3 +238,19 @@ Deno.test("scoreSeries() band: a value just outside is flagged, one inside is no
     assert.ok(checked >= 3 * at.length, `checked ${checked}`);
   }
 });
+
+Deno.test("scoreSeries() band from a time on equals the whole band there, and is NaN before", () => {
+  const { series } = generateCorpus({ shards: 1, days: 16, aggregators: ["AggA"], seed: 4 });
+  const model = train(series);
+  const family = model.families[model.family];
+  const s = series[0];
+  const threshold = family.thresholds.strict;
+  const whole = scoreSeries(model, family, s, { band: { threshold } }).band!;
+  const k = s.values.length - 30;
+  const part = scoreSeries(model, family, s, { band: { threshold, from: s.start + k * s.step } }).band!;
+  for (const field of ["expected", "lower", "upper"] as const) {
+    assert.ok(part[field].subarray(0, k).every((v) => Number.isNaN(v)), `${field} before`);
+    assert.deepEqual([...part[field].subarray(k)], [...whole[field].subarray(k)], field);
+    assert.ok(whole[field].subarray(k).some((v) => Number.isFinite(v)), `${field} has values`);
+  }
+});

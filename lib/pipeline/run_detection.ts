@@ -118,9 +118,7 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
       profile: options.profile ?? config.profile,
       threshold: options.threshold,
       keepScores: options.keepScores,
-      ...(wb
-        ? { band: wb.to.band, onScored: wb.to.hook(model.family, Math.max(from, wb.since ?? from), until) }
-        : {}),
+      ...(wb ? writeBackOptions(wb.to, model.family, Math.max(from, wb.since ?? from), until) : {}),
     };
   };
   // Live: each answer is scored as it arrives, while the other requests are still in flight.
@@ -170,4 +168,9 @@ function historyBefore(series: readonly Series[], from: number): Series[] {
     values: s.values.slice(0, Math.max(0, Math.floor((from - s.start) / s.step))),
   }))
     .filter((s) => s.values.length > 0);
+}
+
+/** detect's options for a write-back over `[from, until]`: the band from `from` on, and the hook. */
+function writeBackOptions(wb: WriteBack, family: string, from: number, until: number) {
+  return { ...(wb.band ? { band: { from } } : {}), onScored: wb.hook(family, from, until) };
 }

@@ -134,7 +134,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
   let model = options.model;
   let replayNow: number | undefined; // start: the virtual "now"
   let lastCode = 0, failures = 0;
-  let written: number | undefined; // the end of the last cycle whose points were written back
+  let written: number | undefined; // where the next cycle's band begins (the write-back's new points)
   for (let cycle = 1; cycle <= maxCycles && !control.stopping; cycle++) {
     control.inCycle = true;
     const t0 = performance.now();
@@ -153,7 +153,9 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
         writeBack: options.writeBack && { to: options.writeBack, since: written },
       });
       model ??= out.model;
-      written = out.until + 1;
+      // The band from a few steps before the last cycle's end: the write-back itself starts each series after
+      // the last point it wrote, and a point still empty at the live edge then is written once it has a value.
+      written = out.until - 3 * out.model.trainedOn.step;
       if (start) {
         replayNow = out.until + interval;
         if (out.until >= out.end) control.stopping = true; // the replay reached the end of the data

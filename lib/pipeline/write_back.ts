@@ -21,7 +21,10 @@ export interface WriteBack {
   band: boolean;
   /** Lines queued so far by {@link WriteBack.hook}s. */
   lines: number;
-  /** The `onScored` hook of detect that queues each scored series' lines over `[from, until]`. */
+  /**
+   * The `onScored` hook of detect that queues each scored series' lines over `[from, until]`, from the point
+   * after the last one this write-back wrote for that series (the next watch cycle writes only what is new).
+   */
   hook(family: string, from: number, until: number): (scored: ScoredSeries) => void;
   /** What was written so far, for a cycle log or a run section. */
   record(): WriteBackRecord;
@@ -70,6 +73,8 @@ export function openWriteBack(
   if (!target) return undefined;
   const writer = openCarbonWriter(target, { buffer: config.writeBack.buffer, connect: options.connect });
   const { prefix, series: fields } = config.writeBack;
+  // The last scored time written, per series.
+  const written = new Map<string, number>();
   const wb: WriteBack = {
     writer,
     prefix,
@@ -77,9 +82,22 @@ export function openWriteBack(
     band: fields.some((f) => f === "expected" || f === "lower" || f === "upper"),
     lines: 0,
     hook: (family, from, until) => (scored) => {
-      const lines = writeBackLines(scored, { family, prefix, fields, from, until });
+      // Per series, from the point after the last one written (a point still empty at the live edge last
+      // time is written once it has a value), never before `from`.
+      const { series, scores } = scored;
+      const last = written.get(series.key);
+      const start = last === undefined ? from : Math.max(from, last + 1);
+      const lines = writeBackLines(scored, { family, prefix, fields, from: start, until });
       wb.lines += lines.length;
       writer.write(lines);
+      for (let i = scores.combined.length - 1; i >= 0; i--) {
+        const t = series.start + i * series.step;
+        if (t < start) break;
+        if (t <= until && scores.combined[i] === scores.combined[i]) {
+          written.set(series.key, t);
+          break;
+        }
+      }
     },
     record: () => recordOf(target, prefix, writer.stats()),
     close: async (timeoutMs) => recordOf(target, prefix, await writer.close(timeoutMs)),

@@ -126,10 +126,13 @@ export const ConfigSchema = z.object({
     series: z.array(z.enum(WRITE_BACK_FIELDS)).min(1).default([...WRITE_BACK_FIELDS]),
     /** Points held across a carbon outage; beyond it the oldest are dropped, and counted. */
     buffer: z.number().int().min(1000).default(2_000_000),
+    /** How long detect, report and the end of watch wait for carbon to take what is held. */
+    wait: duration.default("30s"),
   }).strict().default({
     prefix: DEFAULT_WRITE_BACK_PREFIX,
     series: [...WRITE_BACK_FIELDS],
     buffer: 2_000_000,
+    wait: "30s",
   }),
   /** The Grafana dashboard `deno task dashboard` writes, and that alerts link to. */
   dashboard: z.object({

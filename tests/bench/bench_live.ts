@@ -15,6 +15,7 @@ import { hydrate } from "../../lib/hydrate/hydrate.ts";
 import { parseConfig } from "../../lib/sources/config.ts";
 import type { Series } from "../../lib/series/types.ts";
 import { runDetection } from "../../lib/pipeline/run_detection.ts";
+import { openWriteBack, type WriteBack } from "../../lib/pipeline/write_back.ts";
 import { fetchGraphite } from "../../lib/sources/graphite.ts";
 import { graphiteAvailable, startGraphite } from "../support/graphite.ts";
 
@@ -80,8 +81,10 @@ try {
     token?: string,
     format: "raw" | "pickle" = "pickle",
     grafana?: { url: string; uid: string },
+    writeBack?: { to: WriteBack; since?: number },
   ) => {
     const t0 = performance.now();
+    const lines0 = writeBack?.to.lines ?? 0;
     let fetched: Series[], result: DetectResult, tFetch: number;
     if (way === "ours") {
       const config = parseConfig({
@@ -99,6 +102,7 @@ try {
         until: new Date(until).toISOString(),
         now: Date.now(),
         token,
+        writeBack,
       });
       ({ series: fetched, detected: result } = run);
       tFetch = performance.now() - t0; // fetch and detect overlap here: the detect column is what was left
@@ -123,8 +127,13 @@ try {
       format: way === "ours" ? format : "json",
     });
     hydrate(result.anomalies, ctx.series);
+    // With write-back: the cycle ends when carbon has taken what it wrote (a watcher does not wait; this
+    // counts the sending in full).
+    const wrote = writeBack ? await writeBack.to.writer.flush(300_000) : undefined;
+    if (wrote && wrote.pending) throw new Error(`write-back left ${wrote.pending} points unsent`);
     const ms = performance.now() - t0;
     return {
+      lines: writeBack ? writeBack.to.lines - lines0 : 0,
       ms,
       fetchMs: tFetch,
       detectMs: tDetect,
@@ -158,6 +167,45 @@ try {
       runs_ms: samples.map((s) => Math.round(s.ms)),
     };
   }
+  // Write-back to the real carbon. A watch cycle writes its new points (the last 5 minutes here) and the band
+  // from there on; plain and write-back cycles alternate, so the ratio is measured in the same conditions.
+  const wb = openWriteBack(
+    parseConfig({ writeBack: { carbon: `127.0.0.1:${graphite.carbonPort}` } }, "bench"),
+  )!;
+  const plain: number[] = [], withWb: number[] = [];
+  let cycleLines = 0;
+  await cycle("ours", graphite.url, undefined, "pickle", undefined, { to: wb, since: until - 5 * 60_000 });
+  for (let r = 0; r < runs; r++) {
+    plain.push((await cycle("ours", graphite.url)).ms);
+    const c = await cycle("ours", graphite.url, undefined, "pickle", undefined, {
+      to: wb,
+      since: until - 5 * 60_000,
+    });
+    withWb.push(c.ms);
+    cycleLines = c.lines;
+  }
+  out.write_back_cycle = {
+    plain_ms: Math.round(median(plain)),
+    write_back_ms: Math.round(median(withWb)),
+    ratio: Number((median(withWb) / median(plain)).toFixed(3)),
+    points: cycleLines,
+    runs_plain_ms: plain.map(Math.round),
+    runs_write_back_ms: withWb.map(Math.round),
+  };
+  // The whole 24 h window, as detect --write-back and report --write-back write it: points/s of the extra time.
+  const windowRuns: { ms: number; lines: number }[] = [], windowPlain: number[] = [];
+  for (let r = 0; r < Math.min(runs, 3); r++) {
+    windowPlain.push((await cycle("ours", graphite.url)).ms);
+    windowRuns.push(await cycle("ours", graphite.url, undefined, "pickle", undefined, { to: wb }));
+  }
+  const extra = median(windowRuns.map((w) => w.ms)) - median(windowPlain);
+  out.write_back_window = {
+    plain_ms: Math.round(median(windowPlain)),
+    write_back_ms: Math.round(median(windowRuns.map((w) => w.ms))),
+    points: windowRuns[0].lines,
+    points_per_s: Math.round(windowRuns[0].lines / (extra / 1000)),
+  };
+  await wb.close(10_000);
   console.log(JSON.stringify(out));
   await grafana.stop();
   await slow.stop();

@@ -1,0 +1,299 @@
+/**
+ * End-to-end: results written back to a real carbon, read back from graphite-web.
+ *
+ * - `deno task detect --write-back` over a window: every written series, rendered back, equals what was
+ *   written (the same run in-process, its lines captured, is the reference).
+ * - `deno task watch --write-back` with carbon stopped and started again mid-run: nothing that fit in the
+ *   buffer is missing afterwards (the reference: the same replay in-process).
+ * - With carbon away for good and a small buffer, the overflow is counted in the cycle log and said at the end.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { cliCommand, runCli } from "./support/cli.ts";
+import { fleetModel } from "./support/fleet_model.ts";
+import { type Graphite, requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
+import { generateCorpus } from "../lib/synth/generate.ts";
+import { writeCorpus } from "../lib/synth/write_corpus.ts";
+import { saveModel } from "../lib/model/save_model.ts";
+import { parseConfig } from "../lib/sources/config.ts";
+import { runDetection } from "../lib/pipeline/run_detection.ts";
+import { runWatch } from "../lib/pipeline/run_watch.ts";
+import { openWriteBack, type WriteBack } from "../lib/pipeline/write_back.ts";
+import type { CycleLog } from "../lib/pipeline/run_watch_cycle.ts";
+import { PRESENCE_AGGREGATORS } from "../lib/presence.ts";
+
+const HOUR = 3_600_000, STEP = 60_000;
+/** The environment the tasks may read (unset here: no sink but the console, no token). */
+const ENV = { allowEnv: ["GRAFANA_TOKEN", "GRAFANA_URL", "SLACK_WEBHOOK_URL", "ALERT_WEBHOOK_URL"] };
+
+/** A write-back whose "carbon" keeps the lines in memory: the reference for what the CLI wrote. */
+function capture(config: Parameters<typeof openWriteBack>[0]): { wb: WriteBack; lines: string[] } {
+  const lines: string[] = [];
+  const decoder = new TextDecoder();
+  let partial = "";
+  const wb = openWriteBack(config, {
+    carbon: "127.0.0.1:9",
+    connect: () =>
+      Promise.resolve({
+        write(bytes: Uint8Array) {
+          const parts = (partial + decoder.decode(bytes, { stream: true })).split("\n");
+          partial = parts.pop()!;
+          lines.push(...parts);
+          return Promise.resolve(bytes.length);
+        },
+        close() {},
+      }),
+  })!;
+  return { wb, lines };
+}
+
+/** path → (epoch s → value) of carbon lines. */
+function byPath(lines: readonly string[]): Map<string, Map<number, number>> {
+  const out = new Map<string, Map<number, number>>();
+  for (const line of lines) {
+    const [path, value, t] = line.split(" ");
+    let m = out.get(path);
+    if (!m) out.set(path, m = new Map());
+    m.set(Number(t), Number(value));
+  }
+  return out;
+}
+
+/** Renders each path back from graphite-web over [from, until] (epoch s) and compares with what was written. */
+async function assertRenderedEqual(
+  graphite: Graphite,
+  want: Map<string, Map<number, number>>,
+  from: number,
+  until: number,
+) {
+  const paths = [...want.keys()];
+  let points = 0;
+  for (let k = 0; k < paths.length; k += 20) {
+    const params = new URLSearchParams({ from: String(from), until: String(until), format: "json" });
+    for (const p of paths.slice(k, k + 20)) params.append("target", p);
+    const res = await fetch(`${graphite.url}/render?${params}`);
+    assert.equal(res.status, 200);
+    const got = await res.json() as { target: string; datapoints: [number | null, number][] }[];
+    const rendered = new Map(got.map((s) => [s.target, s.datapoints]));
+    for (const p of paths.slice(k, k + 20)) {
+      const dps = rendered.get(p);
+      assert.ok(dps, `${p} was not rendered back`);
+      const have = new Map(dps.filter(([v]) => v !== null).map(([v, t]) => [t, v!]));
+      const expected = want.get(p)!;
+      assert.equal(have.size, expected.size, `${p}: ${have.size} points rendered, ${expected.size} written`);
+      for (const [t, v] of expected) assert.equal(have.get(t), v, `${p} at ${t}`);
+      points += expected.size;
+    }
+  }
+  return points;
+}
+
+async function fleet(tmp: string, graphite: Graphite, end: number) {
+  // 4 shards × 6 aggregators (several are two Graphite nodes) × 50 h at 60 s, written into Graphite.
+  const corpus = generateCorpus({ shards: 4, days: 50 / 24, step: STEP, end, seed: 21, weekly: false });
+  await graphite.feedSeries(corpus.series);
+  const model = join(tmp, "model.json");
+  await saveModel(fleetModel(end), model);
+  const config = {
+    source: "graphite",
+    url: graphite.url,
+    machines: [...new Set(corpus.series.map((s) => s.labels.machine))],
+    aggregators: [...PRESENCE_AGGREGATORS],
+    model,
+    lookback: "6h",
+    history: "26h",
+    timeout: "10s",
+  };
+  return { corpus, config };
+}
+
+Deno.test({
+  name:
+    "deno task detect --write-back: every written series, rendered back from graphite-web, equals what was written",
+  ...requireGraphiteOrSkip(),
+  async fn() {
+    const end = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+    const tmp = await Deno.makeTempDir({ prefix: "write-back-" });
+    const graphite = await startGraphite();
+    try {
+      const { config } = await fleet(tmp, graphite, end);
+      const configPath = join(tmp, "config.json");
+      await Deno.writeTextFile(configPath, JSON.stringify(config));
+      const until = new Date(end).toISOString();
+      const out = join(tmp, "anomalies.json");
+      const run = await runCli(
+        [
+          "detect",
+          "--config",
+          configPath,
+          "--until",
+          until,
+          "--out",
+          out,
+          "--write-back",
+          `127.0.0.1:${graphite.carbonPort}`,
+        ],
+        { net: true, ...ENV },
+      );
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stderr, /wrote (\d+) of \1 points back to carbon 127\.0\.0\.1:\d+ under anomaly\./);
+      const record = JSON.parse(await Deno.readTextFile(out)).run.writeBack;
+      assert.equal(record.pending, 0);
+      assert.equal(record.dropped, 0);
+      // The reference: the same detection in-process, its lines captured.
+      const parsed = parseConfig(config, "config.json");
+      const ref = capture(parsed);
+      await runDetection(parsed, { until, now: Date.now(), writeBack: { to: ref.wb } });
+      await ref.wb.close(10_000);
+      assert.equal(ref.lines.length, record.sent, "the CLI wrote what the pipeline writes");
+      const want = byPath(ref.lines);
+      // 24 series × 5 fields; the aggregator's own dots are nodes of the written path.
+      assert.equal(want.size, 24 * 5);
+      assert.ok(
+        [...want.keys()].some((p) =>
+          /^anomaly\.presence\.n\d+-[\w-]+\.ProbeTablesAggregator\.[\w.]+\.upper$/.test(p)
+        ),
+        [...want.keys()].slice(0, 3).join(", "),
+      );
+      await graphite.waitForFlush(new Map([...want].map(([p, m]) => [p, m.size])));
+      const points = await assertRenderedEqual(graphite, want, (end - 7 * HOUR) / 1000, end / 1000 + 60);
+      assert.equal(points, ref.lines.length);
+    } finally {
+      await graphite.stop();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "deno task watch --write-back: carbon stopped and started mid-run, nothing that fit in the buffer is missing",
+  ...requireGraphiteOrSkip(),
+  async fn() {
+    const end = Math.floor(Date.now() / HOUR) * HOUR - HOUR;
+    const tmp = await Deno.makeTempDir({ prefix: "write-back-watch-" });
+    const graphite = await startGraphite();
+    try {
+      // A replay of CSV exports (the clock moved 5 minutes a cycle), written back to the real carbon.
+      const corpus = generateCorpus({ shards: 3, days: 42 / 24, step: STEP, end, seed: 22, weekly: false });
+      const data = join(tmp, "data");
+      await writeCorpus(corpus, data);
+      const model = join(tmp, "model.json");
+      await saveModel(fleetModel(end), model);
+      const config = { source: "csv", data: [data], model, lookback: "2h", history: "26h" };
+      const configPath = join(tmp, "config.json");
+      await Deno.writeTextFile(configPath, JSON.stringify(config));
+      const CYCLES = 36, start = "now-3h";
+      const child = cliCommand([
+        "watch",
+        "--config",
+        configPath,
+        "--start",
+        start,
+        "--interval",
+        "5m",
+        "--cycles",
+        String(CYCLES),
+        "--state",
+        join(tmp, "state.json"),
+        "--out",
+        join(tmp, "w.json"),
+        "--log-json",
+        "--write-back",
+        `127.0.0.1:${graphite.carbonPort}`,
+      ], { net: true, ...ENV }).spawn();
+      const seen: CycleLog[] = [];
+      let buffered = "", outage: Promise<void> | undefined;
+      const stderr = new Response(child.stderr).text();
+      for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+        buffered += chunk;
+        const lines = buffered.split("\n");
+        buffered = lines.pop()!;
+        for (const line of lines.filter((l) => l.startsWith("{"))) {
+          seen.push(JSON.parse(line));
+          // Carbon goes away after cycle 2 and comes back once the run has finished its cycles (it then waits
+          // for carbon to take what it holds).
+          if (seen.length === 2) outage = graphite.stopCarbon();
+          if (seen.length === CYCLES) outage = outage?.then(() => graphite.startCarbon());
+        }
+      }
+      await outage;
+      const status = await child.status;
+      const err = await stderr;
+      assert.equal(status.code, 0, err.slice(-2000));
+      assert.equal(seen.length, CYCLES);
+      const last = seen.at(-1)!.writeBack!;
+      assert.equal(last.dropped, 0, JSON.stringify(last));
+      // The outage happened while the run wrote: points were held for carbon.
+      assert.ok(last.pending > 0 && last.lastError, `carbon was never away: ${JSON.stringify(last)}`);
+      assert.match(err, /watch: wrote (\d+) of \1 points back to carbon .*\d+ reconnects/);
+      // The reference: the same replay in-process.
+      const ref = capture(parseConfig(config, "config.json"));
+      await runWatch(parseConfig(config, "config.json"), {
+        sinks: [],
+        statePath: join(tmp, "state-ref.json"),
+        interval: 5 * 60_000,
+        maxCycles: CYCLES,
+        start,
+        clock: () => end,
+        writeBack: ref.wb,
+      });
+      await ref.wb.close(10_000);
+      const want = byPath(ref.lines);
+      assert.equal(want.size, 18 * 5);
+      await graphite.waitForFlush(new Map([...want].map(([p, m]) => [p, m.size])));
+      const points = await assertRenderedEqual(graphite, want, (end - 6 * HOUR) / 1000, end / 1000 + 60);
+      assert.equal(points, ref.lines.length);
+      // Each cycle wrote only what was new: the in-process run's lines hold no point twice.
+      assert.equal(
+        new Set(ref.lines.map((l) => l.slice(0, l.indexOf(" ")) + l.slice(l.lastIndexOf(" ")))).size,
+        ref.lines.length,
+      );
+    } finally {
+      await graphite.stop();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test("deno task watch --write-back with carbon away: the overflow is counted each cycle and said at the end", async () => {
+  const tmp = await Deno.makeTempDir({ prefix: "write-back-overflow-" });
+  try {
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close(); // nothing listens there now
+    const configPath = join(tmp, "config.json");
+    await Deno.writeTextFile(
+      configPath,
+      JSON.stringify({ writeBack: { carbon: `127.0.0.1:${port}`, buffer: 1000, wait: "1s" } }),
+    );
+    const run = await runCli([
+      "watch",
+      "--config",
+      configPath,
+      "--start",
+      "now-3h",
+      "--interval",
+      "1h",
+      "--cycles",
+      "3",
+      "--state",
+      join(tmp, "state.json"),
+      "--out",
+      join(tmp, "w.json"),
+      "--log-json",
+    ], { net: true, ...ENV });
+    assert.equal(run.code, 0, run.stderr);
+    const logs: CycleLog[] = run.stdout.split("\n").filter((l) => l.startsWith("{")).map((l) =>
+      JSON.parse(l)
+    );
+    assert.equal(logs.length, 3);
+    const wb = logs.at(-1)!.writeBack!;
+    assert.ok(wb.dropped > 0 && wb.pending <= 1000, JSON.stringify(wb));
+    assert.equal(wb.queued, wb.dropped + wb.pending + wb.sent);
+    assert.match(run.stderr, /\d+ dropped \(buffer full\)/);
+    assert.match(run.stderr, /last error: .*(refused|connect)/i);
+  } finally {
+    await Deno.remove(tmp, { recursive: true });
+  }
+});
