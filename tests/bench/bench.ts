@@ -18,7 +18,9 @@ Runs the benchmarks, each run in a fresh process, and prints medians; writes the
               HTML size, with a trained model (--model) and training included
   live        one live cycle (fetch the last 24 h + 26 h of history, detect, hydrate) for 600 series at 60 s against a
               real Graphite on loopback (tests/support/graphite.ts), our way vs 600 sequential requests, direct,
-              through a Grafana stand-in's proxy, and through it with 20 ms added per request (a WAN)
+              through a Grafana stand-in's proxy, and through it with 20 ms added per request (a WAN); then the
+              same cycle writing its new 5 minutes back to that carbon (until carbon has taken them) against a
+              plain one, alternating, and writing the whole 24 h window (points/s of the extra time)
   original    the original method in pandas + scikit-learn on the same CSVs, in the same run
               (/usr/bin/python3 ../shared/bench/original_method.py perf DIR; Debian python3-pandas python3-sklearn)
 
@@ -358,6 +360,27 @@ export const command: Command = {
               `600 series, ${raw.anomalies} anomalies`,
               "",
               `${(orig.median_ms / raw.median_ms).toFixed(1)}×`,
+            ]);
+          }
+          const wc = live.write_back_cycle, ww = live.write_back_window;
+          if (wc) {
+            table.push([
+              "live cycle + write-back of its new points",
+              `${(wc.write_back_ms / 1000).toFixed(2)} s`,
+              `${wc.points} points to carbon`,
+              "",
+              `${wc.ratio.toFixed(2)}× a plain cycle (${
+                (wc.plain_ms / 1000).toFixed(2)
+              } s, same run, alternating)`,
+            ]);
+          }
+          if (ww) {
+            table.push([
+              "live cycle + write-back of the 24 h window",
+              `${(ww.write_back_ms / 1000).toFixed(2)} s`,
+              `${ww.points} points, ${(ww.points_per_s / 1000).toFixed(0)} k points/s`,
+              "",
+              "",
             ]);
           }
         } else {
