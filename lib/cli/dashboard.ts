@@ -1,6 +1,6 @@
 import { type Command, parseFlags } from "./_command.ts";
 import { parseProfile } from "./_io.ts";
-import { grafanaToken, resolveConfig } from "./_source.ts";
+import { grafanaToken, grafanaUrlFromEnv, resolveConfig } from "./_source.ts";
 import { loadModel } from "../model/load_model.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
@@ -67,7 +67,7 @@ export const command: Command = {
     }
     const alertRules = rules && threshold ? grafanaAlertRules(config, { threshold, forMs }) : undefined;
     // Everything is checked before anything is written or sent.
-    const grafanaUrl = values.push ? Deno.env.get("GRAFANA_URL") || config.dashboard.grafanaUrl : undefined;
+    const grafanaUrl = values.push ? grafanaUrlFromEnv() ?? config.dashboard.grafanaUrl : undefined;
     const token = values.push ? grafanaToken() : undefined;
     if (values.push && !grafanaUrl) {
       throw new TypeError(

@@ -7,6 +7,7 @@ import { buildReport } from "../report/build_report.ts";
 import { renderPage } from "../report/render_page.ts";
 import type { ReportData } from "../report/types.ts";
 import { type Detection, runDetection, type RunDetectionOptions } from "./run_detection.ts";
+import { dashboardLinker } from "../dashboard/dashboard_linker.ts";
 
 const DAY = 86_400_000;
 
@@ -20,6 +21,9 @@ export interface RunReportOptions
   trendDays?: number;
   /** How the page names the source, from what it answered. @default `<source> (<answered>/<asked> series)` */
   sourceLabel?: (run: SourceRun) => string;
+  /** Grafana's base URL for the anomaly table's dashboard links. @default the config's dashboard.grafanaUrl (none:
+   * no links) */
+  grafanaUrl?: string;
 }
 
 /** What {@link runReport} made. */
@@ -70,7 +74,10 @@ export async function runReport(config: Config, options: RunReportOptions = {}):
     before: parseDurationMs(config.hydrate.before),
     after: parseDurationMs(config.hydrate.after),
   });
+  const grafanaUrl = options.grafanaUrl ?? config.dashboard.grafanaUrl;
+  const link = grafanaUrl ? dashboardLinker(config, grafanaUrl) : undefined;
   const data = buildReport(model, detected, hydrated, {
+    dashboardLink: link && ((a) => link({ ...a, machine: a.machine || undefined })),
     from,
     until,
     now: until,
