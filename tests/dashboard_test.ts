@@ -18,7 +18,6 @@ import type { GrafanaDashboard } from "../lib/dashboard/types.ts";
 import type { GrafanaAlertRules } from "../lib/dashboard/grafana_alert_rules.ts";
 
 const MINUTE = 60_000;
-const decode = (b: Uint8Array) => new TextDecoder().decode(b);
 
 /** One written value per field, so a rendered series says which field it came from. */
 const FIELD_VALUE: Record<string, number> = { score: 0.5, expected: 2, lower: 1, upper: 3, anomalous: 0 };
