@@ -429,7 +429,9 @@ export async function startGraphite(options: StartGraphiteOptions = {}): Promise
     if (!migrated.success) {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
       throw new Error(
-        `Cannot start Graphite: django-admin migrate failed, log:\n${new TextDecoder().decode(migrated.stderr)}`,
+        `Cannot start Graphite: django-admin migrate failed, log:\n${
+          new TextDecoder().decode(migrated.stderr)
+        }`,
       );
     }
   }
