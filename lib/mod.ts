@@ -10,6 +10,8 @@
  * - {@link runDetection}, {@link runReport}, {@link runWatchCycle}: the chain as `deno task detect`, `report` and
  *   `watch` run it (lib/pipeline/), for notebooks and scripts.
  * - {@link show}: a result rendered for Jupyter (results themselves are plain data).
+ * - {@link grafanaDashboard}, {@link dashboardUrl}: the Grafana dashboard of the scores written back to Graphite,
+ *   and the link to it that alerts and the report carry.
  *
  * @example
  * ```ts
@@ -209,6 +211,34 @@ export {
   withAlertState,
   type WithAlertStateOptions,
 } from "./alerts/with_alert_state.ts";
+export {
+  ANOMALY_TAG,
+  DASHBOARD_SCHEMA_VERSION,
+  FLEET_PANEL_ID,
+  grafanaDashboard,
+  type GrafanaDashboardOptions,
+} from "./dashboard/grafana_dashboard.ts";
+export type {
+  DashboardAnnotation,
+  DashboardPanel,
+  DashboardVariable,
+  GrafanaDashboard,
+  GraphiteTarget,
+} from "./dashboard/types.ts";
+export { type AggregatorVariable, aggregatorVariable } from "./dashboard/aggregator_variable.ts";
+export { modelThreshold, type ScoreThreshold } from "./dashboard/model_threshold.ts";
+export { type DashboardTarget, dashboardUrl, type DashboardUrlOptions } from "./dashboard/dashboard_url.ts";
+export { dashboardLinker } from "./dashboard/dashboard_linker.ts";
+export {
+  pushDashboard,
+  type PushDashboardOptions,
+  type PushedDashboard,
+} from "./dashboard/push_dashboard.ts";
+export {
+  type GrafanaAlertRules,
+  grafanaAlertRules,
+  type GrafanaAlertRulesOptions,
+} from "./dashboard/grafana_alert_rules.ts";
 export { type Displayable, displayable, JUPYTER_DISPLAY, type MimeBundle } from "./display/displayable.ts";
 export { htmlTable, type HtmlTableColumn, type HtmlTableOptions } from "./display/html_table.ts";
 export { anomalyTable, type AnomalyTableOptions } from "./display/anomaly_table.ts";

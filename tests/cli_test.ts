@@ -119,6 +119,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
       "eval",
       "nab",
       "watch",
+      "dashboard",
     ]
   ) {
     const { code, stdout } = await cli(name, "--help");
@@ -129,7 +130,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
   assert.equal(unknown.code, 1);
   assert.match(
     unknown.stderr,
-    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch\n$/,
+    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, dashboard\n$/,
   );
   const badFlag = await cli("inspect", "--nope", "x.csv");
   assert.equal(badFlag.code, 1);

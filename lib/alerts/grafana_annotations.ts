@@ -16,6 +16,10 @@ export interface PostGrafanaAnnotationsOptions extends SinkHttpOptions {
   extraTags?: readonly string[];
 }
 
+/** Text for an HTML attribute (Grafana renders annotation text as sanitised HTML). */
+const escapeHtml = (text: string) =>
+  text.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 /** Grafana's JSON error body: `{"message": "…"}`; anything else as text. */
 function grafanaMessage(_status: number, body: string): string {
   try {
@@ -30,7 +34,8 @@ function grafanaMessage(_status: number, body: string): string {
 /**
  * Marks alerts on Grafana's graphs: one `POST <grafanaUrl>/api/annotations` per alert with
  * `{ time, timeEnd, tags, text, dashboardUID?, panelId? }` (times in epoch ms, `timeEnd` the last anomalous
- * point; tags: the shard, the aggregator, the severity, `anomaly`, and `fleet` for a fleet incident) and
+ * point; tags: the shard, the aggregator, the severity, `anomaly`, and `fleet` for a fleet incident; the text
+ * ends with a link to the dashboard when the alert has a `dashboardUrl`) and
  * `Authorization: Bearer <token>`. The result carries the annotation's `id` from Grafana's `{ id, message }`
  * answer; a 401/403/4xx/5xx is in `error` with Grafana's `message` (after a 401, 403 or 404 the remaining
  * alerts are not tried: they would fail the same way). 5xx, 429, timeouts and connection errors
@@ -135,7 +140,9 @@ export async function postGrafanaAnnotations(
       tags,
       text: `${alert.title}${
         alert.escalatedFrom ? ` (escalated from ${alert.escalatedFrom})` : ""
-      }\n${alert.summary}`,
+      }\n${alert.summary}${
+        alert.dashboardUrl ? `\n<a href="${escapeHtml(alert.dashboardUrl)}">Open in Grafana</a>` : ""
+      }`,
     };
     if (dashboardUID !== undefined) body.dashboardUID = dashboardUID;
     if (panelId !== undefined) body.panelId = panelId;

@@ -100,17 +100,20 @@ function message(alert: Alert, reportUrl: string | undefined) {
     { type: "section", text: { type: "mrkdwn", text: truncate(lead, 3000) }, fields },
     { type: "context", elements: [{ type: "mrkdwn", text: truncate(context.join(" · "), 3000) }] },
   ];
-  const link = reportUrl ? reportUrl.replace(/[|<>]/g, encodeURIComponent) : undefined;
-  if (link) blocks.push({ type: "section", text: { type: "mrkdwn", text: `<${link}|Open the report>` } });
-  const text = escapeMrkdwn(`${alert.title}${escalated}\n${alert.summary}`) +
-    (link ? `\n<${link}|Open the report>` : "");
+  const safe = (url: string | undefined) => url ? url.replace(/[|<>]/g, encodeURIComponent) : undefined;
+  const links = [
+    ...(alert.dashboardUrl ? [`<${safe(alert.dashboardUrl)}|Open in Grafana>`] : []),
+    ...(reportUrl ? [`<${safe(reportUrl)}|Open the report>`] : []),
+  ].join(" · ");
+  if (links) blocks.push({ type: "section", text: { type: "mrkdwn", text: links } });
+  const text = escapeMrkdwn(`${alert.title}${escalated}\n${alert.summary}`) + (links ? `\n${links}` : "");
   return { text: truncate(text, 3900), blocks };
 }
 
 /**
  * Sends alerts to a Slack incoming webhook, one message per alert: Block Kit blocks (a header, a section with
- * shard, aggregator, severity, observed vs expected, duration and why, a context line, a link to the report
- * when given) and a plain `text` fallback for notifications. Names are escaped for mrkdwn (`&`, `<`, `>`).
+ * shard, aggregator, severity, observed vs expected, duration and why, a context line, links to the Grafana
+ * dashboard (the alert's `dashboardUrl`) and to the report when given) and a plain `text` fallback for notifications. Names are escaped for mrkdwn (`&`, `<`, `>`).
  * Messages are paced (`minIntervalMs` apart); a 429 waits for its `Retry-After` and retries; 5xx, timeouts and
  * connection errors are retried with backoff; other 4xx are not. Slack's error (`invalid_payload`, `no_text`,
  * `channel_is_archived`, `no_service`, …) is in `error`; after an answer meaning the webhook itself is unusable

@@ -67,6 +67,9 @@ export interface Alert {
   escalatedFrom?: Severity;
   /** Set by `planAlerts` when it was given `sinks`: the sinks that still owe this alert. */
   sinks?: string[];
+  /** The Grafana dashboard on this shard and aggregator around the alert, when a Grafana URL is configured (set
+   * before delivery, e.g. by `linkAlerts`); Slack, the annotation text and the webhook payload carry it. */
+  dashboardUrl?: string;
 }
 
 /** What one sink did with one alert. Never holds a webhook URL or a token. */

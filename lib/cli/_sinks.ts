@@ -1,15 +1,18 @@
 /**
  * Alert sinks as the environment configures them (URLs and tokens only ever come from there): Slack
  * (SLACK_WEBHOOK_URL), Grafana annotations (GRAFANA_URL + GRAFANA_TOKEN), a generic JSON webhook
- * (ALERT_WEBHOOK_URL), and always the console (one line per alert on stdout).
+ * (ALERT_WEBHOOK_URL), and always the console (one line per alert on stdout). With a Grafana URL (GRAFANA_URL, else
+ * the config's dashboard.grafanaUrl) every alert carries a link to the dashboard (`deno task dashboard`).
  *
  * @module
  */
 import type { Config } from "../sources/config.ts";
-import type { Sink } from "../alerts/types.ts";
+import type { Alert, Sink } from "../alerts/types.ts";
 import { sendSlack } from "../alerts/slack.ts";
 import { postGrafanaAnnotations } from "../alerts/grafana_annotations.ts";
 import { postWebhook } from "../alerts/webhook.ts";
+import { dashboardLinker } from "../dashboard/dashboard_linker.ts";
+import { linkAlerts } from "../dashboard/link_alerts.ts";
 
 /** The sinks the environment turns on, the console first. A URL that is not http(s) is an error at once (named
  * by its variable; its value is a secret and never shown). */
@@ -29,6 +32,10 @@ export function sinksFromEnv(config: Config, print: (line: string) => void): Sin
     }
     return value;
   };
+  const grafanaUrl = env("GRAFANA_URL"), token = env("GRAFANA_TOKEN");
+  const dashboardBase = grafanaUrl ?? config.dashboard.grafanaUrl;
+  const link = dashboardBase ? dashboardLinker(config, dashboardBase) : undefined;
+  const linked = (alerts: readonly Alert[]) => link ? linkAlerts(alerts, link) : alerts;
   const sinks: Sink[] = [{
     name: "console",
     send(alerts) {
@@ -45,19 +52,18 @@ export function sinksFromEnv(config: Config, print: (line: string) => void): Sin
   if (slack) {
     sinks.push({
       name: "slack",
-      send: (alerts) => sendSlack(alerts, { webhookUrl: slack, reportUrl: config.alerts.reportUrl }),
+      send: (alerts) => sendSlack(linked(alerts), { webhookUrl: slack, reportUrl: config.alerts.reportUrl }),
     });
   }
-  const grafanaUrl = env("GRAFANA_URL"), token = env("GRAFANA_TOKEN");
   if (grafanaUrl && token) {
     const { dashboardUID, panelId, tags } = config.alerts.grafana;
     sinks.push({
       name: "grafana",
       send: (alerts) =>
-        postGrafanaAnnotations(alerts, { grafanaUrl, token, dashboardUID, panelId, extraTags: tags }),
+        postGrafanaAnnotations(linked(alerts), { grafanaUrl, token, dashboardUID, panelId, extraTags: tags }),
     });
   }
   const hook = env("ALERT_WEBHOOK_URL");
-  if (hook) sinks.push({ name: "webhook", send: (alerts) => postWebhook(alerts, { url: hook }) });
+  if (hook) sinks.push({ name: "webhook", send: (alerts) => postWebhook(linked(alerts), { url: hook }) });
   return sinks;
 }

@@ -71,6 +71,12 @@ export function grafanaToken(): string | undefined {
   return Deno.env.get("GRAFANA_TOKEN") || undefined;
 }
 
+/** Grafana's base URL from the environment (GRAFANA_URL), when the command may read it (else `undefined`). */
+export function grafanaUrlFromEnv(): string | undefined {
+  const { state } = Deno.permissions.querySync({ name: "env", variable: "GRAFANA_URL" });
+  return state === "granted" ? Deno.env.get("GRAFANA_URL") || undefined : undefined;
+}
+
 /** The configuration as recorded in outputs: no secrets (credentials in the URL are dropped). */
 export function configRecord(config: Config) {
   const { source, url, datasourceUid, data, template, family, step, lookback, history } = config;

@@ -16,6 +16,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   eval: async () => (await import("./eval.ts")).command,
   nab: async () => (await import("./nab.ts")).command,
   watch: async () => (await import("./watch.ts")).command,
+  dashboard: async () => (await import("./dashboard.ts")).command,
 };
 
 function usage(): string {

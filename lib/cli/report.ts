@@ -1,7 +1,14 @@
 import { join, resolve } from "node:path";
 import { type Command, parseFlags } from "./_command.ts";
 import { parseChoice, parseNumber, parseProfile, writeJsonAtomic } from "./_io.ts";
-import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
+import {
+  configRecord,
+  grafanaToken,
+  grafanaUrlFromEnv,
+  resolveConfig,
+  SOURCE_FLAGS,
+  SOURCE_HELP,
+} from "./_source.ts";
 import { isLive } from "../sources/config.ts";
 import { saveModel } from "../model/save_model.ts";
 import { parseLagMinutes } from "../series/parse_duration.ts";
@@ -20,7 +27,9 @@ Runs the whole pipeline — source → train (or --model) → detect → hydrate
 <out>/index.html (one self-contained page: inline SVG charts, no script, no external request of any kind),
 <out>/anomalies.json and <out>/hydrated.json. With nothing configured it replays the sample corpus in data/ as if
 live, "now" being the end of the data: the model is trained on the history before the report window and never
-sees the window itself. Against Graphite or Grafana it needs a model (--model or "model" in the config).
+sees the window itself. Against Graphite or Grafana it needs a model (--model or "model" in the config). With a
+Grafana URL (GRAFANA_URL, or dashboard.grafanaUrl in the config) each anomaly links to \`deno task dashboard\`'s
+dashboard on its shard and aggregator.
 
 Options:
   --model FILE     a trained model (otherwise, for files, one is trained and written to <out>/model.json)
@@ -70,6 +79,7 @@ export const command: Command = {
       top,
       now: Date.now(),
       token: isLive(config) ? grafanaToken() : undefined,
+      grafanaUrl: grafanaUrlFromEnv(),
       sourceLabel: sample ? (run) => `replay of the sample corpus data/ (${run.answered} series)` : undefined,
       log: (m) => console.error(`report: ${m} (${elapsed()})`),
     });

@@ -8,6 +8,7 @@ import { renderPage } from "../report/render_page.ts";
 import type { ReportData } from "../report/types.ts";
 import { type Detection, runDetection, type RunDetectionOptions } from "./run_detection.ts";
 import type { WriteBack, WriteBackRecord } from "./write_back.ts";
+import { dashboardLinker } from "../dashboard/dashboard_linker.ts";
 
 const DAY = 86_400_000;
 
@@ -23,6 +24,9 @@ export interface RunReportOptions
   sourceLabel?: (run: SourceRun) => string;
   /** Write the window's scores, expected values and bands back to carbon, waiting at most `wait` ms. */
   writeBack?: { to: WriteBack; wait: number };
+  /** Grafana's base URL for the anomaly table's dashboard links. @default the config's dashboard.grafanaUrl (none:
+   * no links) */
+  grafanaUrl?: string;
 }
 
 /** What {@link runReport} made. */
@@ -78,7 +82,10 @@ export async function runReport(config: Config, options: RunReportOptions = {}):
     before: parseDurationMs(config.hydrate.before),
     after: parseDurationMs(config.hydrate.after),
   });
+  const grafanaUrl = options.grafanaUrl ?? config.dashboard.grafanaUrl;
+  const link = grafanaUrl ? dashboardLinker(config, grafanaUrl) : undefined;
   const data = buildReport(model, detected, hydrated, {
+    dashboardLink: link && ((a) => link({ ...a, machine: a.machine || undefined })),
     from,
     until,
     now: until,

@@ -36,6 +36,9 @@ export interface BuildReportOptions {
   /** Fleet-wide incidents: at least max(minShards, ceil(minFraction × shards)) shards of one aggregator
    * anomalous within `window` ms. @default { minShards: 20, window: 1 h } */
   fleet?: { minShards?: number; minFraction?: number; window?: number };
+  /** The Grafana dashboard link of an anomaly (e.g. from `dashboardLinker`), shown in the anomaly table.
+   * @default undefined (no links) */
+  dashboardLink?: (anomaly: HydratedAnomaly) => string;
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
@@ -271,6 +274,7 @@ export function buildReport(
     },
     coverage: total ? valid / total : 0,
     anomalies,
+    ...(options.dashboardLink ? { dashboardLinks: anomalies.map(options.dashboardLink) } : {}),
     heatmaps,
     bucket,
     charts,

@@ -206,6 +206,9 @@ function anomalies(page: Page, data: ReportData): HTMLElement {
         el("b", {}, a.machine || a.series),
         el("br"),
         el("span", {}, shortAggregator(a.aggregator)),
+        ...(data.dashboardLinks?.[i]
+          ? [el("br"), el("a", { href: data.dashboardLinks[i], class: "grafana" }, "Grafana ↗")]
+          : []),
       ),
       el(
         "td",

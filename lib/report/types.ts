@@ -50,6 +50,9 @@ export interface ReportData {
   /** Fraction of points in the window that hold a value, 0..1. */
   coverage: number;
   anomalies: HydratedAnomaly[];
+  /** Per anomaly (same order), the Grafana dashboard on its shard and aggregator around it, when a Grafana URL is
+   * configured. */
+  dashboardLinks?: string[];
   /** Heatmap cells per aggregator, and the bucket size. */
   heatmaps: { aggregator: string; cells: HeatmapCell[] }[];
   bucket: number;

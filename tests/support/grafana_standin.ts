@@ -8,6 +8,10 @@
  *   [[ms…], [v|null…]]}}]}}}`, the value field named by `config.displayNameFromDS`; a query for an unknown uid or
  *   one graphite-web refuses gets `error` and `status` in its own result, and the HTTP status is then 400, as
  *   Grafana does (its multi-status feature flag would give 207).
+ * - `POST /api/dashboards/db`: `{dashboard, overwrite?, folderUid?, message?}` saved by the dashboard's uid and kept
+ *   in `dashboards`; answered as Grafana does, `{id, uid, url: "/d/<uid>/<slug>", status: "success", version,
+ *   slug}`; `400 {"message": …}` without a dashboard object or its title, `412` for an existing uid without
+ *   `overwrite: true`.
  *
  * Every request needs `Authorization: Bearer <token>`, otherwise `401 {"message":"Unauthorized"}`. `inject()`
  * makes the next requests fail (a status with an HTML page, or a delay: timed, or until the test says so) for fault
@@ -44,6 +48,8 @@ export interface GrafanaStandin {
   token: string;
   /** Requests received, by path (`/api/ds/query`, `/api/datasources/proxy/...`), for assertions. */
   requests: string[];
+  /** Bodies of the `POST /api/dashboards/db` requests that were authorised, parsed, with their headers. */
+  dashboards: { headers: Headers; body: Record<string, unknown> }[];
   /** Queues a fault. */
   inject(fault: Fault): void;
   /** Drops every pending fault. */
@@ -179,6 +185,8 @@ export function startGrafanaStandin(
   const { uid = "graphite-test", token = crypto.randomUUID() } = options;
   const faults: (Required<Omit<Fault, "until">> & Pick<Fault, "until">)[] = [];
   const requests: string[] = [];
+  const dashboards: GrafanaStandin["dashboards"] = [];
+  const versions = new Map<string, number>();
   const proxyPrefix = "/api/datasources/proxy/uid/";
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
     const url = new URL(request.url);
@@ -239,6 +247,28 @@ export function startGrafanaStandin(
     if (url.pathname === "/api/ds/query" && request.method === "POST") {
       return await dsQuery(graphiteUrl, uid, request);
     }
+    if (url.pathname === "/api/dashboards/db" && request.method === "POST") {
+      let body: Record<string, unknown>;
+      try {
+        body = await request.json();
+      } catch {
+        return json({ message: "bad request data" }, 400);
+      }
+      dashboards.push({ headers: request.headers, body });
+      const dashboard = body.dashboard as { uid?: unknown; title?: unknown } | undefined;
+      if (!dashboard || typeof dashboard !== "object") return json({ message: "Dashboard is required" }, 400);
+      if (typeof dashboard.title !== "string" || !dashboard.title.trim()) {
+        return json({ message: "Dashboard title cannot be empty" }, 400);
+      }
+      const dashUid = typeof dashboard.uid === "string" ? dashboard.uid : crypto.randomUUID().slice(0, 9);
+      if (versions.has(dashUid) && body.overwrite !== true) {
+        return json({ message: "A dashboard with the same uid already exists", status: "name-exists" }, 412);
+      }
+      const version = (versions.get(dashUid) ?? 0) + 1;
+      versions.set(dashUid, version);
+      const slug = dashboard.title.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+      return json({ id: 1, uid: dashUid, url: `/d/${dashUid}/${slug}`, status: "success", version, slug });
+    }
     await request.body?.cancel();
     return json({ message: "Not found" }, 404);
   });
@@ -248,6 +278,7 @@ export function startGrafanaStandin(
     uid,
     token,
     requests,
+    dashboards,
     inject(fault: Fault) {
       faults.push({ count: 1, path: "", status: 0, delayMs: 0, malformed: false, ...fault });
     },

@@ -308,6 +308,10 @@ export interface StartGraphiteOptions {
   workers?: number;
   /** Give up starting after this long. @default 30_000 */
   timeoutMs?: number;
+  /** Create graphite-web's database (`django-admin migrate`) before starting it, as a real installation has: its
+   * `/metrics/find` in the default `treejson` format (the one Grafana asks for) reads the default user's profile
+   * from it, and answers 500 without it. The render API needs none. @default false */
+  database?: boolean;
 }
 
 /**
@@ -328,7 +332,7 @@ export interface StartGraphiteOptions {
  * ```
  */
 export async function startGraphite(options: StartGraphiteOptions = {}): Promise<Graphite> {
-  const { retentions = "60s:7d", workers = 2, timeoutMs = 30_000 } = options;
+  const { retentions = "60s:7d", workers = 2, timeoutMs = 30_000, database = false } = options;
   const t0 = performance.now();
   const got = graphiteAvailable();
   if (!got.ok) throw new Error(`Cannot start Graphite: ${got.reason}`);
@@ -415,6 +419,29 @@ export async function startGraphite(options: StartGraphiteOptions = {}): Promise
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   };
 
+  if (database) {
+    const migrated = await new Deno.Command(PYTHON, {
+      args: ["/usr/bin/django-admin", "migrate", "--noinput", "--run-syncdb"],
+      env: {
+        ...baseEnv,
+        PYTHONPATH: dir,
+        GRAPHITE_SETTINGS_MODULE: settingsModule,
+        DJANGO_SETTINGS_MODULE: "graphite.settings",
+        PYTHONWARNINGS: "ignore",
+      },
+      clearEnv: true,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!migrated.success) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+      throw new Error(
+        `Cannot start Graphite: django-admin migrate failed, log:\n${
+          new TextDecoder().decode(migrated.stderr)
+        }`,
+      );
+    }
+  }
   try {
     carbon = startCarbon();
     web = startWebChild();
