@@ -94,6 +94,7 @@ export function checkAlertState(value: unknown, where: string): AlertState {
     if (!e || typeof e !== "object") fail(`episodes[${i}] must be an object`, e);
     const ep = e as Record<string, unknown>;
     if (typeof ep.subject !== "string") fail(`episodes[${i}].subject must be a string`, ep.subject);
+    if (ep.id !== undefined && typeof ep.id !== "string") fail(`episodes[${i}].id must be a string`, ep.id);
     if (ep.kind !== "anomaly" && ep.kind !== "fleet") {
       fail(`episodes[${i}].kind must be anomaly or fleet`, ep.kind);
     }

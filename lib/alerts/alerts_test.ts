@@ -13,6 +13,7 @@ import { postGrafanaAnnotations } from "./grafana_annotations.ts";
 import { withAlertState } from "./with_alert_state.ts";
 import { startReceiver } from "../../tests/support/alert_receiver.ts";
 import type { AlertState } from "./types.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 const H = 3_600_000;
 const DAY0 = Date.UTC(2024, 2, 1); // 2024-03-01 00:00 UTC
@@ -24,6 +25,7 @@ function anomaly(machine: string, start: number, end: number, severity: Severity
     aggregator: "Probe",
     timestamp: new Date(start).toISOString(),
     severity,
+    id: episodeId("anomaly", `statsd.${machine}.gauges.aggregator.agg_length_behind_ratio.Probe`, start),
     series: `statsd.${machine}.gauges.aggregator.agg_length_behind_ratio.Probe`,
     start,
     end,
@@ -138,6 +140,7 @@ Deno.test("alerts fold a fleet incident into one message per sink, and retry onl
     const machines = Array.from({ length: 20 }, (_, i) => `n${i + 10}`);
     const members = machines.map((m) => anomaly(m, DAY0 + 10 * H, DAY0 + 12 * H, "medium"));
     const incident: FleetIncident = {
+      id: episodeId("fleet", "Probe", DAY0 + 10 * H),
       aggregator: "Probe",
       start: DAY0 + 10 * H,
       end: DAY0 + 12 * H,

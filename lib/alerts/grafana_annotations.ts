@@ -140,7 +140,7 @@ export async function postGrafanaAnnotations(
       tags,
       text: `${alert.title}${
         alert.escalatedFrom ? ` (escalated from ${alert.escalatedFrom})` : ""
-      }\n${alert.summary}${
+      }\n${alert.summary}\nid ${alert.id}${
         alert.dashboardUrl ? `\n<a href="${escapeHtml(alert.dashboardUrl)}">Open in Grafana</a>` : ""
       }`,
     };

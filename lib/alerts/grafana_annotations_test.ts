@@ -52,7 +52,7 @@ Deno.test("postGrafanaAnnotations() posts ms times, tags and a Bearer header, an
       time: 1_700_000_000_000,
       timeEnd: 1_700_003_600_000,
       tags: ["n1", "Agg", "high", "anomaly"],
-      text: `${a.title}\n${a.summary}`,
+      text: `${a.title}\n${a.summary}\nid ${a.id}`,
       dashboardUID: "presence",
       panelId: 4,
     });

@@ -144,8 +144,10 @@ export function planAlerts(
   const plan: AlertPlan = { send: [], bySink: {}, held: [], suppressed: [], state: { version: 1, episodes } };
   for (const s of sinks ?? []) plan.bySink[s] = [];
   const planned: { subject: string; start: number; end: number }[] = [];
-  for (const alert of alerts) {
-    const ep = findEpisode(episodes, alert);
+  for (const given of alerts) {
+    const ep = findEpisode(episodes, given);
+    // An episode already alerted keeps the id it was first delivered under.
+    const alert = ep?.id && ep.id !== given.id ? { ...given, id: ep.id } : given;
     if (ep) {
       ep.end = Math.max(ep.end, alert.end);
       ep.severity = maxSeverity(ep.severity, alert.severity);

@@ -176,3 +176,27 @@ Deno.test("planAlerts() rejects bad times, quiet hours, severities and states", 
       "Cannot read the alert state given to planAlerts: unknown version (this build reads version 1), current value is 2",
   });
 });
+
+Deno.test("planAlerts() reports an episode under the id it was first delivered with, though its onset moved", () => {
+  const state: AlertState = {
+    version: 1,
+    episodes: [{ ...episode("s", T0 + 10 * H, T0 + 12 * H, { slack: "medium" }), id: "a-firstsent0" }],
+  };
+  // Recomputed over other data, the episode now begins an hour earlier: another id, the same episode.
+  const moved = testAlert({
+    id: "a-movedonset",
+    subject: "s",
+    start: T0 + 9 * H,
+    end: T0 + 14 * H,
+    severity: "high",
+  });
+  const plan = planAlerts(state, [moved], { now: T0 + 14 * H });
+  assert.deepEqual(
+    plan.send.map((a) => a.id),
+    ["a-firstsent0"],
+    "the escalation goes out under the first id",
+  );
+  // A new episode later keeps its own.
+  const next = testAlert({ id: "a-nextepisod", subject: "s", start: T0 + 30 * H, end: T0 + 31 * H });
+  assert.deepEqual(planAlerts(state, [next], { now: T0 + 31 * H }).send.map((a) => a.id), ["a-nextepisod"]);
+});

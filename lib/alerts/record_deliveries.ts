@@ -57,7 +57,10 @@ export function recordDeliveries(
   // later drops below the floor (its members leaving the window one by one) they are not sent one by one.
   const recorded = alerts.flatMap((alert) =>
     alert.kind === "fleet"
-      ? [alert, ...alert.series.map((key) => ({ ...alert, subject: key, kind: "anomaly" as const }))]
+      ? [
+        alert,
+        ...alert.series.map((key) => ({ ...alert, subject: key, kind: "anomaly" as const, member: true })),
+      ]
       : [alert]
   );
   for (const alert of recorded) {
@@ -66,6 +69,8 @@ export function recordDeliveries(
     let ep = findEpisode(episodes, alert);
     if (!ep) {
       ep = {
+        // A member of a fleet incident keeps no id of its own here: its own anomaly names it later.
+        ...("member" in alert ? {} : { id: alert.id }),
         subject: alert.subject,
         kind: alert.kind,
         start: alert.start,
@@ -78,6 +83,8 @@ export function recordDeliveries(
       };
       episodes.push(ep);
     } else {
+      ep.id ??= "member" in alert ? undefined : alert.id;
+      if (ep.id === undefined) delete ep.id;
       ep.start = Math.min(ep.start, alert.start);
       ep.end = Math.max(ep.end, alert.end);
       ep.severity = maxSeverity(ep.severity, alert.severity);

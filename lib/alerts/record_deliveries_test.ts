@@ -5,6 +5,7 @@ import { planAlerts } from "./plan_alerts.ts";
 import { toAlerts } from "./to_alerts.ts";
 import { fleetIncidents } from "../fleet/fleet_incidents.ts";
 import { testAlert } from "../../tests/support/alert_receiver.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 const H = 3_600_000;
 
@@ -27,6 +28,8 @@ Deno.test("recordDeliveries() records only successful deliveries", () => {
   assert.deepEqual(state, {
     version: 1,
     episodes: [{
+      // The id it was delivered under, remembered for the cycles after.
+      id: a.id,
       subject: "a",
       kind: "anomaly",
       start: 0,
@@ -80,6 +83,7 @@ Deno.test("recordDeliveries() a delivered fleet alert covers its members: they a
     aggregator: "A",
     timestamp: new Date(t0).toISOString(),
     severity: "high" as const,
+    id: episodeId("anomaly", `s.n${k}.A`, t0),
     series: `s.n${k}.A`,
     start: t0,
     end: t0 + 30 * M + k * 5 * M,

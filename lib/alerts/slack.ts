@@ -79,6 +79,7 @@ function message(alert: Alert, reportUrl: string | undefined) {
     ? `Fleet incident on ${code(alert.aggregator)}${escalated}`
     : `Anomaly on ${code(alert.subject)}${escalated}`;
   const context = [
+    `id ${code(alert.id)}`,
     `started ${fmtTime(alert.start)}`,
     alert.ongoing ? "still anomalous" : `ended ${fmtTime(alert.end)}`,
   ];
@@ -106,7 +107,8 @@ function message(alert: Alert, reportUrl: string | undefined) {
     ...(reportUrl ? [`<${safe(reportUrl)}|Open the report>`] : []),
   ].join(" · ");
   if (links) blocks.push({ type: "section", text: { type: "mrkdwn", text: links } });
-  const text = escapeMrkdwn(`${alert.title}${escalated}\n${alert.summary}`) + (links ? `\n${links}` : "");
+  const text = escapeMrkdwn(`${alert.title}${escalated}\n${alert.summary}\nid ${alert.id}`) +
+    (links ? `\n${links}` : "");
   return { text: truncate(text, 3900), blocks };
 }
 

@@ -57,12 +57,12 @@ Deno.test("sendSlack() posts Block Kit blocks and a plain text fallback", async 
     assert.equal(fields[5], "*Why*\n• seasonal_lag: 0.31 vs 0.04 expected\n• stall: climbing for 5 h");
     assert.match(
       body.blocks[2].elements![0].text,
-      /started 1970-01-01 00:00 UTC · still anomalous · 24 h: max 0.5/,
+      /^id `a-[0-9a-z]{11}` · started 1970-01-01 00:00 UTC · still anomalous · 24 h: max 0.5/,
     );
     assert.equal(body.blocks[3].text!.text, "<https://reports.example.com/index.html#n1|Open the report>");
     assert.equal(
       body.text,
-      "High: n1 · Agg\nhigh anomaly (score 0.9)\n<https://reports.example.com/index.html#n1|Open the report>",
+      `High: n1 · Agg\nhigh anomaly (score 0.9)\nid ${alert.id}\n<https://reports.example.com/index.html#n1|Open the report>`,
     );
   } finally {
     await slack.stop();
@@ -86,7 +86,10 @@ Deno.test("sendSlack() escapes mrkdwn control characters in metric names", async
     assert.equal(fields[0], "*Shard*\n`n&lt;1&gt;`");
     assert.equal(fields[1], "*Aggregator*\n`Agg&lt;script&gt;&amp;'x'`");
     assert.equal(body.blocks[1].text!.text, "Anomaly on `a.&lt;b&gt;&amp;c`");
-    assert.equal(body.text, "High: n&lt;1&gt; · Agg&lt;script&gt;&amp;`x`\n&lt;!channel&gt; &amp; more");
+    assert.equal(
+      body.text,
+      `High: n&lt;1&gt; · Agg&lt;script&gt;&amp;\`x\`\n&lt;!channel&gt; &amp; more\nid ${alert.id}`,
+    );
     const mrkdwn = [body.text, ...fields, body.blocks[1].text!.text];
     for (const text of mrkdwn) assert.ok(!/[<>]/.test(text), text);
   } finally {

@@ -33,7 +33,7 @@ function fromAnomaly(a: Anomaly | HydratedAnomaly, until: number, step: number):
   const who = a.machine || a.series;
   const reasons = a.reasons.map((r) => `${r.detector}: ${r.detail}`);
   const alert: Alert = {
-    id: `${a.series}@${new Date(a.start).toISOString()}`,
+    id: a.id,
     subject: a.series,
     kind: "anomaly",
     machine: a.machine,
@@ -96,7 +96,7 @@ function fromIncident(inc: FleetIncident, members: Anomaly[], until: number, ste
   const shown = inc.machines.slice(0, SHOWN_MACHINES).join(", ") +
     (n > SHOWN_MACHINES ? `, … (+${n - SHOWN_MACHINES} more)` : "");
   const alert: Alert = {
-    id: `fleet:${inc.aggregator}@${new Date(inc.start).toISOString()}`,
+    id: inc.id,
     subject: `fleet:${inc.aggregator}`,
     kind: "fleet",
     aggregator: inc.aggregator,
@@ -138,7 +138,7 @@ function fromIncident(inc: FleetIncident, members: Anomaly[], until: number, ste
  * import { toAlerts } from "./to_alerts.ts";
  * const H = 3_600_000;
  * const anomaly = { machine: "n1", aggregator: "Agg", timestamp: "", severity: "high" as const, series: "s.n1.Agg",
- *   start: 10 * H, end: 12 * H, detectedAt: 10 * H, peakAt: 11 * H, score: 0.9, observed: 5, expected: 1,
+ *   id: "a-000000000ab", start: 10 * H, end: 12 * H, detectedAt: 10 * H, peakAt: 11 * H, score: 0.9, observed: 5, expected: 1,
  *   reasons: [{ detector: "robust_z", score: 0.9, detail: "5 vs 1 expected" }] };
  * const [alert] = toAlerts([anomaly], { until: 12 * H });
  * assert.equal(alert.subject, "s.n1.Agg");

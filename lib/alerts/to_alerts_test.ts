@@ -3,6 +3,7 @@ import type { Anomaly, Severity } from "../detect/types.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import type { FleetIncident } from "../fleet/types.ts";
 import { toAlerts } from "./to_alerts.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 const H = 3_600_000;
 
@@ -19,6 +20,7 @@ function anomaly(
     aggregator,
     timestamp: new Date(start).toISOString(),
     severity: "medium" as Severity,
+    id: episodeId("anomaly", series, start),
     series,
     start,
     end,
@@ -38,6 +40,7 @@ Deno.test("toAlerts() folds the members of a fleet incident into one alert", () 
   const later = anomaly("n000", "Probe", 30 * H, 31 * H); // same series, outside the incident: its own alert
   const other = anomaly("n001", "Other", 10 * H, 11 * H, { severity: "high", score: 0.95 });
   const incident: FleetIncident = {
+    id: episodeId("fleet", "Probe", 10 * H),
     aggregator: "Probe",
     start: 10 * H,
     end: 12 * H,
@@ -125,7 +128,8 @@ Deno.test("toAlerts() says why in words and carries the hydration figures", () =
   assert.equal(alert.observed, null);
   assert.equal(alert.ongoing, false);
   assert.equal(alert.title, "High: n1 · Probe");
-  assert.equal(alert.id, `${base.series}@1970-01-01T10:00:00.000Z`);
+  assert.equal(alert.id, base.id);
+  assert.equal(alert.id, episodeId("anomaly", base.series, 10 * H));
   assert.equal(
     alert.summary,
     [

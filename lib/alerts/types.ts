@@ -94,6 +94,9 @@ export interface DeliveryResult {
 
 /** One alerted episode, as recorded in the state file. */
 export interface AlertEpisode {
+  /** The episode's id as first delivered (an anomaly's or a fleet incident's `id`): later cycles report the
+   * episode under it even if its onset, recomputed, moved. Absent in states written before ids. */
+  id?: string;
   /** The alert's `subject`. */
   subject: string;
   /** The alert's `kind`. */

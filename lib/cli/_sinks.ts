@@ -41,7 +41,7 @@ export function sinksFromEnv(config: Config, print: (line: string) => void): Sin
     send(alerts) {
       for (const a of alerts) {
         const again = a.escalatedFrom ? ` (escalated from ${a.escalatedFrom})` : "";
-        print(`ALERT ${a.title}${again} — ${a.summary.split("\n")[0]}`);
+        print(`ALERT ${a.title}${again} — ${a.summary.split("\n")[0]} [${a.id}]`);
       }
       return Promise.resolve(
         alerts.map((a) => ({ sink: "console", alertId: a.id, subject: a.subject, ok: true, attempts: 1 })),

@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import { logPOfScore } from "../model/score_series.ts";
 import { thresholdAt } from "../model/threshold_at.ts";
+import { episodeId } from "./anomaly_id.ts";
 import type { Model, Profile } from "../model/schema.ts";
 import type { Anomaly, Reason, Severity } from "./types.ts";
 import { scoreSeries, type SeriesScores } from "../model/score_series.ts";
@@ -180,6 +181,7 @@ function episodes(
       aggregator: series.labels.aggregator ?? "",
       timestamp: new Date(t0).toISOString(),
       severity: severityOf(score, threshold, duration, opts.digits),
+      id: episodeId("anomaly", series.key, t0),
       series: series.key,
       start: t0,
       end: t1,

@@ -259,3 +259,30 @@ Deno.test("detect() reports the expected value the model's seasonal_lag scored a
     assert.equal(typeof a.expected, "number", `${a.series} at ${a.timestamp}: expected ${a.expected}`);
   }
 });
+
+Deno.test("detect() ids: the same episode has the same id across windows and history lengths, others differ", () => {
+  const { crop } = {
+    crop: (s: Series, days: number) => ({
+      ...s,
+      start: s.start + days * DAY,
+      values: s.values.slice(Math.round((days * DAY) / s.step)),
+    }),
+  };
+  const long = result.anomalies.find((a) => a.end - a.start >= 2 * 3_600_000 && a.start >= END - 2 * DAY);
+  assert.ok(long, "an episode of two hours or more in the last two days");
+  // A window that begins in the middle of that episode still reports it under its id (it began before).
+  const mid = detect(model, corpus.series, { from: long.start + 3_600_000 });
+  const again = mid.anomalies.find((a) =>
+    a.series === long.series && a.start <= long.end && a.end >= long.start
+  );
+  assert.ok(again && again.start === long.start, "reported from its onset");
+  assert.equal(again.id, long.id);
+  // Three days less history before it (another fetch, another run): the same ids for the last day's episodes.
+  const shorter = detect(model, corpus.series.map((s) => crop(s, 3)), { from: END - DAY });
+  const lastDay = result.anomalies.filter((a) => a.end >= END - DAY);
+  assert.ok(lastDay.length >= 4);
+  assert.deepEqual(shorter.anomalies.map((a) => a.id).sort(), lastDay.map((a) => a.id).sort());
+  // Every episode has its own.
+  assert.equal(new Set(result.anomalies.map((a) => a.id)).size, result.anomalies.length);
+  assert.ok(result.anomalies.every((a) => /^a-[0-9a-z]{11}$/.test(a.id)));
+});

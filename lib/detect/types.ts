@@ -73,6 +73,11 @@ export interface Anomaly {
   timestamp: string;
   /** low / medium / high. */
   severity: Severity;
+  /**
+   * The episode's stable id (`a-` and 11 characters): the same episode has the same id in every run and window
+   * (see `episodeId`); `deno task feedback` takes it.
+   */
+  id: string;
   /** The series key. */
   series: string;
   /** First anomalous point, epoch ms. */

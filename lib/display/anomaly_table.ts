@@ -34,7 +34,7 @@ const isHydrated = (a: Anomaly): a is HydratedAnomaly => "valid_pct" in a;
  * import assert from "node:assert/strict";
  * import { anomalyTable } from "./anomaly_table.ts";
  * const a = { machine: "n200", aggregator: "P.hll_hour", timestamp: "2026-01-01T00:00:00.000Z", severity: "high" as const,
- *   series: "s", start: 0, end: 3_600_000, detectedAt: 0, peakAt: 0, score: 0.97, observed: 0.5, expected: 0.01,
+ *   id: "a-000000000ab", series: "s", start: 0, end: 3_600_000, detectedAt: 0, peakAt: 0, score: 0.97, observed: 0.5, expected: 0.01,
  *   reasons: [{ detector: "seasonal_lag", score: 0.97, detail: "0.5 vs 0.01 expected" }] };
  * const html = anomalyTable([a]);
  * assert.ok(html.includes("hll_hour") && html.includes("0.5 vs 0.01 expected"));

@@ -1,5 +1,6 @@
 import { type Anomaly, type Severity, SEVERITY_RANK } from "../detect/types.ts";
 import type { FleetIncident } from "./types.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 /** Options for {@link fleetIncidents}. */
 export interface FleetIncidentsOptions {
@@ -58,7 +59,7 @@ const SEVERITIES: Severity[] = ["low", "medium", "high"];
  * import { fleetIncidents } from "./fleet_incidents.ts";
  * const H = 3_600_000;
  * const a = (machine: string, start: number) => ({ machine, aggregator: "A", timestamp: "", severity: "low" as const,
- *   series: `s.${machine}.A`, start, end: start + 2 * H, detectedAt: start, peakAt: start, score: 0.8,
+ *   id: `a-${machine}`, series: `s.${machine}.A`, start, end: start + 2 * H, detectedAt: start, peakAt: start, score: 0.8,
  *   observed: 1, expected: 0.1, reasons: [] });
  * // 25 shards stall within half an hour of each other; 25 others at scattered hours of the next three days.
  * const together = Array.from({ length: 25 }, (_, i) => a(`t${i}`, 10 * H + i * 60_000));
@@ -245,6 +246,7 @@ function _incident(
     aggregator || "(no aggregator)"
   } anomalous ${span}, up to ${peak} within one ${_duration(window)} window`;
   return {
+    id: episodeId("fleet", aggregator, start),
     aggregator,
     start,
     end,

@@ -6,6 +6,7 @@ import { generateCorpus } from "../synth/generate.ts";
 import { train } from "../model/train.ts";
 import { detect } from "../detect/detect.ts";
 import { crop } from "../series/crop.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 const MIN = 60_000, H = 3_600_000, D = 86_400_000;
 const T0 = Date.UTC(2026, 10, 20);
@@ -20,6 +21,11 @@ const anomaly = (
   aggregator,
   timestamp: new Date(start).toISOString(),
   severity,
+  id: episodeId(
+    "anomaly",
+    `statsd.${machine}.gauges.aggregator.agg_length_behind_ratio.${aggregator}`,
+    start,
+  ),
   series: `statsd.${machine}.gauges.aggregator.agg_length_behind_ratio.${aggregator}`,
   start,
   end,

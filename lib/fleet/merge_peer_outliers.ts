@@ -1,5 +1,6 @@
 import type { Anomaly, Reason, Severity } from "../detect/types.ts";
 import type { PeerOutlier } from "./types.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 /** Options for {@link mergePeerOutliers}. */
 export interface MergePeerOutliersOptions {
@@ -69,6 +70,7 @@ export function mergePeerOutliers(
       aggregator: p.aggregator,
       timestamp: new Date(p.start).toISOString(),
       severity: _severity(Math.abs(p.z) / threshold, p.end - p.start),
+      id: episodeId("anomaly", p.series, p.start),
       series: p.series,
       start: p.start,
       end: p.end,

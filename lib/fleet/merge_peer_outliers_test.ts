@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mergePeerOutliers } from "./merge_peer_outliers.ts";
 import type { Anomaly } from "../detect/types.ts";
 import type { PeerOutlier } from "./types.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 const H = 3_600_000;
 const T0 = Date.UTC(2026, 10, 20);
@@ -26,6 +27,7 @@ const anomaly = (machine: string, start: number, end: number): Anomaly => ({
   aggregator: "A",
   timestamp: new Date(start).toISOString(),
   severity: "medium",
+  id: episodeId("anomaly", `s.${machine}.A`, start),
   series: `s.${machine}.A`,
   start,
   end,
@@ -45,6 +47,7 @@ Deno.test("mergePeerOutliers() turns an outlier of its own into an anomaly", () 
     aggregator: "A",
     timestamp: new Date(T0 + 2 * H).toISOString(),
     severity: "low",
+    id: episodeId("anomaly", "s.n1.A", T0 + 2 * H),
     series: "s.n1.A",
     start: T0 + 2 * H,
     end: T0 + 4 * H,

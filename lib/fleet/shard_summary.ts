@@ -64,7 +64,7 @@ export interface ShardSummary {
  * import { shardSummary } from "./shard_summary.ts";
  * const D = 86_400_000;
  * const a = (machine: string, day: number) => ({ machine, aggregator: "A", timestamp: "", severity: "low" as const,
- *   series: machine, start: day * D, end: day * D, detectedAt: day * D, peakAt: day * D, score: 0.6,
+ *   id: `a-${machine}${day}`, series: machine, start: day * D, end: day * D, detectedAt: day * D, peakAt: day * D, score: 0.6,
  *   observed: 1, expected: 1, reasons: [] });
  * const [worst] = shardSummary([a("n1", 2), a("n1", 2), a("n1", 1), a("n2", 0)], { from: 0, until: 3 * D });
  * assert.equal(worst.machine, "n1");

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { shardSummary } from "./shard_summary.ts";
 import type { Anomaly, Severity } from "../detect/types.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 const D = 86_400_000;
 const a = (
@@ -14,6 +15,7 @@ const a = (
   aggregator,
   timestamp: "",
   severity,
+  id: episodeId("anomaly", `${machine}.${aggregator}`, day * D + 1000),
   series: `${machine}.${aggregator}`,
   start: day * D + 1000,
   end: day * D + 2000,

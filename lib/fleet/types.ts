@@ -7,6 +7,8 @@ import type { Severity } from "../detect/types.ts";
 
 /** Many shards of one aggregator anomalous in the same window: one incident instead of twenty alerts. */
 export interface FleetIncident {
+  /** The incident's stable id (`f-` and 11 characters, from the aggregator and the onset; see `episodeId`). */
+  id: string;
   /** The aggregator. */
   aggregator: string;
   /** First anomalous point of any member, epoch ms. */

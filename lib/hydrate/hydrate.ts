@@ -58,7 +58,7 @@ const clean = (v: number) => (v === v ? Number(v.toPrecision(6)) : null);
  * values[51] = NaN;
  * const series = [{ key: "k", labels: {}, start: 0, step: H, values }];
  * const anomaly = { machine: "", aggregator: "", timestamp: "", severity: "high" as const, series: "k", start: 50 * H,
- *   end: 50 * H, detectedAt: 50 * H, peakAt: 50 * H, score: 1, observed: 9, expected: 1, reasons: [] };
+ *   id: "a-000000000ab", end: 50 * H, detectedAt: 50 * H, peakAt: 50 * H, score: 1, observed: 9, expected: 1, reasons: [] };
  * const [h] = hydrate([anomaly], series);
  * assert.equal(h.max_value, 9);
  * assert.equal(h.valid_pct, 24 / 25);

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { hydrate } from "./hydrate.ts";
 import type { Anomaly } from "../detect/types.ts";
 import type { Series } from "../series/types.ts";
+import { episodeId } from "../detect/anomaly_id.ts";
 
 const H = 3_600_000;
 const anomaly = (peak: number, series = "k"): Anomaly => ({
@@ -9,6 +10,7 @@ const anomaly = (peak: number, series = "k"): Anomaly => ({
   aggregator: "A",
   timestamp: new Date(peak * H).toISOString(),
   severity: "high",
+  id: episodeId("anomaly", series, peak * H),
   series,
   start: peak * H,
   end: peak * H,

@@ -206,6 +206,8 @@ function anomalies(page: Page, data: ReportData): HTMLElement {
         el("b", {}, a.machine || a.series),
         el("br"),
         el("span", {}, shortAggregator(a.aggregator)),
+        el("br"),
+        el("code", { class: "id" }, a.id),
         ...(data.dashboardLinks?.[i]
           ? [el("br"), el("a", { href: data.dashboardLinks[i], class: "grafana" }, "Grafana ↗")]
           : []),

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Alert } from "../../lib/alerts/types.ts";
+import { episodeId } from "../../lib/detect/anomaly_id.ts";
 
 /** One request received. */
 export interface Received {
@@ -69,7 +70,7 @@ export function testAlert(overrides: Partial<Alert> = {}): Alert {
   const subject = overrides.subject ?? "statsd.n1.gauges.aggregator.lag.Agg";
   const start = overrides.start ?? 0;
   return {
-    id: `${subject}@${new Date(start).toISOString()}`,
+    id: episodeId("anomaly", subject, start),
     subject,
     kind: "anomaly",
     machine: "n1",
