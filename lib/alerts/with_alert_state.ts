@@ -2,7 +2,7 @@ import { dirname } from "node:path";
 import type { AlertState } from "./types.ts";
 import { writeTextAtomic } from "../_write_atomic.ts";
 import { checkAlertState } from "./_episodes.ts";
-import { acquireLock, releaseLock } from "./_lock.ts";
+import { acquireLock, releaseLock } from "../_lock.ts";
 
 /** Options for {@link withAlertState}. */
 export interface WithAlertStateOptions {

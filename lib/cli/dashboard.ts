@@ -51,7 +51,9 @@ export const command: Command = {
     const config = await resolveConfig({ config: values.config });
     const modelPath = values.model ?? config.model;
     const model = modelPath ? await loadModel(modelPath, { family: config.family }) : undefined;
-    const threshold = model ? modelThreshold(model, config.family, profile ?? config.profile) : undefined;
+    const threshold = model
+      ? modelThreshold(model, config.family, profile ?? config.profile, parseDurationMs(config.step))
+      : undefined;
     if (!threshold) {
       console.error(
         'dashboard: no model (--model FILE or "model" in the config): no threshold line is drawn',

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { graphitePath } from "../writeback/metric_path.ts";
+import { graphitePath } from "../writeback/graphite_path.ts";
 import type { AggregatorVariable } from "./aggregator_variable.ts";
 
 /**

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import { graphitePath } from "../writeback/metric_path.ts";
+import { graphitePath } from "../writeback/graphite_path.ts";
 
 /** How the `aggregator` variable is filled (see the module's description). */
 export interface AggregatorVariable {

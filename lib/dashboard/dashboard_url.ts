@@ -1,6 +1,6 @@
 import { aggregatorVariable } from "./aggregator_variable.ts";
 import { variableValue } from "./_variable_value.ts";
-import { graphiteNode } from "../writeback/metric_path.ts";
+import { graphiteNode } from "../writeback/graphite_node.ts";
 
 /** What a dashboard link opens on: a shard, an aggregator and a time span (epoch ms). */
 export interface DashboardTarget {

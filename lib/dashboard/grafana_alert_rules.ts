@@ -1,5 +1,6 @@
 import type { Config } from "../sources/config.ts";
-import { graphiteNode, graphitePath } from "../writeback/metric_path.ts";
+import { graphiteNode } from "../writeback/graphite_node.ts";
+import { graphitePath } from "../writeback/graphite_path.ts";
 import { formatDuration } from "../format/format_duration.ts";
 import { aggregatorVariable } from "./aggregator_variable.ts";
 import { FLEET_PANEL_ID } from "./grafana_dashboard.ts";
@@ -135,7 +136,7 @@ export function grafanaAlertRules(config: Config, options: GrafanaAlertRulesOpti
       summary: `{{ $labels.name }}: anomaly score above ${threshold.value.toFixed(3)} for ${unit(forMs)}`,
       description:
         `The ensemble score written to ${base}.<shard>.<aggregator>.score stayed above the model's ` +
-        `${threshold.profile} threshold (${threshold.value.toFixed(3)} at the model's step, ${
+        `${threshold.profile} threshold (${threshold.value.toFixed(3)} at the live step, ${
           formatDuration(threshold.step, { style: "exact" })
         }) for ${unit(forMs)}.`,
       __dashboardUid__: config.dashboard.uid,

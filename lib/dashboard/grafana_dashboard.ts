@@ -1,5 +1,6 @@
 import type { Config } from "../sources/config.ts";
-import { graphiteNode, graphitePath } from "../writeback/metric_path.ts";
+import { graphiteNode } from "../writeback/graphite_node.ts";
+import { graphitePath } from "../writeback/graphite_path.ts";
 import { formatDuration } from "../format/format_duration.ts";
 import { aggregatorVariable } from "./aggregator_variable.ts";
 import type { ScoreThreshold } from "./model_threshold.ts";
@@ -102,11 +103,10 @@ export function grafanaDashboard(config: Config, options: GrafanaDashboardOption
 
   const thresholdText = threshold
     ? `The red line is the model's ${threshold.profile} threshold, ${threshold.value.toFixed(3)}, at the ` +
-      `model's step (${
+      `live step (${
         formatDuration(threshold.step, { style: "exact" })
-      }). Detection moves the threshold with each series' step (a finer step needs a higher score for the same ` +
-      `daily false-alarm rate), so on data at another step the points flagged (\`anomalous\` = 1) may sit a ` +
-      `little off this line.`
+      }), as detection applies it (it moves the model's threshold with the series' step: a finer step needs a ` +
+      `higher score for the same daily false-alarm rate). A point on or above it is flagged.`
     : "No model was given when this dashboard was generated, so no threshold is drawn (regenerate it with " +
       "--model).";
   const thresholdSteps = threshold
@@ -132,9 +132,7 @@ export function grafanaDashboard(config: Config, options: GrafanaDashboardOption
       plan.mode === "find" ? "selected aggregators" : "configured aggregators"
     } at that time, read from ${base}.<shard>.<aggregator>.score. ${
       threshold
-        ? `Red from the model's ${threshold.profile} threshold (${
-          threshold.value.toFixed(3)
-        } at the model's ` +
+        ? `Red from the model's ${threshold.profile} threshold (${threshold.value.toFixed(3)} at the live ` +
           `step, ${formatDuration(threshold.step, { style: "exact" })})${
             threshold.permissive < threshold.value
               ? `, orange from the permissive one (${threshold.permissive.toFixed(3)})`

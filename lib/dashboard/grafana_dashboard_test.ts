@@ -48,7 +48,10 @@ Deno.test("grafanaDashboard() fills between lower and upper, puts the score on t
   assert.deepEqual(props("score")["custom.thresholdsStyle"], { mode: "line" });
   const steps = (props("score").thresholds as { steps: { value: number | null }[] }).steps;
   assert.equal(steps.at(-1)!.value, 0.62);
-  assert.match(series.description, /strict threshold, 0\.620, at the model's step \(1 h\)/);
+  assert.match(
+    series.description,
+    /strict threshold, 0\.620, at the live step \(1 h\), as detection applies it/,
+  );
   const fleet = d.panels.find((p) => p.type === "state-timeline")!;
   assert.deepEqual(
     (fleet.fieldConfig.defaults.thresholds as { steps: { value: number | null }[] }).steps.map((s) =>

@@ -32,9 +32,10 @@ export interface DetectOptions {
   keepScores?: boolean;
   /**
    * Compute each scored series' band (expected, lower, upper) with its scores; `{ from }` from that time on
-   * only (a watch cycle writes its new points only). @default false
+   * only, or from the time a function gives per series (a watch cycle writes its new points only).
+   * @default false
    */
-  band?: boolean | { from: number };
+  band?: boolean | { from: number | ((series: Series) => number) };
   /**
    * Called once per scored series, in order, with its scores and its anomalies, while the next is not scored
    * yet: a consumer (the write-back) streams results without every series' scores held at once.
@@ -256,7 +257,9 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
   const notes: SeriesNote[] = [];
   let scored = 0;
   const kept = options.keepScores ? new Map<string, { series: Series; scores: SeriesScores }>() : undefined;
-  const band: { from?: number } | undefined = options.band === true ? {} : options.band || undefined;
+  const band: { from?: number | ((series: Series) => number) } | undefined = options.band === true
+    ? {}
+    : options.band || undefined;
   const expectation = expectationOptions(model);
   for (const s of series) {
     const key = s.key;
@@ -310,7 +313,8 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     if (span < 15 * DAY) notes.push({ series: key, reason: "short_history", detail: baselinesNote(span) });
     scored++;
     const at = thresholdAt(threshold, step, s.step, model.ensemble.digits);
-    const scores = scoreSeries(model, family, s, band ? { band: { threshold: at, from: band.from } } : {});
+    const bandFrom = typeof band?.from === "function" ? band.from(s) : band?.from;
+    const scores = scoreSeries(model, family, s, band ? { band: { threshold: at, from: bandFrom } } : {});
     kept?.set(key, { series: s, scores });
     const found = episodes(s, scores, at, {
       from,

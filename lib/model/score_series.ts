@@ -42,6 +42,8 @@ export interface Band {
   lower: Float64Array;
   /** Highest value that would not be flagged (`NaN` where no baseline judges yet). */
   upper: Float64Array;
+  /** The first point it was computed for (`NaN` before: see {@link ScoreSeriesOptions.band}). */
+  first: number;
 }
 
 /** Options of {@link scoreSeries}. */
@@ -405,7 +407,7 @@ function bandOf(
   }
   // Baselines that disagree so far that no value would pass: no band there rather than an inverted one.
   for (let i = first; i < n; i++) if (lower[i] > upper[i]) lower[i] = upper[i] = NaN;
-  return { expected, lower, upper };
+  return { expected, lower, upper, first };
 }
 
 function rank(name: string): number {

@@ -170,7 +170,10 @@ function historyBefore(series: readonly Series[], from: number): Series[] {
     .filter((s) => s.values.length > 0);
 }
 
-/** detect's options for a write-back over `[from, until]`: the band from `from` on, and the hook. */
+/** detect's options for a write-back up to `until`: each series' band from where its write begins, and the hook. */
 function writeBackOptions(wb: WriteBack, family: string, from: number, until: number) {
-  return { ...(wb.band ? { band: { from } } : {}), onScored: wb.hook(family, from, until) };
+  return {
+    ...(wb.band ? { band: { from: (s: Series) => wb.startFor(s.key, from) } } : {}),
+    onScored: wb.hook(family, from, until),
+  };
 }

@@ -9,6 +9,9 @@ import {
 import type { WriteBackField } from "../writeback/metric_path.ts";
 import { writeBackLines } from "../writeback/write_back_lines.ts";
 
+/** Empty points at a series' end written again on the next cycle (Graphite may fill them late). */
+const EDGE_STEPS = 3;
+
 /** An open write-back: the writer and what it writes. */
 export interface WriteBack {
   /** The carbon writer (shared across watch cycles). */
@@ -21,9 +24,11 @@ export interface WriteBack {
   band: boolean;
   /** Lines queued so far by {@link WriteBack.hook}s. */
   lines: number;
+  /** Where a series' next write begins: after the last point with a value written for it, else `from`. */
+  startFor(key: string, from: number): number;
   /**
-   * The `onScored` hook of detect that queues each scored series' lines over `[from, until]`, from the point
-   * after the last one this write-back wrote for that series (the next watch cycle writes only what is new).
+   * The `onScored` hook of detect that queues each scored series' lines up to `until`, from
+   * {@link WriteBack.startFor} (the next watch cycle writes only what is new).
    */
   hook(family: string, from: number, until: number): (scored: ScoredSeries) => void;
   /** What was written so far, for a cycle log or a run section. */
@@ -73,30 +78,54 @@ export function openWriteBack(
   if (!target) return undefined;
   const writer = openCarbonWriter(target, { buffer: config.writeBack.buffer, connect: options.connect });
   const { prefix, series: fields } = config.writeBack;
-  // The last scored time written, per series.
-  const written = new Map<string, number>();
+  // The last time with a value written, per series; the anomalies already written (back to their onset).
+  const written = new Map<string, { any: number; value: number; step: number }>();
+  const filled = new Set<string>();
   const wb: WriteBack = {
     writer,
     prefix,
     fields,
     band: fields.some((f) => f === "expected" || f === "lower" || f === "upper"),
     lines: 0,
+    startFor: (key, from) => {
+      const w = written.get(key);
+      // After the last point written, but the last few empty ones again: Graphite fills its live edge late.
+      return w === undefined ? from : Math.max(w.value, w.any - EDGE_STEPS * w.step) + 1;
+    },
     hook: (family, from, until) => (scored) => {
-      // Per series, from the point after the last one written (a point still empty at the live edge last
-      // time is written once it has a value), never before `from`.
-      const { series, scores } = scored;
-      const last = written.get(series.key);
-      const start = last === undefined ? from : Math.max(from, last + 1);
-      const lines = writeBackLines(scored, { family, prefix, fields, from: start, until });
+      // Per series, from the point after the last one written: a point still empty at the live edge last time
+      // is written once it has a value, and a series that missed cycles (a failed fetch) catches up.
+      const { series, anomalies } = scored;
+      const start = wb.startFor(series.key, from);
+      // An anomaly's points before this write went out as 0 only if it is new to this write-back.
+      const lines = writeBackLines(scored, {
+        family,
+        prefix,
+        fields,
+        from: start,
+        until,
+        backfill: (a) => !filled.has((a as { id?: string }).id ?? ""),
+      });
+      for (const a of anomalies) filled.add(a.id);
       wb.lines += lines.length;
       writer.write(lines);
-      for (let i = scores.combined.length - 1; i >= 0; i--) {
+      // The last point written, and the last one with a value: empty ones at the end (scored only by
+      // missing_data, at Graphite's live edge) are written again next time, when they may have one.
+      const prev = written.get(series.key);
+      let any: number | undefined, value: number | undefined;
+      for (let i = series.values.length - 1; i >= 0; i--) {
         const t = series.start + i * series.step;
         if (t < start) break;
-        if (t <= until && scores.combined[i] === scores.combined[i]) {
-          written.set(series.key, t);
+        if (t > until) continue;
+        if (any === undefined && scored.scores.combined[i] === scored.scores.combined[i]) any = t;
+        if (Number.isFinite(series.values[i])) {
+          value = t;
           break;
         }
+      }
+      any ??= prev?.any;
+      if (any !== undefined) {
+        written.set(series.key, { any, value: value ?? prev?.value ?? -Infinity, step: series.step });
       }
     },
     record: () => recordOf(target, prefix, writer.stats()),

@@ -22,17 +22,18 @@ function captured() {
   return { wb, lines };
 }
 
-const scored = (combined: number[]) => ({
+/** A scored series: a missing value (NaN) still has a score, as missing_data gives one (0 when just begun). */
+const scored = (values: number[]) => ({
   series: {
     key: "k",
     labels: { machine: "m", aggregator: "a" },
     start: 0,
     step: MIN,
-    values: new Float64Array(combined.length),
+    values: new Float64Array(values),
   },
   scores: {
-    combined: new Float64Array(combined),
-    driver: new Int8Array(combined.length),
+    combined: new Float64Array(values.map((v) => v === v ? v / 10 : 0)),
+    driver: new Int8Array(values.length),
     names: [],
     calibrated: [],
     raw: [],
@@ -43,20 +44,42 @@ const scored = (combined: number[]) => ({
 
 Deno.test("openWriteBack() hooks write each point once across cycles, and an empty live edge once it is filled", async () => {
   const { wb, lines } = captured();
-  // Cycle 1: points 0..4, the last one still empty at the live edge.
-  wb.hook("presence", 0, 4 * MIN)(scored([0.1, 0.2, 0.3, 0.4, NaN]));
-  // Cycle 2 overlaps it (from point 2 on): only point 4 (now filled) and the new 5..6 are written.
-  wb.hook("presence", 2 * MIN, 6 * MIN)(scored([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]));
+  // Cycle 1: points 0..4, the last one still empty at the live edge (scored 0 there, as missing_data does).
+  wb.hook("presence", 0, 4 * MIN)(scored([1, 2, 3, 4, NaN]));
+  // Cycle 2 overlaps it (from point 2 on): point 4, filled now, is written again, and the new 5..6.
+  wb.hook("presence", 2 * MIN, 6 * MIN)(scored([1, 2, 3, 4, 5, 6, 7]));
   await wb.close(1000);
   assert.deepEqual(lines.map((l) => l.split(" ").slice(1).join(" ")), [
     "0.1 0",
     "0.2 60",
     "0.3 120",
     "0.4 180",
-    "0.5 240",
+    "0 240", // the empty edge, as it was scored then
+    "0.5 240", // and once it had a value
     "0.6 300",
     "0.7 360",
   ]);
   assert.ok(lines.every((l) => l.startsWith("anomaly.presence.m.a.score ")));
-  assert.equal(wb.lines, 7);
+  assert.equal(wb.lines, 8);
+});
+
+Deno.test("openWriteBack() hooks: a series that missed a cycle catches up; a long gap at its end is not rewritten whole", async () => {
+  const { wb, lines } = captured();
+  const times = async () => {
+    await wb.writer.flush(1000);
+    return lines.splice(0).map((l) => Number(l.split(" ")[2]) / 60);
+  };
+  wb.hook("presence", 0, 4 * MIN)(scored([1, 2, 3, 4, 5]));
+  assert.deepEqual(await times(), [0, 1, 2, 3, 4]);
+  // Its fetch failed for a cycle; the next one (from 8 on for the others) writes 5..10 for it.
+  wb.hook("presence", 8 * MIN, 10 * MIN)(scored([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]));
+  assert.deepEqual(await times(), [5, 6, 7, 8, 9, 10]);
+  // A gap at its end (points 11..20 empty, scored by missing_data): the next cycle writes the last three
+  // empty points again (Graphite may fill them late), not the whole gap.
+  const gap = [...Array.from({ length: 11 }, (_, i) => i + 1), ...Array(10).fill(NaN)];
+  wb.hook("presence", 11 * MIN, 20 * MIN)(scored(gap));
+  assert.deepEqual(await times(), [11, 12, 13, 14, 15, 16, 17, 18, 19, 20]);
+  wb.hook("presence", 21 * MIN, 22 * MIN)(scored([...gap, NaN, NaN]));
+  assert.deepEqual(await times(), [18, 19, 20, 21, 22]);
+  await wb.close(1000);
 });

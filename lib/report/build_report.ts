@@ -127,15 +127,16 @@ export function buildReport(
     if (!entry) continue;
     const s = entry.series;
     // The band detect would flag outside of (the same for write-back and Grafana): kept by detect with
-    // `band`, else computed for this series alone.
-    const band = entry.scores.band ?? scoreSeries(model, family, s, {
+    // `band` when it covers the chart, else computed for this series alone.
+    const i0 = Math.max(0, Math.ceil((a.context.from - s.start) / s.step));
+    const keptBand = entry.scores.band;
+    const band = keptBand && keptBand.first <= i0 ? keptBand : scoreSeries(model, family, s, {
       band: {
         threshold: thresholdAt(detected.threshold, model.trainedOn.step, s.step, model.ensemble.digits),
       },
     }).band!;
     const points: AnomalyChartData["points"] = [];
     const lo: number[] = [], hi: number[] = [];
-    const i0 = Math.max(0, Math.ceil((a.context.from - s.start) / s.step));
     const i1 = Math.min(s.values.length - 1, Math.floor((a.context.to - s.start) / s.step));
     for (let i = i0; i <= i1; i++) {
       points.push({ time: s.start + i * s.step, value: s.values[i], expected: band.expected[i] });

@@ -13,6 +13,8 @@
  * @module
  */
 
+import { parseHostPort } from "./parse_host_port.ts";
+
 /** What a writer has done so far. */
 export interface WriteBackStats {
   /** Lines (points) handed to `write`. */
@@ -35,6 +37,9 @@ export interface WriteBackStats {
 export interface CarbonConn {
   write(bytes: Uint8Array): Promise<number>;
   close(): void;
+  /** Carbon never answers on this connection: a read that ends (EOF) or fails means it went away. When a
+   * stand-in has no `read`, a broken connection is only seen by a failed write. */
+  read?(buffer: Uint8Array): Promise<number | null>;
 }
 
 /** Options of {@link openCarbonWriter}. */
@@ -71,30 +76,6 @@ export interface CarbonWriter {
   close(timeoutMs?: number): Promise<WriteBackStats>;
 }
 
-/**
- * Parses `HOST:PORT` (IPv6 in brackets).
- *
- * @param target The text.
- * @returns Host and port.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseHostPort } from "./carbon_writer.ts";
- * assert.deepEqual(parseHostPort("127.0.0.1:2003"), { hostname: "127.0.0.1", port: 2003 });
- * assert.throws(() => parseHostPort("carbon"), /HOST:PORT/);
- * ```
- */
-export function parseHostPort(target: string): { hostname: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(target);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || !(port >= 1 && port <= 65535)) {
-    throw new RangeError(
-      `Cannot write back: carbon's plaintext receiver must be HOST:PORT (e.g. 127.0.0.1:2003), current value is "${target}"`,
-    );
-  }
-  return { hostname: m[1] ?? m[2], port };
-}
-
 /** A wait that `wake` ends early (all of them at once, on close). */
 function sleeper(): { sleep: (ms: number) => Promise<void>; wake: () => void } {
   const waiting = new Set<() => void>();
@@ -127,7 +108,7 @@ function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   const timeout = new Promise<never>((_, reject) => {
     id = setTimeout(() => {
       late = true;
-      reject(new Error(`${what} timed out after ${ms} ms`));
+      reject(new Error(`Cannot ${what}: no answer within ${ms} ms, current value is ${ms} ms`));
     }, ms);
   });
   return Promise.race([p, timeout]).finally(() => clearTimeout(id));
@@ -181,6 +162,21 @@ export function openCarbonWriter(target: string, options: CarbonWriterOptions = 
   >;
   let lastError: string | undefined;
   let conn: CarbonConn | undefined, connectedOnce = false, owesResend = false;
+  // Lines of the queue's head being written now (an overflow drops the oldest lines after them).
+  let inflight = 0;
+  // Connections carbon has closed (its read ended): the next send reconnects and resends the recent tail, as
+  // lines written into such a connection after carbon went away never reached it.
+  const gone = new WeakSet<CarbonConn>();
+  const watch = (c: CarbonConn) => {
+    if (!c.read) return;
+    const buf = new Uint8Array(512);
+    (async () => {
+      try {
+        while ((await c.read!(buf)) !== null) { /* carbon sends nothing; ignore anything */ }
+      } catch { /* reset: the same */ }
+      gone.add(c);
+    })();
+  };
   let running: Promise<void> | undefined, closed = false;
   const pause = sleeper();
   const idle: Array<() => void> = [];
@@ -230,8 +226,17 @@ export function openCarbonWriter(target: string, options: CarbonWriterOptions = 
         turn = performance.now();
       }
       try {
+        if (conn && gone.has(conn)) {
+          throw new Error(`Cannot write to carbon: ${target} closed the connection`);
+        }
         if (!conn) {
-          conn = await within(connect(hostname, port), connectTimeout, `connect to ${target}`);
+          const c = await within(connect(hostname, port), connectTimeout, `connect to ${target}`);
+          if (closed) {
+            c.close();
+            break;
+          }
+          conn = c;
+          watch(c);
           if (connectedOnce) stats.reconnects++;
           connectedOnce = true;
         }
@@ -241,11 +246,21 @@ export function openCarbonWriter(target: string, options: CarbonWriterOptions = 
         }
         owesResend = false;
         const lines = peek(batch);
-        await send(conn, lines);
+        inflight = lines.length;
+        try {
+          await send(conn, lines);
+        } finally {
+          inflight = 0;
+        }
         take(lines.length);
         pending -= lines.length;
         stats.sent += lines.length;
-        recent = lines.length >= resend ? lines.slice(-resend) : recent.concat(lines).slice(-resend);
+        // (`slice(-0)` would keep everything: no resend keeps nothing.)
+        recent = resend === 0
+          ? []
+          : lines.length >= resend
+          ? lines.slice(-resend)
+          : recent.concat(lines).slice(-resend);
         wait = backoff;
       } catch (err) {
         lastError = (err as Error).message;
@@ -285,10 +300,15 @@ export function openCarbonWriter(target: string, options: CarbonWriterOptions = 
       chunks.push(lines.slice());
       pending += lines.length;
       stats.queued += lines.length;
-      // Over the bound: the oldest lines go, and are counted.
+      // Over the bound: the oldest lines go, and are counted (not those being written at this moment).
       if (pending > buffer) {
-        const over = pending - buffer;
+        const writing = take(inflight);
+        const over = Math.min(pending - buffer, pending - writing.length);
         take(over);
+        if (writing.length) {
+          chunks.unshift(writing);
+          head = 0;
+        }
         pending -= over;
         stats.dropped += over;
       }
@@ -297,16 +317,28 @@ export function openCarbonWriter(target: string, options: CarbonWriterOptions = 
     flush,
     stats: snapshot,
     async close(timeoutMs = 10_000) {
-      const result = await flush(timeoutMs);
+      const t0 = performance.now();
+      await flush(timeoutMs);
       closed = true;
       pause.wake();
       try {
         conn?.close();
       } catch { /* already closed */ }
       conn = undefined;
-      await running?.catch(() => {});
+      // The loop stops at once (its connection closed, its waits woken), unless a connection attempt is still
+      // out: that is given what is left of `timeoutMs` and then left behind (it closes itself when it lands).
+      if (running) {
+        const left = Math.max(0, timeoutMs - (performance.now() - t0));
+        await new Promise<void>((resolve) => {
+          const id = setTimeout(resolve, left);
+          running!.finally(() => {
+            clearTimeout(id);
+            resolve();
+          });
+        });
+      }
       for (const wake of idle.splice(0)) wake();
-      return { ...result, pending };
+      return snapshot();
     },
   };
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { openCarbonWriter, parseHostPort } from "./carbon_writer.ts";
+import { openCarbonWriter } from "./carbon_writer.ts";
+import { parseHostPort } from "./parse_host_port.ts";
 
 /**
  * A stand-in for carbon's line receiver on 127.0.0.1: it keeps every line it reads, and can go away, come back
@@ -216,4 +217,62 @@ Deno.test("openCarbonWriter() with nothing listening reports the error and never
   const stats = await writer.close(200);
   assert.equal(stats.pending, 5);
   assert.match(stats.lastError ?? "", /refused|connect/i);
+});
+
+Deno.test("openCarbonWriter() notices carbon restarting between two writes and resends what the old connection lost", async () => {
+  const server = new LineServer().start();
+  const writer = openCarbonWriter(`127.0.0.1:${server.port}`, { backoff: 20, maxBackoff: 50 });
+  writer.write(linesOf(100));
+  assert.equal((await writer.flush(20_000)).pending, 0);
+  // Carbon restarts on the same port while the writer is idle with its connection open: the old connection's
+  // end arrives while nothing is being written, and a write into it would be accepted by the kernel and lost.
+  const pause = () => new Promise((r) => setTimeout(r, 100));
+  await pause();
+  await server.stop();
+  await pause();
+  server.start();
+  writer.write(linesOf(100, 100));
+  const stats = await writer.close(20_000);
+  await server.drain();
+  assert.ok(stats.reconnects >= 1, JSON.stringify(stats));
+  const got = new Set(server.lines);
+  assert.deepEqual(linesOf(200).filter((l) => !got.has(l)).slice(0, 3), [], "lines lost");
+});
+
+Deno.test("openCarbonWriter() close is bounded while a connection attempt hangs, and its counts add up", async () => {
+  const writer = openCarbonWriter("127.0.0.1:2003", {
+    connect: () => new Promise(() => {}), // never answers
+    connectTimeout: 60_000,
+  });
+  writer.write(linesOf(3));
+  const stats = await writer.close(50);
+  assert.equal(stats.queued, stats.sent + stats.pending + stats.dropped);
+  assert.equal(stats.pending, 3);
+});
+
+Deno.test("openCarbonWriter() overflowing while a batch is being written drops the oldest lines after it", async () => {
+  const got: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  const writer = openCarbonWriter("127.0.0.1:2003", {
+    buffer: 1000,
+    batch: 500,
+    connect: () =>
+      Promise.resolve({
+        async write(b: Uint8Array) {
+          await gate; // the first batch stays in flight until released
+          got.push(...new TextDecoder().decode(b).split("\n").filter(Boolean));
+          return b.length;
+        },
+        close() {},
+      }),
+  });
+  writer.write(linesOf(1000));
+  await new Promise((r) => setTimeout(r, 20)); // lines 0..499 are being written
+  writer.write(linesOf(500, 1000)); // 1500 held: 500 over
+  assert.equal(writer.stats().dropped, 500);
+  release();
+  const stats = await writer.close(5_000);
+  assert.deepEqual([stats.sent, stats.dropped, stats.pending], [1000, 500, 0]);
+  assert.deepEqual(got, [...linesOf(500), ...linesOf(500, 1000)], "the in-flight batch and the newest lines");
 });

@@ -23,44 +23,8 @@ export type WriteBackField = typeof WRITE_BACK_FIELDS[number];
 export const DEFAULT_WRITE_BACK_PREFIX = "anomaly";
 
 // Control characters are matched by \p{Cc} (the lint rule forbids them spelled out in a class).
-const UNSAFE = /[\s\p{Cc}/\\*?[\]{}(),;='"~^$|<>&]/gu;
-
-/**
- * One Graphite node made safe: unsafe characters become `_`, dots too (a node holds no separator), and an
- * empty node is `_`.
- *
- * @param text The node's text.
- * @returns The node.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { graphiteNode } from "./metric_path.ts";
- * assert.equal(graphiteNode("n200-primary-meraki-com"), "n200-primary-meraki-com");
- * assert.equal(graphiteNode("a b/c*d.e"), "a_b_c_d_e");
- * assert.equal(graphiteNode(""), "_");
- * ```
- */
-export function graphiteNode(text: string): string {
-  const s = text.replace(UNSAFE, "_").replaceAll(".", "_");
-  return s === "" ? "_" : s;
-}
-
-/**
- * A dotted Graphite path made safe node by node: each node as {@link graphiteNode}, the dots kept as separators.
- *
- * @param text The dotted path.
- * @returns The path, with no empty node.
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { graphitePath } from "./metric_path.ts";
- * assert.equal(graphitePath("ProbeTablesAggregator.network_tag"), "ProbeTablesAggregator.network_tag");
- * assert.equal(graphitePath("a..b c."), "a._.b_c._");
- * ```
- */
-export function graphitePath(text: string): string {
-  return text.split(".").map(graphiteNode).join(".");
-}
+import { graphiteNode } from "./graphite_node.ts";
+import { graphitePath } from "./graphite_path.ts";
 
 /** Options of {@link writeBackPath}. */
 export interface WriteBackPathOptions {

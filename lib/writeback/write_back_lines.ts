@@ -20,6 +20,9 @@ export interface WriteBackLinesOptions {
   from?: number;
   /** Last time written, epoch ms (inclusive). @default Infinity */
   until?: number;
+  /** Whether an anomaly that began before `from` has its earlier points written as 1 again (a watch cycle
+   * does it once per anomaly, when it first sees it). @default () => true */
+  backfill?: (anomaly: Pick<Anomaly, "start" | "end">) => boolean;
 }
 
 /** A number as written: 8 significant digits, as short as that allows. */
@@ -31,7 +34,8 @@ const num = (v: number): string => String(Number(v.toPrecision(8)));
  *
  * - `score`: the ensemble score, 0..1, where the series was scored;
  * - `expected`, `lower`, `upper`: the band (see `Band` in `lib/model/score_series.ts`), where a baseline judges;
- * - `anomalous`: 1 inside a reported anomaly (from its start to its end), else 0, where the series was scored.
+ * - `anomalous`: 1 inside a reported anomaly (from its start to its end), else 0, where the series was scored;
+ *   an anomaly that began before `from` gets its earlier points written as 1 again.
  *
  * Points with no value (not yet scored, no baseline yet) are not written: Graphite shows them as gaps.
  *
@@ -59,6 +63,7 @@ export function writeBackLines(
     fields = WRITE_BACK_FIELDS,
     from = -Infinity,
     until = Infinity,
+    backfill = () => true,
   } = options;
   const { series, scores, anomalies } = scored;
   const { start, step } = series;
@@ -68,10 +73,16 @@ export function writeBackLines(
   const out: string[] = [];
   if (i1 < i0) return out;
   const inAnomaly = new Uint8Array(n);
+  // An anomaly dated from before the first point written (a stuck value or a gap is dated from its onset,
+  // known only once it has lasted; a blip grows into an episode) has its earlier points written as 1 again:
+  // they went out as 0 while it was not known yet (whisper overwrites a point's value).
+  let back = i0;
   for (const a of anomalies) {
-    const a0 = Math.max(i0, Math.ceil((a.start - start) / step));
+    const a0 = Math.max(0, Math.ceil((a.start - start) / step));
     const a1 = Math.min(i1, Math.floor((a.end - start) / step));
+    if (a1 < i0) continue;
     for (let i = a0; i <= a1; i++) inAnomaly[i] = 1;
+    if (a0 < back && backfill(a)) back = a0;
   }
   const band = scores.band;
   for (const field of fields) {
@@ -86,11 +97,12 @@ export function writeBackLines(
         `Cannot write back ${field} of ${series.key}: it needs the band (detect with band: true), current value is undefined`,
       );
     }
-    for (let i = i0; i <= i1; i++) {
+    for (let i = field === "anomalous" ? back : i0; i <= i1; i++) {
       const v = values[i];
       const t = Math.floor((start + i * step) / 1000);
       if (field === "anomalous") {
-        if (v === v || inAnomaly[i]) out.push(`${path} ${inAnomaly[i]} ${t}`);
+        // Before the range, only the anomaly's own points (the rest is as it was written).
+        if (i >= i0 ? v === v || inAnomaly[i] : inAnomaly[i]) out.push(`${path} ${inAnomaly[i]} ${t}`);
       } else if (Number.isFinite(v)) {
         out.push(`${path} ${num(v)} ${t}`);
       }

@@ -21,6 +21,7 @@ const scores: SeriesScores = {
     expected: f(NaN, 1, 1, 1, 1, 1),
     lower: f(NaN, NaN, 0.5, 0.5, 0.5, 0.5),
     upper: f(NaN, NaN, 1.5, 1.5, 1.5, Infinity),
+    first: 0,
   },
 };
 const t = (i: number) => (600 * MIN + i * MIN) / 1000;
@@ -72,4 +73,14 @@ Deno.test("writeBackLines() asks for the band when a band field is wanted withou
     () => writeBackLines({ series, scores: bare, anomalies: [] }, { family: "presence", fields: ["lower"] }),
     /Cannot write back lower of statsd\.n1.*needs the band/,
   );
+});
+
+Deno.test("writeBackLines() writes an anomaly dated from before the range as 1 back to its onset", () => {
+  // The range begins at point 4; the anomaly, known only now, began at point 2 (a stuck value dated back).
+  const lines = writeBackLines(
+    { series, scores, anomalies: [{ start: 600 * MIN + 2 * MIN, end: 600 * MIN + 4 * MIN }] },
+    { family: "presence", fields: ["anomalous"], from: 600 * MIN + 4 * MIN },
+  );
+  const p = "anomaly.presence.n1.Probe.hour.anomalous";
+  assert.deepEqual(lines, [`${p} 1 ${t(2)}`, `${p} 1 ${t(3)}`, `${p} 1 ${t(4)}`, `${p} 0 ${t(5)}`]);
 });

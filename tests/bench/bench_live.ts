@@ -169,20 +169,28 @@ try {
   }
   // Write-back to the real carbon. A watch cycle writes its new points (the last 5 minutes here) and the band
   // from there on; plain and write-back cycles alternate, so the ratio is measured in the same conditions.
-  const wb = openWriteBack(
-    parseConfig({ writeBack: { carbon: `127.0.0.1:${graphite.carbonPort}` } }, "bench"),
-  )!;
+  // A fresh write-back for each measured cycle: one that wrote a point before writes it no more.
+  const withFresh = async (since?: number) => {
+    const wb = openWriteBack(
+      parseConfig({ writeBack: { carbon: `127.0.0.1:${graphite.carbonPort}` } }, "bench"),
+    )!;
+    try {
+      return await cycle("ours", graphite.url, undefined, "pickle", undefined, { to: wb, since });
+    } finally {
+      await wb.close(60_000);
+    }
+  };
   const plain: number[] = [], withWb: number[] = [];
   let cycleLines = 0;
-  await cycle("ours", graphite.url, undefined, "pickle", undefined, { to: wb, since: until - 5 * 60_000 });
+  await withFresh(until - 5 * 60_000);
   for (let r = 0; r < runs; r++) {
     plain.push((await cycle("ours", graphite.url)).ms);
-    const c = await cycle("ours", graphite.url, undefined, "pickle", undefined, {
-      to: wb,
-      since: until - 5 * 60_000,
-    });
+    const c = await withFresh(until - 5 * 60_000);
     withWb.push(c.ms);
     cycleLines = c.lines;
+  }
+  if (!(cycleLines > 0)) {
+    throw new Error("the write-back cycle wrote nothing: the benchmark would measure nothing");
   }
   out.write_back_cycle = {
     plain_ms: Math.round(median(plain)),
@@ -196,7 +204,7 @@ try {
   const windowRuns: { ms: number; lines: number }[] = [], windowPlain: number[] = [];
   for (let r = 0; r < Math.min(runs, 3); r++) {
     windowPlain.push((await cycle("ours", graphite.url)).ms);
-    windowRuns.push(await cycle("ours", graphite.url, undefined, "pickle", undefined, { to: wb }));
+    windowRuns.push(await withFresh());
   }
   const extra = median(windowRuns.map((w) => w.ms)) - median(windowPlain);
   out.write_back_window = {
@@ -205,7 +213,6 @@ try {
     points: windowRuns[0].lines,
     points_per_s: Math.round(windowRuns[0].lines / (extra / 1000)),
   };
-  await wb.close(10_000);
   console.log(JSON.stringify(out));
   await grafana.stop();
   await slow.stop();
