@@ -1,8 +1,10 @@
 /**
- * A kernel lock on a file beside the alert state (`Deno.FsFile.lock`, an `flock` on Unix): the operating
+ * A kernel lock on a file beside a shared file (the alert state, the feedback file) (`Deno.FsFile.lock`, an
+ * `flock` on Unix): the operating
  * system releases it when its process ends, however it ends, so a killed run never leaves a lock behind. The
  * file itself stays (removing it would let two runs lock two different files of one name); while held it names
- * its holder, `{ pid, createdAt }`, for the message of a run that gives up waiting. Private to `lib/alerts`.
+ * its holder, `{ pid, createdAt }`, for the message of a run that gives up waiting. Private to `lib/` (the
+ * alert state and the feedback file use it).
  *
  * @module
  */
@@ -25,6 +27,9 @@ export interface AcquireLockOptions {
   pollMs: number;
   /** How to wait. */
   sleep: (ms: number) => Promise<void>;
+  /** What is locked and why, for the message: `the alert state` / `another run is sending alerts`.
+   * @default the alert state's */
+  what?: { name: string; holder: string };
 }
 
 function parseLock(raw: string): LockInfo | undefined {
@@ -59,6 +64,10 @@ function parseLock(raw: string): LockInfo | undefined {
  */
 export async function acquireLock(lockPath: string, options: AcquireLockOptions): Promise<Deno.FsFile> {
   const { now, lockTimeoutMs, pollMs, sleep } = options;
+  const { name, holder: doing } = options.what ?? {
+    name: "the alert state",
+    holder: "another run is sending alerts",
+  };
   const file = await Deno.open(lockPath, { create: true, read: true, write: true });
   try {
     let waited = 0;
@@ -69,7 +78,7 @@ export async function acquireLock(lockPath: string, options: AcquireLockOptions)
           ? `pid ${holder.pid} since ${new Date(holder.createdAt).toISOString()}`
           : "a run that has not written its pid yet";
         throw new Error(
-          `Cannot lock the alert state: ${lockPath} is held by ${who} (another run is sending alerts; waited ${waited} ms), current value is lockTimeoutMs ${lockTimeoutMs}`,
+          `Cannot lock ${name}: ${lockPath} is held by ${who} (${doing}; waited ${waited} ms), current value is lockTimeoutMs ${lockTimeoutMs}`,
         );
       }
       const step = Math.max(1, Math.min(pollMs, lockTimeoutMs - waited));

@@ -265,3 +265,42 @@ export {
   type RunWatchCycleOptions,
 } from "./pipeline/run_watch_cycle.ts";
 export { runWatch, type RunWatchOptions, type WatchControl } from "./pipeline/run_watch.ts";
+export { episodeId } from "./detect/anomaly_id.ts";
+export type {
+  EpisodeShape,
+  FeedbackDecision,
+  FeedbackLine,
+  FeedbackSpan,
+  FeedbackUndo,
+} from "./feedback/types.ts";
+export { readFeedback } from "./feedback/read_feedback.ts";
+export { appendFeedback, type AppendFeedbackOptions } from "./feedback/append_feedback.ts";
+export { activeDecisions } from "./feedback/active_decisions.ts";
+export { episodeShape } from "./feedback/episode_shape.ts";
+export { compareShapes, RESEMBLANCE, type ShapeComparison } from "./feedback/compare_shapes.ts";
+export { applyFeedback, type DismissedAnomaly } from "./feedback/apply_feedback.ts";
+export { findEpisode, type FoundEpisode } from "./feedback/find_episode.ts";
+export { makeDecision, type MakeDecisionOptions } from "./feedback/make_decision.ts";
+export { exportLabels } from "./feedback/export_labels.ts";
+export { anomalousSpans } from "./feedback/anomalous_spans.ts";
+export { recordFeedback, type RecordFeedbackOptions } from "./pipeline/record_feedback.ts";
+export {
+  openWriteBack,
+  type OpenWriteBackOptions,
+  type WriteBack,
+  type WriteBackRecord,
+} from "./pipeline/write_back.ts";
+export {
+  type CarbonWriter,
+  type CarbonWriterOptions,
+  openCarbonWriter,
+  type WriteBackStats,
+} from "./writeback/carbon_writer.ts";
+export { writeBackLines, type WriteBackLinesOptions } from "./writeback/write_back_lines.ts";
+export {
+  DEFAULT_WRITE_BACK_PREFIX,
+  WRITE_BACK_FIELDS,
+  type WriteBackField,
+  writeBackPath,
+} from "./writeback/metric_path.ts";
+export { thresholdAt } from "./model/threshold_at.ts";

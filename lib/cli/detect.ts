@@ -75,8 +75,10 @@ export const command: Command = {
         scored: detected.scored,
         notes: detected.notes,
         ...(written ? { writeBack: written } : {}),
+        ...(detected.dismissed ? { dismissed: detected.dismissed.length } : {}),
       },
       anomalies: detected.anomalies,
+      ...(detected.dismissed?.length ? { dismissed: detected.dismissed } : {}),
     });
     console.log(
       `${detected.anomalies.length} anomalies (${bySeverity.high} high, ${bySeverity.medium} medium, ${bySeverity.low} low) ` +

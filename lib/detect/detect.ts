@@ -80,6 +80,12 @@ export interface DetectResult {
   scored: number;
   /** Per-point scores by series key, with the series as scored (on the model's step); only with `keepScores`. */
   scores?: Map<string, { series: Series; scores: SeriesScores }>;
+  /**
+   * Anomalies operators' feedback dismissed (like an episode marked normal), each with the decision's id in
+   * `dismissedBy` and its first reason saying why; not in `anomalies`, never alerted. Set by the pipeline,
+   * which reads the feedback file (`detect` itself knows nothing of it).
+   */
+  dismissed?: (Anomaly & { dismissedBy: string })[];
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;

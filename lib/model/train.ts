@@ -28,6 +28,11 @@ export interface TrainOptions {
   maxSamples?: number;
   /** Shortest usable training series, ms (the trailing baselines score from the first hours). @default 12 hours */
   minHistory?: number;
+  /**
+   * Spans confirmed anomalous (`deno task feedback --anomalous`): their points are left out of the
+   * normal-behaviour statistics (calibration, ranges, thresholds), as gaps. @default []
+   */
+  exclude?: readonly { series: string; from: number; until: number }[];
   /** Which quantile of per-series-day maximum scores sets each profile's threshold. */
   profileQuantiles?: { permissive: number; strict: number };
 }
@@ -82,7 +87,9 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       );
     }
   }
-  const mine = series.filter((s) => (s.labels.family ?? family) === family);
+  const mine = excludeSpans(series, options.exclude ?? []).filter((s) =>
+    (s.labels.family ?? family) === family
+  );
   if (mine.length === 0) {
     throw new RangeError(
       `Cannot train: no series of family "${family}", current value is ${series.length} series`,
@@ -264,4 +271,23 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     events: { episodeGap: 6 * 3_600_000, minDuration: 2 * 3_600_000, singlePointMargin: 0.1 },
   };
   return model;
+}
+
+/** The series with the given spans' points set missing (copies only the series a span names). */
+function excludeSpans(
+  series: readonly Series[],
+  spans: readonly { series: string; from: number; until: number }[],
+): readonly Series[] {
+  if (spans.length === 0) return series;
+  return series.map((s) => {
+    const mine = spans.filter((x) => x.series === s.key);
+    if (mine.length === 0) return s;
+    const values = s.values.slice();
+    for (const x of mine) {
+      const i0 = Math.max(0, Math.ceil((x.from - s.start) / s.step));
+      const i1 = Math.min(values.length - 1, Math.floor((x.until - s.start) / s.step));
+      values.fill(NaN, i0, i1 + 1);
+    }
+    return { ...s, values };
+  });
 }

@@ -183,3 +183,37 @@ Deno.test("train() leaves seasonal_lag out, with its reason, when the 1 d lag pr
   );
   assert.ok(flat.detectors.robust_z, "the level-based detectors stay");
 });
+
+Deno.test("train() with exclude: a span confirmed anomalous no longer shifts the trained ranges or the calibration", async () => {
+  const { tailProbability } = await import("./calibration.ts");
+  const { generateCorpus } = await import("../synth/generate.ts");
+  const clean = generateCorpus({
+    shards: 2,
+    days: 20,
+    aggregators: ["AggA", "AggB"],
+    seed: 8,
+    anomalyRate: 0,
+    recent: false,
+  })
+    .series;
+  // Three days of one series at 30× its level: an incident the training data holds.
+  const s = clean[0], from = s.start + 10 * 86_400_000, until = from + 3 * 86_400_000 - s.step;
+  const i0 = (from - s.start) / s.step, i1 = (until - s.start) / s.step;
+  const hit = clean.map((x) =>
+    x === s ? { ...s, values: s.values.map((v, i) => i >= i0 && i <= i1 ? v * 30 : v) } : x
+  );
+  const span = [{ series: s.key, from, until }];
+  const base = train(clean), shifted = train(hit);
+  const p99 = (m: typeof base) => m.families.presence.seriesRanges[s.key].p99!;
+  const far = (m: typeof base) => tailProbability(m.families.presence.calibration.robust_z, 8);
+  // The incident moves them...
+  assert.ok(p99(shifted) > 3 * p99(base), `p99 ${p99(shifted)} vs ${p99(base)}`);
+  assert.ok(far(shifted) > 1.5 * far(base), `P(robust_z ≥ 8) ${far(shifted)} vs ${far(base)}`);
+  // ...and left out, whatever the span held has no say: the model is the clean data's without the span.
+  const excluded = train(hit, { exclude: span }), cleanExcluded = train(clean, { exclude: span });
+  const fam = (m: typeof base) => m.families.presence;
+  assert.deepEqual(fam(excluded).seriesRanges, fam(cleanExcluded).seriesRanges);
+  assert.deepEqual(fam(excluded).calibration, fam(cleanExcluded).calibration);
+  assert.deepEqual(fam(excluded).thresholds, fam(cleanExcluded).thresholds);
+  assert.ok(far(excluded) < 1.5 * far(base), `P(robust_z ≥ 8) ${far(excluded)} vs ${far(base)}`);
+});

@@ -10,6 +10,10 @@ import { train } from "../model/train.ts";
 import { detect, type DetectResult } from "../detect/detect.ts";
 import { mergeDetections } from "./_merge_detections.ts";
 import type { WriteBack } from "./write_back.ts";
+import { readFeedback } from "../feedback/read_feedback.ts";
+import { activeDecisions } from "../feedback/active_decisions.ts";
+import { anomalousSpans } from "../feedback/anomalous_spans.ts";
+import { applyFeedback } from "../feedback/apply_feedback.ts";
 
 /** What one detection run found, with what it ran on: detect, report, watch and the notebooks share it. */
 export interface Detection {
@@ -66,6 +70,8 @@ export interface RunDetectionOptions {
   fetch?: typeof fetch;
   /** Progress lines. @default none */
   log?: (message: string) => void;
+  /** Read the config's feedback file (false: ignore it, e.g. to compare with and without). @default true */
+  feedback?: boolean;
 }
 
 /**
@@ -147,17 +153,31 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
   }
   const from = windowStart(until);
   log(`${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`);
+  // Operators' decisions in force now: confirmed spans stay out of training, episodes like those marked
+  // normal are dismissed. Read every run, so a decision takes effect at the next cycle without retraining.
+  const decisions = options.feedback === false
+    ? []
+    : activeDecisions(await readFeedback(config.feedback), options.now ?? until);
   let model: Model, trained = false;
   if (given) {
     model = given;
   } else {
-    model = train(historyBefore(series, from), { family: config.family, now: from });
+    model = train(historyBefore(series, from), {
+      family: config.family,
+      now: from,
+      exclude: anomalousSpans(decisions),
+    });
     trained = true;
     log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
     for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
   }
   parts.push(detect(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until)));
-  const detected = mergeDetections(parts, series.map((s) => s.key));
+  const merged = mergeDetections(parts, series.map((s) => s.key));
+  const { kept, dismissed } = applyFeedback(merged.anomalies, decisions);
+  if (dismissed.length) {
+    log(`${dismissed.length} anomalies dismissed by feedback (like episodes marked normal)`);
+  }
+  const detected = { ...merged, anomalies: kept, ...(decisions.length ? { dismissed } : {}) };
   return { config, series, run, model, trained, from, until, end, detected };
 }
 

@@ -3,6 +3,9 @@ import type { SourceRun } from "../sources/fetch_source.ts";
 import type { Model, Profile } from "../model/schema.ts";
 import { train } from "../model/train.ts";
 import { fetchWindow, type FetchWindowOptions } from "./fetch_window.ts";
+import { readFeedback } from "../feedback/read_feedback.ts";
+import { activeDecisions } from "../feedback/active_decisions.ts";
+import { anomalousSpans } from "../feedback/anomalous_spans.ts";
 
 /** Options for {@link trainFromSource}. */
 export interface TrainFromSourceOptions extends FetchWindowOptions {
@@ -45,7 +48,10 @@ export async function trainFromSource(
       `Cannot train from ${run.source}: no series answered in ${run.from} .. ${run.until}, current value is 0 of ${run.asked}`,
     );
   }
+  // Spans confirmed anomalous stay out of what normal looks like.
+  const exclude = anomalousSpans(activeDecisions(await readFeedback(config.feedback), options.now));
   const model = train(series, {
+    exclude,
     family: config.family,
     profile: options.profile,
     unit: options.unit,

@@ -287,6 +287,9 @@ export function buildReport(
     trend,
     quality,
     failures,
+    ...(detected.dismissed?.length
+      ? { dismissed: detected.dismissed.filter((a) => a.end >= from && a.start <= until) }
+      : {}),
     ...(options.writeBack ? { writeBack: options.writeBack } : {}),
   };
 }

@@ -30,7 +30,7 @@ th { background: var(--soft); position: sticky; top: 0; } td.num { text-align: r
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 16px; }
 figure { margin: 8px 0; break-inside: avoid; } svg { max-width: 100%; height: auto; }
 .reasons { margin: 0; padding-left: 16px; } .nowrap, td.num { white-space: nowrap; }
-td.series { overflow-wrap: anywhere; min-width: 180px; } td.series span { color: var(--muted); } td.why { min-width: 260px; } .empty { color: var(--muted); font-style: italic; }
+td.series { overflow-wrap: anywhere; min-width: 180px; } td.series span { color: var(--muted); } td.series code.id { font-size: 11px; color: var(--muted); user-select: all; } td.why { min-width: 260px; } .empty { color: var(--muted); font-style: italic; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line); padding-top: 8px; }
 @media print { body { max-width: none; padding: 0; } h2 { break-after: avoid; } th { position: static; }
   .charts { grid-template-columns: 1fr 1fr; } section { break-inside: auto; } }
@@ -207,7 +207,11 @@ function anomalies(page: Page, data: ReportData): HTMLElement {
         el("br"),
         el("span", {}, shortAggregator(a.aggregator)),
         el("br"),
-        el("code", { class: "id" }, a.id),
+        el(
+          "code",
+          { class: "id", title: "mark it normal behaviour (README: Feedback)" },
+          `deno task feedback --not-anomalous ${a.id}`,
+        ),
         ...(data.dashboardLinks?.[i]
           ? [el("br"), el("a", { href: data.dashboardLinks[i], class: "grafana" }, "Grafana ↗")]
           : []),
@@ -246,11 +250,36 @@ function anomalies(page: Page, data: ReportData): HTMLElement {
     "valid",
     "why",
   ];
+  const dismissed = data.dismissed ?? [];
   return section(
     page,
     "anomalies",
     `Anomalies (${data.anomalies.length})`,
     data.anomalies.length ? table(page, headers, rows) : empty(page, "No anomalies in this window."),
+    ...(dismissed.length
+      ? [
+        note(page, `${dismissed.length} more dismissed by operators' feedback (not alerted):`),
+        table(
+          page,
+          ["shard · aggregator", "start", "why dismissed"],
+          dismissed.map((a) =>
+            el(
+              "tr",
+              {},
+              el(
+                "td",
+                { class: "series" },
+                el("b", {}, a.machine || a.series),
+                el("br"),
+                el("span", {}, shortAggregator(a.aggregator)),
+              ),
+              el("td", { class: "nowrap" }, fmtTime(a.start)),
+              el("td", { class: "why" }, a.reasons[0]?.detail ?? ""),
+            )
+          ),
+        ),
+      ]
+      : []),
   );
 }
 

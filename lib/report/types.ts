@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { Anomaly } from "../detect/types.ts";
 import type { FleetIncident } from "../fleet/types.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import type { ShardSummary } from "../fleet/shard_summary.ts";
@@ -50,6 +51,8 @@ export interface ReportData {
   /** Fraction of points in the window that hold a value, 0..1. */
   coverage: number;
   anomalies: HydratedAnomaly[];
+  /** Anomalies operators' feedback dismissed in the window (not alerted), each with its reason first. */
+  dismissed?: Anomaly[];
   /** Per anomaly (same order), the Grafana dashboard on its shard and aggregator around it, when a Grafana URL is
    * configured. */
   dashboardLinks?: string[];

@@ -118,6 +118,8 @@ export const ConfigSchema = z.object({
     before: "12h",
     after: "12h",
   }),
+  /** Operators' decisions (`deno task feedback`): JSON lines, read by detect, watch and train. */
+  feedback: z.string().min(1).default("models/feedback.jsonl"),
   /** Scores, expected values and bands written back to carbon (off unless `carbon` is set here or by flag). */
   writeBack: z.object({
     carbon: z.string().regex(HOST_PORT, { message: 'expected the carbon plaintext receiver as "HOST:PORT"' })
