@@ -7,7 +7,9 @@ import { parseWhen } from "../series/parse_when.ts";
 import type { Model, Profile } from "../model/schema.ts";
 import { loadModel } from "../model/load_model.ts";
 import { train } from "../model/train.ts";
-import { detect, type DetectResult } from "../detect/detect.ts";
+import { detect, type DetectResult, type ScoredSeries } from "../detect/detect.ts";
+import type { Anomaly } from "../detect/types.ts";
+import type { FeedbackDecision } from "../feedback/types.ts";
 import { mergeDetections } from "./_merge_detections.ts";
 import type { WriteBack } from "./write_back.ts";
 import { readFeedback } from "../feedback/read_feedback.ts";
@@ -124,15 +126,29 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
       profile: options.profile ?? config.profile,
       threshold: options.threshold,
       keepScores: options.keepScores,
-      ...(wb ? writeBackOptions(wb.to, model.family, Math.max(from, wb.since ?? from), until) : {}),
+      ...(wb
+        ? writeBackOptions(
+          wb.to,
+          model.family,
+          Math.max(from, wb.since ?? from),
+          until,
+          (a) => applyFeedback(a, decisions).kept,
+        )
+        : {}),
     };
   };
+  // Operators' decisions: confirmed spans stay out of training, episodes like those marked normal are
+  // dismissed (in the write-back too). Read every run, so a decision takes effect at the next cycle without
+  // retraining; in force at "now".
+  const feedback = options.feedback === false ? [] : await readFeedback(config.feedback);
+  let decisions: FeedbackDecision[] = [];
   // Live: each answer is scored as it arrives, while the other requests are still in flight.
   const parts: DetectResult[] = [];
   const done = new Set<string>();
   if (live) {
     until = options.until ? parseWhen("--until", options.until, options.now!) : options.now!;
     end = until;
+    decisions = activeDecisions(feedback, options.now!);
     const opts = detectOptions(given!, windowStart(until), until);
     ({ series, run } = await fetchSource(config, {
       from: windowStart(until) - history - extra,
@@ -150,14 +166,10 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     until = options.until ? parseWhen("--until", options.until, end) : end;
     // As if live: nothing after "now" exists yet.
     series = series.map((s) => crop(s, -Infinity, until)).filter((s) => s.values.length > 0);
+    decisions = activeDecisions(feedback, options.now ?? until);
   }
   const from = windowStart(until);
   log(`${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`);
-  // Operators' decisions in force now: confirmed spans stay out of training, episodes like those marked
-  // normal are dismissed. Read every run, so a decision takes effect at the next cycle without retraining.
-  const decisions = options.feedback === false
-    ? []
-    : activeDecisions(await readFeedback(config.feedback), options.now ?? until);
   let model: Model, trained = false;
   if (given) {
     model = given;
@@ -191,9 +203,17 @@ function historyBefore(series: readonly Series[], from: number): Series[] {
 }
 
 /** detect's options for a write-back up to `until`: each series' band from where its write begins, and the hook. */
-function writeBackOptions(wb: WriteBack, family: string, from: number, until: number) {
+function writeBackOptions(
+  wb: WriteBack,
+  family: string,
+  from: number,
+  until: number,
+  keep: (anomalies: Anomaly[]) => Anomaly[],
+) {
+  const hook = wb.hook(family, from, until);
   return {
     ...(wb.band ? { band: { from: (s: Series) => wb.startFor(s.key, from) } } : {}),
-    onScored: wb.hook(family, from, until),
+    // What is written as anomalous is what is reported: feedback's dismissals are not.
+    onScored: (scored: ScoredSeries) => hook({ ...scored, anomalies: keep(scored.anomalies) }),
   };
 }
