@@ -1,0 +1,67 @@
+/**
+ * The backtest: how many alerts a profile and a minimum severity would have sent over a span of history, replayed
+ * the way the watch loop runs (alert once per episode), from scores computed once.
+ *
+ * @module
+ */
+import type { Severity } from "../detect/types.ts";
+import type { AlertKind } from "../alerts/types.ts";
+
+/** One series' episodes at one threshold, as they grew point by point (see `episodeTimeline`). */
+export interface EpisodeTimeline {
+  /** The series key. */
+  series: string;
+  /** The shard (`""` when the key did not match the template). */
+  machine: string;
+  /** The aggregator (`""` when none). */
+  aggregator: string;
+  /** The series' first point and step, epoch ms and ms. */
+  start: number;
+  step: number;
+  /** Whether detect scores the series when its data ends at index `c` (length, gaps, a constant value). */
+  scoredAt: (c: number) => boolean;
+  /** Its episodes (runs of flagged points), in order. */
+  episodes: TimelineEpisode[];
+}
+
+/**
+ * One episode of a series as it grew: version `k` is what detect reports with data up to its `k`-th flagged
+ * point (and until the next one): its last point, its peak, and its severity (−1: dropped as a short, weak blip).
+ */
+export interface TimelineEpisode {
+  /** Index of its first point (the onset: before the first flagged point for a stuck value or a gap). */
+  onset: number;
+  /** Index of each version's last flagged point (the first one is the first flagged point). */
+  last: Int32Array;
+  /** Index of each version's peak. */
+  peak: Int32Array;
+  /** Each version's peak score, rounded as detect rounds it. */
+  score: Float64Array;
+  /** Each version's severity rank (0 low, 1 medium, 2 high), −1 when detect drops it. */
+  severity: Int8Array;
+}
+
+/** One alert the replay sent (a first send, or an escalation). */
+export interface SentAlert {
+  /** The cycle's "now" that sent it, epoch ms. */
+  at: number;
+  /** The episode's id (as first delivered). */
+  id: string;
+  /** The series key, or `fleet:<aggregator>`. */
+  subject: string;
+  /** `anomaly` or `fleet`. */
+  kind: AlertKind;
+  /** The shard (anomalies only; `""` for a fleet incident). */
+  machine: string;
+  /** The aggregator. */
+  aggregator: string;
+  /** The series involved (one, or a fleet incident's members). */
+  series: string[];
+  /** Severity as sent. */
+  severity: Severity;
+  /** Set when the send was an escalation of an episode sent before at this lower severity. */
+  escalatedFrom?: Severity;
+  /** The episode's first and last point when it was sent, epoch ms. */
+  start: number;
+  end: number;
+}
