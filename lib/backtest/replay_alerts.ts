@@ -83,7 +83,10 @@ interface Tracked {
  * assert.equal(sent.low![0].at, 30 * H);
  * ```
  */
-export function replayAlerts(timelines: readonly EpisodeTimeline[], options: ReplayAlertsOptions): ReplayResult {
+export function replayAlerts(
+  timelines: readonly EpisodeTimeline[],
+  options: ReplayAlertsOptions,
+): ReplayResult {
   const {
     from,
     until,
@@ -166,7 +169,13 @@ export function replayAlerts(timelines: readonly EpisodeTimeline[], options: Rep
         quietAllow,
         sinks: [SINK],
       });
-      const results = plan.send.map((a) => ({ sink: SINK, alertId: a.id, subject: a.subject, ok: true, attempts: 1 }));
+      const results = plan.send.map((a) => ({
+        sink: SINK,
+        alertId: a.id,
+        subject: a.subject,
+        ok: true,
+        attempts: 1,
+      }));
       states.set(m, recordDeliveries(plan.state, plan.send, { results, now: t }));
       for (const a of plan.send) sent[m]!.push(sentAlert(t, a));
       plans.set(m, plan);

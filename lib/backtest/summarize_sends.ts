@@ -71,7 +71,10 @@ const median = (xs: readonly number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-function counted<K extends string>(name: K, items: Iterable<string>): Array<Record<K, string> & { alerts: number }> {
+function counted<K extends string>(
+  name: K,
+  items: Iterable<string>,
+): Array<Record<K, string> & { alerts: number }> {
   const counts = new Map<string, number>();
   for (const x of items) counts.set(x, (counts.get(x) ?? 0) + 1);
   return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
@@ -104,7 +107,9 @@ function counted<K extends string>(name: K, items: Iterable<string>): Array<Reco
 export function summarizeSends(sent: readonly SentAlert[], options: SummarizeSendsOptions): SendSummary {
   const { from, until, labels, top = 10 } = options;
   if (!(until > from)) {
-    throw new RangeError(`Cannot summarise a backtest: the span must be > 0, current value is ${from} .. ${until}`);
+    throw new RangeError(
+      `Cannot summarise a backtest: the span must be > 0, current value is ${from} .. ${until}`,
+    );
   }
   const days = (until - from) / DAY;
   const perDay = new Array<number>(Math.max(1, Math.ceil(days - 1e-9))).fill(0);

@@ -16,7 +16,11 @@
  * assert.deepEqual(flaggedRuns(scores, 0.9, 2), [[1, 3], [8, 8]]);
  * ```
  */
-export function flaggedRuns(scores: ArrayLike<number>, threshold: number, gap: number): Array<[number, number]> {
+export function flaggedRuns(
+  scores: ArrayLike<number>,
+  threshold: number,
+  gap: number,
+): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   let first = -1, last = -1;
   for (let i = 0; i < scores.length; i++) {

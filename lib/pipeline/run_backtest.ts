@@ -116,14 +116,17 @@ export async function runBacktest(config: Config, options: RunBacktestOptions = 
   const { log = () => {}, sweep: sweepCount = 9 } = options;
   const live = isLive(config);
   const modelPath = options.model ?? config.model;
-  const given = options.loaded ?? (modelPath ? await loadModel(modelPath, { family: config.family }) : undefined);
+  const given = options.loaded ??
+    (modelPath ? await loadModel(modelPath, { family: config.family }) : undefined);
   if (live && !given) {
     throw new TypeError(
       `Cannot backtest ${config.source}: a live source needs a model (--model FILE or "model" in the config)`,
     );
   }
   if (live && options.now === undefined) {
-    throw new TypeError(`Cannot backtest ${config.source}: a live source needs "now" (the clock), current value is undefined`);
+    throw new TypeError(
+      `Cannot backtest ${config.source}: a live source needs "now" (the clock), current value is undefined`,
+    );
   }
   const interval = options.interval ?? parseDurationMs(config.interval);
   const lookback = parseDurationMs(config.lookback);
@@ -162,7 +165,12 @@ export async function runBacktest(config: Config, options: RunBacktestOptions = 
   const family = model.families[model.family];
   const digits = model.ensemble.digits, step = model.trainedOn.step;
   const profiles: Profile[] = ["strict", "permissive"];
-  const thresholds = sweepThresholds(family.thresholds.strict, family.thresholds.permissive, sweepCount, digits);
+  const thresholds = sweepThresholds(
+    family.thresholds.strict,
+    family.thresholds.permissive,
+    sweepCount,
+    digits,
+  );
   const lines = thresholds.map(() => [] as EpisodeTimeline[]);
   const t1 = performance.now();
   const detected = detect(model, series, {
