@@ -1,11 +1,12 @@
 import type { Anomaly, Severity } from "../detect/types.ts";
-import { SEVERITIES } from "../detect/types.ts";
+import { SEVERITIES, SEVERITY_RANK } from "../detect/types.ts";
 import { episodeId } from "../detect/anomaly_id.ts";
 import { fleetIncidents } from "../fleet/fleet_incidents.ts";
+import type { FleetIncident } from "../fleet/types.ts";
 import { toAlerts } from "../alerts/to_alerts.ts";
-import { type AlertPlan, planAlerts } from "../alerts/plan_alerts.ts";
+import { planAlerts } from "../alerts/plan_alerts.ts";
 import { recordDeliveries } from "../alerts/record_deliveries.ts";
-import type { Alert, AlertState } from "../alerts/types.ts";
+import type { Alert, AlertEpisode } from "../alerts/types.ts";
 import type { EpisodeTimeline, SentAlert, TimelineEpisode } from "./types.ts";
 
 /** Options for {@link replayAlerts}. */
@@ -27,8 +28,8 @@ export interface ReplayAlertsOptions {
   /** Quiet hours and what still goes out in them, as the config's `alerts`. @default none */
   quietHours?: { start: string; end: string };
   quietAllow?: Severity;
-  /** Called after every cycle with its "now", its alerts and each minimum severity's plan (for tests). */
-  onCycle?: (now: number, alerts: readonly Alert[], plans: ReadonlyMap<Severity, AlertPlan>) => void;
+  /** Called after every cycle with its "now" and its alerts (for tests). */
+  onCycle?: (now: number, alerts: readonly Alert[]) => void;
 }
 
 /** What {@link replayAlerts} found. */
@@ -52,6 +53,8 @@ interface Tracked {
   at: number;
   /** Its current version (−1 before it begins). */
   k: number;
+  /** The anomaly reported for the current version (none while it is not reported). */
+  anomaly?: Anomaly;
 }
 
 /**
@@ -60,7 +63,10 @@ interface Tracked {
  * detect scores at `t`), the fleet incidents among them (`fleetIncidents`, the fleet being the series scored at
  * `t`), their alerts (`toAlerts`), then for each minimum severity `planAlerts` and `recordDeliveries` on an
  * in-memory alert state, every delivery succeeding — exactly the chain of `runWatchCycle`, without fetching or
- * scoring anything again. A cycle that sees the same episode versions and fleet as the one before reuses its
+ * scoring anything again. The state is kept by subject and only the cycle's subjects are planned on: planning
+ * matches an alert with the episodes of its own subject only, and the retention rule that prunes the others
+ * (not reported for 7 days) prunes them just the same when their subject is reported again, so the sends are
+ * those of one whole state, at a cost that does not grow with the replay. A cycle that sees the same episode versions and fleet as the one before reuses its
  * alerts (only their "ongoing" flag and text would differ; planning reads neither) and is still planned.
  *
  * @param timelines Every series' episode timeline at one threshold (`episodeTimeline`).
@@ -111,42 +117,67 @@ export function replayAlerts(
     line.episodes.map((ep) => ({ line, ep, at: line.start + ep.last[0] * line.step, k: -1 }))
   ).sort((a, b) => a.at - b.at);
   const withAggregator = timelines.filter((l) => l.aggregator);
-  const states = new Map<Severity, AlertState>(minSeverities.map((m) => [m, { version: 1, episodes: [] }]));
   const sent: Partial<Record<Severity, SentAlert[]>> = Object.fromEntries(minSeverities.map((m) => [m, []]));
+  const planners: Planner[] = minSeverities.map((m) => ({
+    m,
+    quietHours,
+    quietAllow,
+    /** The alert state, by subject. */
+    store: new Map<string, AlertEpisode[]>(),
+    /** Subjects whose last plan held an alert for the quiet hours. */
+    held: new Set<string>(),
+    /** Subjects not planned since this cycle (their alerts unchanged): see `catchUp`. */
+    skipped: new Map<string, number>(),
+  }));
   let active: Tracked[] = [];
   let next = 0, cycles = 0, rebuilt = 0;
   let alerts: Alert[] = [];
-  let lastKey = "";
+  let bySubject = new Map<string, { alerts: Alert[]; shape: string }>();
+  let lastFleet = "";
+  const single = new WeakMap<Anomaly, Alert>();
   for (let t = from; t - interval < until; t += interval) {
     cycles++;
     const cut = (l: EpisodeTimeline) => Math.floor((t - l.start) / l.step);
     while (next < pending.length && pending[next].at <= t) active.push(pending[next++]);
     const fleetSize: Record<string, number> = Object.create(null);
-    let key = "";
     for (const l of withAggregator) {
       const c = cut(l);
       if (c >= 0 && l.scoredAt(c)) fleetSize[l.aggregator] = (fleetSize[l.aggregator] ?? 0) + 1;
     }
+    const fleetKey = JSON.stringify(fleetSize);
+    let changed = fleetKey !== lastFleet;
+    lastFleet = fleetKey;
     const anomalies: Anomaly[] = [];
     const stay: Tracked[] = [];
     for (const tr of active) {
       const { line, ep } = tr;
       const c = cut(line);
+      const k = tr.k;
       while (tr.k + 1 < ep.last.length && ep.last[tr.k + 1] <= c) tr.k++;
+      if (tr.k !== k) tr.anomaly = undefined;
       const end = line.start + ep.last[tr.k] * line.step;
       if (end < t - lookback) {
+        if (tr.anomaly) changed = true;
+        tr.anomaly = undefined;
         if (tr.k + 1 < ep.last.length) stay.push(tr); // a gap longer than the lookback: it may resume
         continue;
       }
       stay.push(tr);
       const sev = ep.severity[tr.k];
-      if (sev < 0 || !line.scoredAt(c)) continue;
-      key += `${line.series}\u0000${ep.onset}\u0000${tr.k}\u0001`;
-      anomalies.push(anomalyOf(line, ep, tr.k, SEVERITIES[sev]));
+      if (sev < 0 || !line.scoredAt(c)) {
+        if (tr.anomaly || tr.k !== k) changed = true;
+        tr.anomaly = undefined;
+        continue;
+      }
+      if (!tr.anomaly) {
+        tr.anomaly = anomalyOf(line, ep, tr.k, SEVERITIES[sev]);
+        changed = true;
+      }
+      anomalies.push(tr.anomaly);
     }
     active = stay;
-    key += JSON.stringify(fleetSize);
-    if (key !== lastKey) {
+    const before = bySubject;
+    if (changed) {
       rebuilt++;
       anomalies.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));
       const incidents = anomalies.length
@@ -157,33 +188,111 @@ export function replayAlerts(
           window: fleet.window,
         })
         : [];
-      alerts = toAlerts(anomalies, { until: t, incidents, step });
-      lastKey = key;
+      alerts = alertsOf(anomalies, incidents, t, step, single);
+      bySubject = new Map();
+      for (const a of alerts) {
+        const entry = bySubject.get(a.subject);
+        if (entry) entry.alerts.push(a);
+        else bySubject.set(a.subject, { alerts: [a], shape: "" });
+      }
+      for (const entry of bySubject.values()) entry.shape = entry.alerts.map(shape).join("\n");
     }
-    const plans = new Map<Severity, AlertPlan>();
-    for (const m of minSeverities) {
-      const plan = planAlerts(states.get(m)!, alerts, {
-        now: t,
-        minSeverity: m,
-        quietHours,
-        quietAllow,
-        sinks: [SINK],
-      });
-      const results = plan.send.map((a) => ({
-        sink: SINK,
-        alertId: a.id,
-        subject: a.subject,
-        ok: true,
-        attempts: 1,
-      }));
-      states.set(m, recordDeliveries(plan.state, plan.send, { results, now: t }));
-      for (const a of plan.send) sent[m]!.push(sentAlert(t, a));
-      plans.set(m, plan);
+    for (const p of planners) {
+      // A subject whose alerts are those of the last cycle, none of them held, sends nothing (what could go out
+      // went out): it is not planned, and its state is caught up before it is planned again or dropped.
+      for (const [subject, old] of before) {
+        const now = bySubject.get(subject);
+        if (now && now.shape === old.shape && !p.held.has(subject)) {
+          if (!p.skipped.has(subject)) p.skipped.set(subject, t);
+          continue;
+        }
+        catchUp(p, subject, old.alerts, t - interval);
+      }
+      for (const [subject, { alerts: own }] of bySubject) {
+        if (p.skipped.has(subject)) continue;
+        const plan = plan1(p, subject, own, t);
+        for (const a of plan.send) sent[p.m]!.push(sentAlert(t, a));
+      }
     }
-    onCycle?.(t, alerts, plans);
+    onCycle?.(t, alerts);
   }
   return { cycles, rebuilt, sent };
 }
+
+type Planner = {
+  m: Severity;
+  quietHours?: { start: string; end: string };
+  quietAllow?: Severity;
+  store: Map<string, AlertEpisode[]>;
+  held: Set<string>;
+  skipped: Map<string, number>;
+};
+
+/** Plans one subject's alerts on its recorded episodes (all deliveries succeed) and stores the result. */
+function plan1(p: Planner, subject: string, alerts: readonly Alert[], now: number) {
+  const plan = planAlerts({ version: 1, episodes: p.store.get(subject) ?? [] }, alerts, {
+    now,
+    minSeverity: p.m,
+    quietHours: p.quietHours,
+    quietAllow: p.quietAllow,
+    sinks: [SINK],
+  });
+  const results = plan.send.map((a) => ({ sink: SINK, alertId: a.id, subject, ok: true, attempts: 1 }));
+  const { episodes } = recordDeliveries(plan.state, plan.send, { results, now });
+  if (episodes.length) p.store.set(subject, episodes);
+  else p.store.delete(subject);
+  if (plan.held.length) p.held.add(subject);
+  else p.held.delete(subject);
+  return plan;
+}
+
+/**
+ * Brings a subject skipped since some cycle up to date as of `last`, the last cycle it was skipped at: planning
+ * its unchanged alerts then only marks its episodes seen (their `lastSeenAt`), which retention counts from.
+ */
+function catchUp(p: Planner, subject: string, alerts: readonly Alert[], last: number): void {
+  const since = p.skipped.get(subject);
+  if (since === undefined) return;
+  p.skipped.delete(subject);
+  const plan = plan1(p, subject, alerts, last);
+  if (plan.send.length || plan.held.length) {
+    throw new Error(
+      `Cannot replay alerts: a skipped cycle of ${subject} would have sent, current value is ${plan.send.length}`,
+    );
+  }
+}
+
+/**
+ * `toAlerts` of a cycle, with the alert of an anomaly that no fleet incident can fold made once per anomaly
+ * version and kept (only its "ongoing" flag and text would change with the cycle, and planning reads neither);
+ * the anomalies of the incidents' series go through `toAlerts` with the incidents, as in watch.
+ */
+function alertsOf(
+  anomalies: readonly Anomaly[],
+  incidents: readonly FleetIncident[],
+  until: number,
+  step: number,
+  single: WeakMap<Anomaly, Alert>,
+): Alert[] {
+  const members = new Set(incidents.flatMap((inc) => inc.series));
+  const folding = anomalies.filter((a) => members.has(a.series));
+  const alerts = folding.length ? toAlerts(folding, { until, incidents, step }) : [];
+  for (const a of anomalies) {
+    if (members.has(a.series)) continue;
+    let alert = single.get(a);
+    if (!alert) single.set(a, alert = toAlerts([a], { until, step })[0]);
+    alerts.push(alert);
+  }
+  // toAlerts' order: severity, score, start, subject.
+  return alerts.sort((x, y) =>
+    SEVERITY_RANK[y.severity] - SEVERITY_RANK[x.severity] || y.score - x.score || x.start - y.start ||
+    (x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : 0)
+  );
+}
+
+/** What identifies an alert for planning: its text, and whether it is ongoing, aside. */
+const shape = (a: Alert) =>
+  `${a.id} ${a.kind} ${a.severity} ${a.score} ${a.start} ${a.end} ${a.series.join(",")}`;
 
 /** The anomaly detect reports for one episode version (what alerts read; no reasons, no expected value). */
 function anomalyOf(line: EpisodeTimeline, ep: TimelineEpisode, k: number, severity: Severity): Anomaly {

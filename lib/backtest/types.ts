@@ -6,6 +6,9 @@
  */
 import type { Severity } from "../detect/types.ts";
 import type { AlertKind } from "../alerts/types.ts";
+import type { Profile } from "../model/schema.ts";
+import type { SourceRun } from "../sources/fetch_source.ts";
+import type { SendSummary } from "./summarize_sends.ts";
 
 /** One series' episodes at one threshold, as they grew point by point (see `episodeTimeline`). */
 export interface EpisodeTimeline {
@@ -64,4 +67,44 @@ export interface SentAlert {
   /** The episode's first and last point when it was sent, epoch ms. */
   start: number;
   end: number;
+}
+
+/** One profile's replay: its threshold and what each minimum severity would have sent. */
+export interface ProfileBacktest {
+  profile: Profile;
+  /** The ensemble threshold (0..1, at the model's step). */
+  threshold: number;
+  /** By minimum severity. */
+  minSeverity: Record<Severity, SendSummary>;
+}
+
+/** One point of the alerts-per-day curve. */
+export interface SweepPoint {
+  /** The ensemble threshold (0..1, at the model's step). */
+  threshold: number;
+  /** The same as decades of tail probability (−log10 p). */
+  decades: number;
+  /** The profile whose threshold it is, if any. */
+  profile?: Profile;
+  /** Mean alerts per day by minimum severity. */
+  alertsPerDay: Record<Severity, number>;
+}
+
+/** What `runBacktest` found. */
+export interface BacktestResult {
+  /** What ran: the source, the span, the cycles. */
+  run: SourceRun & {
+    /** The replay: first and last "now" (epoch ms), time between cycles and the lookback (ms), cycles run. */
+    span: { from: number; until: number; interval: number; lookback: number; cycles: number };
+    series: number;
+    scored: number;
+    model: { family: string; step: number; trained: boolean; createdAt: string };
+    timing: { fetchMs: number; scoreMs: number; replayMs: number };
+  };
+  /** Both profiles, each at every minimum severity. */
+  profiles: ProfileBacktest[];
+  /** Alerts per day against the threshold. */
+  sweep: SweepPoint[];
+  /** What the replay does not do as watch does, in words. */
+  notes: string[];
 }

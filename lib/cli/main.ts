@@ -17,6 +17,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   nab: async () => (await import("./nab.ts")).command,
   watch: async () => (await import("./watch.ts")).command,
   dashboard: async () => (await import("./dashboard.ts")).command,
+  backtest: async () => (await import("./backtest.ts")).command,
 };
 
 function usage(): string {

@@ -16,7 +16,7 @@ import { episodeTimeline } from "../backtest/episode_timeline.ts";
 import { scoredAt } from "../backtest/scored_at.ts";
 import { replayAlerts, type ReplayAlertsOptions } from "../backtest/replay_alerts.ts";
 import { type SendSummary, summarizeSends } from "../backtest/summarize_sends.ts";
-import type { EpisodeTimeline } from "../backtest/types.ts";
+import type { BacktestResult, EpisodeTimeline, ProfileBacktest, SweepPoint } from "../backtest/types.ts";
 
 /** Options for {@link runBacktest}. */
 export interface RunBacktestOptions {
@@ -43,48 +43,6 @@ export interface RunBacktestOptions {
   /** Progress lines. @default none */
   log?: (message: string) => void;
 }
-
-/** One profile's replay: its threshold and what each minimum severity would have sent. */
-export interface ProfileBacktest {
-  profile: Profile;
-  /** The ensemble threshold (0..1, at the model's step). */
-  threshold: number;
-  /** By minimum severity. */
-  minSeverity: Record<Severity, SendSummary>;
-}
-
-/** One point of the alerts-per-day curve. */
-export interface SweepPoint {
-  /** The ensemble threshold (0..1, at the model's step). */
-  threshold: number;
-  /** The same as decades of tail probability (−log10 p). */
-  decades: number;
-  /** The profile whose threshold it is, if any. */
-  profile?: Profile;
-  /** Mean alerts per day by minimum severity. */
-  alertsPerDay: Record<Severity, number>;
-}
-
-/** What {@link runBacktest} found. */
-export interface BacktestResult {
-  /** What ran: the source, the span, the cycles. */
-  run: SourceRun & {
-    /** The replay: first and last "now" (epoch ms), time between cycles and the lookback (ms), cycles run. */
-    span: { from: number; until: number; interval: number; lookback: number; cycles: number };
-    series: number;
-    scored: number;
-    model: { family: string; step: number; trained: boolean; createdAt: string };
-    timing: { fetchMs: number; scoreMs: number; replayMs: number };
-  };
-  /** Both profiles, each at every minimum severity. */
-  profiles: ProfileBacktest[];
-  /** Alerts per day against the threshold. */
-  sweep: SweepPoint[];
-  /** What the replay does not do as watch does, in words. */
-  notes: string[];
-}
-
-const DAY = 86_400_000;
 
 /**
  * The backtest: replays a span of history as the watch loop would have run it, for both profiles and every
