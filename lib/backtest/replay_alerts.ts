@@ -63,10 +63,10 @@ interface Tracked {
  * detect scores at `t`), the fleet incidents among them (`fleetIncidents`, the fleet being the series scored at
  * `t`), their alerts (`toAlerts`), then for each minimum severity `planAlerts` and `recordDeliveries` on an
  * in-memory alert state, every delivery succeeding — exactly the chain of `runWatchCycle`, without fetching or
- * scoring anything again. The state is kept by subject and only the cycle's subjects are planned on: planning
- * matches an alert with the episodes of its own subject only, and the retention rule that prunes the others
- * (not reported for 7 days) prunes them just the same when their subject is reported again, so the sends are
- * those of one whole state, at a cost that does not grow with the replay. A cycle that sees the same episode versions and fleet as the one before reuses its
+ * scoring anything again. The state is kept by subject and each subject is planned on its own episodes (and a
+ * fleet alert on its members' too, which its delivery records): planning matches an alert with the episodes of
+ * its own subject only, and the retention rule that prunes the others (not reported for 7 days) prunes them just
+ * the same when their subject is reported again, so the cost does not grow with the replay. A cycle that sees the same episode versions and fleet as the one before reuses its
  * alerts (only their "ongoing" flag and text would differ; planning reads neither) and is still planned.
  *
  * @param timelines Every series' episode timeline at one threshold (`episodeTimeline`).
@@ -228,9 +228,16 @@ type Planner = {
   skipped: Map<string, number>;
 };
 
-/** Plans one subject's alerts on its recorded episodes (all deliveries succeed) and stores the result. */
+/**
+ * Plans one subject's alerts on its recorded episodes (all deliveries succeed) and stores the result. A fleet
+ * alert's delivery is recorded for its member series too (`recordDeliveries`), so their episodes take part and go
+ * back under their own subjects.
+ */
 function plan1(p: Planner, subject: string, alerts: readonly Alert[], now: number) {
-  const plan = planAlerts({ version: 1, episodes: p.store.get(subject) ?? [] }, alerts, {
+  const involved = new Set([subject]);
+  for (const a of alerts) if (a.kind === "fleet") { for (const key of a.series) involved.add(key); }
+  const episodes = [...involved].flatMap((key) => p.store.get(key) ?? []);
+  const plan = planAlerts({ version: 1, episodes }, alerts, {
     now,
     minSeverity: p.m,
     quietHours: p.quietHours,
@@ -238,9 +245,13 @@ function plan1(p: Planner, subject: string, alerts: readonly Alert[], now: numbe
     sinks: [SINK],
   });
   const results = plan.send.map((a) => ({ sink: SINK, alertId: a.id, subject, ok: true, attempts: 1 }));
-  const { episodes } = recordDeliveries(plan.state, plan.send, { results, now });
-  if (episodes.length) p.store.set(subject, episodes);
-  else p.store.delete(subject);
+  const state = recordDeliveries(plan.state, plan.send, { results, now });
+  for (const key of involved) p.store.delete(key);
+  for (const ep of state.episodes) {
+    const list = p.store.get(ep.subject);
+    if (list) list.push(ep);
+    else p.store.set(ep.subject, [ep]);
+  }
   if (plan.held.length) p.held.add(subject);
   else p.held.delete(subject);
   return plan;
