@@ -272,7 +272,10 @@ export { runBacktest, type RunBacktestOptions } from "./pipeline/run_backtest.ts
 export type {
   BacktestResult,
   EpisodeTimeline,
+  KindDetection,
+  PerDayStats,
   ProfileBacktest,
+  SendSummary,
   SentAlert,
   SweepPoint,
   TimelineEpisode,
@@ -280,13 +283,7 @@ export type {
 export { episodeTimeline, type EpisodeTimelineOptions } from "./backtest/episode_timeline.ts";
 export { scoredAt } from "./backtest/scored_at.ts";
 export { replayAlerts, type ReplayAlertsOptions, type ReplayResult } from "./backtest/replay_alerts.ts";
-export {
-  type KindDetection,
-  type PerDayStats,
-  type SendSummary,
-  summarizeSends,
-  type SummarizeSendsOptions,
-} from "./backtest/summarize_sends.ts";
+export { summarizeSends, type SummarizeSendsOptions } from "./backtest/summarize_sends.ts";
 export { flaggedRuns } from "./detect/flagged_runs.ts";
 export { episodeOnset } from "./detect/episode_onset.ts";
 export { episodeVerdict, type EpisodeVerdictOptions } from "./detect/episode_verdict.ts";

@@ -130,7 +130,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
   assert.equal(unknown.code, 1);
   assert.match(
     unknown.stderr,
-    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, dashboard\n$/,
+    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, dashboard, backtest\n$/,
   );
   const badFlag = await cli("inspect", "--nope", "x.csv");
   assert.equal(badFlag.code, 1);

@@ -8,7 +8,6 @@ import type { Severity } from "../detect/types.ts";
 import type { AlertKind } from "../alerts/types.ts";
 import type { Profile } from "../model/schema.ts";
 import type { SourceRun } from "../sources/fetch_source.ts";
-import type { SendSummary } from "./summarize_sends.ts";
 
 /** One series' episodes at one threshold, as they grew point by point (see `episodeTimeline`). */
 export interface EpisodeTimeline {
@@ -67,6 +66,55 @@ export interface SentAlert {
   /** The episode's first and last point when it was sent, epoch ms. */
   start: number;
   end: number;
+}
+
+/** min, median, max (over whole days) and mean (over the span) of alerts per day. */
+export interface PerDayStats {
+  min: number;
+  median: number;
+  max: number;
+  mean: number;
+}
+
+/** Recall and time to detect of one kind of labelled anomaly. */
+export interface KindDetection {
+  /** The label's kind, e.g. `stall`. */
+  kind: string;
+  /** Labels of that kind within the replay. */
+  labels: number;
+  /** Labels with an alert on their series sent while or after they happened and overlapping them. */
+  detected: number;
+  /** `detected / labels`. */
+  recall: number;
+  /** From the label's start to the first such alert, ms: median and max (`null` when none was detected). */
+  medianTimeToDetectMs: number | null;
+  maxTimeToDetectMs: number | null;
+}
+
+/** What one profile at one minimum severity would have sent. */
+export interface SendSummary {
+  /** Alerts sent (first sends and escalations). */
+  alerts: number;
+  /** Of which escalations of an episode already sent at a lower severity. */
+  escalations: number;
+  /** Alerts in each 24 h from the start (the last day may be partial). */
+  perDay: number[];
+  /** Days in the span (may be fractional). */
+  days: number;
+  /** Alerts per day. */
+  alertsPerDay: PerDayStats;
+  /** Alerts by severity as sent. */
+  bySeverity: Record<Severity, number>;
+  /** Alerts by shard (a fleet incident counts under `fleet`), most first. */
+  byMachine: Array<{ machine: string; alerts: number }>;
+  /** Alerts by aggregator, most first. */
+  byAggregator: Array<{ aggregator: string; alerts: number }>;
+  /** The noisiest subjects (series, or `fleet:<aggregator>`), most first. */
+  noisiest: Array<{ subject: string; alerts: number }>;
+  /** Share of the alerts that were fleet incidents, 0..1 (0 without alerts). */
+  fleetShare: number;
+  /** With labels: recall and time to detect per kind. */
+  detection?: KindDetection[];
 }
 
 /** One profile's replay: its threshold and what each minimum severity would have sent. */

@@ -15,8 +15,14 @@ import type { AnomalyLabel } from "../presence.ts";
 import { episodeTimeline } from "../backtest/episode_timeline.ts";
 import { scoredAt } from "../backtest/scored_at.ts";
 import { replayAlerts, type ReplayAlertsOptions } from "../backtest/replay_alerts.ts";
-import { type SendSummary, summarizeSends } from "../backtest/summarize_sends.ts";
-import type { BacktestResult, EpisodeTimeline, ProfileBacktest, SweepPoint } from "../backtest/types.ts";
+import { summarizeSends } from "../backtest/summarize_sends.ts";
+import type {
+  BacktestResult,
+  EpisodeTimeline,
+  ProfileBacktest,
+  SendSummary,
+  SweepPoint,
+} from "../backtest/types.ts";
 
 /** Options for {@link runBacktest}. */
 export interface RunBacktestOptions {

@@ -1,5 +1,4 @@
-import type { BacktestResult } from "../backtest/types.ts";
-import type { SendSummary } from "../backtest/summarize_sends.ts";
+import type { BacktestResult, SendSummary } from "../backtest/types.ts";
 import { SEVERITIES } from "../detect/types.ts";
 import { createDocument } from "./create_document.ts";
 import { h } from "./charts/_dom.ts";
