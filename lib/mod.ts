@@ -149,6 +149,9 @@ export { robustnessMatrixTable } from "./eval/robustness_matrix_table.ts";
 export { type NabRun, runNab, type RunNabOptions } from "./eval/run_nab.ts";
 export { buildReport, type BuildReportOptions } from "./report/build_report.ts";
 export { renderPage } from "./report/render_page.ts";
+export { renderBacktestPage } from "./report/render_backtest_page.ts";
+export { alertsPerDayChart, type AlertsPerDayChartOptions } from "./report/charts/alerts_per_day_chart.ts";
+export { type SweepRow, thresholdSweepChart } from "./report/charts/threshold_sweep_chart.ts";
 export type { QualityRow, ReportData } from "./report/types.ts";
 export { fleetHeatmap, type FleetHeatmapOptions, type HeatmapCell } from "./report/charts/fleet_heatmap.ts";
 export {
@@ -304,3 +307,22 @@ export {
   writeBackPath,
 } from "./writeback/metric_path.ts";
 export { thresholdAt } from "./model/threshold_at.ts";
+export { runBacktest, type RunBacktestOptions } from "./pipeline/run_backtest.ts";
+export type {
+  BacktestResult,
+  EpisodeTimeline,
+  KindDetection,
+  PerDayStats,
+  ProfileBacktest,
+  SendSummary,
+  SentAlert,
+  SweepPoint,
+  TimelineEpisode,
+} from "./backtest/types.ts";
+export { episodeTimeline, type EpisodeTimelineOptions } from "./backtest/episode_timeline.ts";
+export { scoredAt } from "./backtest/scored_at.ts";
+export { replayAlerts, type ReplayAlertsOptions, type ReplayResult } from "./backtest/replay_alerts.ts";
+export { summarizeSends, type SummarizeSendsOptions } from "./backtest/summarize_sends.ts";
+export { flaggedRuns } from "./detect/flagged_runs.ts";
+export { episodeOnset } from "./detect/episode_onset.ts";
+export { episodeVerdict, type EpisodeVerdictOptions } from "./detect/episode_verdict.ts";

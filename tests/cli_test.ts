@@ -121,6 +121,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
       "watch",
       "dashboard",
       "feedback",
+      "backtest",
     ]
   ) {
     const { code, stdout } = await cli(name, "--help");
@@ -131,7 +132,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
   assert.equal(unknown.code, 1);
   assert.match(
     unknown.stderr,
-    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, dashboard, feedback\n$/,
+    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, dashboard, feedback, backtest\n$/,
   );
   const badFlag = await cli("inspect", "--nope", "x.csv");
   assert.equal(badFlag.code, 1);

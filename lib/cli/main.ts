@@ -18,6 +18,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   watch: async () => (await import("./watch.ts")).command,
   dashboard: async () => (await import("./dashboard.ts")).command,
   feedback: async () => (await import("./feedback.ts")).command,
+  backtest: async () => (await import("./backtest.ts")).command,
 };
 
 function usage(): string {

@@ -1,9 +1,11 @@
 import type { Series } from "../series/types.ts";
-import { logPOfScore } from "../model/score_series.ts";
 import { thresholdAt } from "../model/threshold_at.ts";
 import { episodeId } from "./anomaly_id.ts";
 import type { Model, Profile } from "../model/schema.ts";
-import type { Anomaly, Reason, Severity } from "./types.ts";
+import type { Anomaly, Reason } from "./types.ts";
+import { flaggedRuns } from "./flagged_runs.ts";
+import { episodeOnset } from "./episode_onset.ts";
+import { episodeVerdict } from "./episode_verdict.ts";
 import { scoreSeries, type SeriesScores } from "../model/score_series.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { expectationOptions } from "./expectation_options.ts";
@@ -118,19 +120,6 @@ function explain(
   return detector && params ? detector.explain(raw, x, e, params, { step }) : `raw score ${fmt(raw)}`;
 }
 
-/**
- * Severity from how far the peak is beyond the threshold, in decades of tail probability (L = −log10 p), and
- * from how long the episode lasted: two decades beyond it, or half a decade for 12 hours, is high; one decade,
- * or 3 hours, is medium.
- */
-function severityOf(score: number, threshold: number, durationMs: number, digits: number): Severity {
-  const margin = logPOfScore(threshold, digits) - logPOfScore(score, digits);
-  const h = durationMs / HOUR;
-  if (margin >= 2 || (h >= 12 && margin >= 0.5)) return "high";
-  if (margin >= 1 || h >= 3) return "medium";
-  return "low";
-}
-
 /** Builds the episodes of one scored series. */
 function episodes(
   series: Series,
@@ -150,25 +139,18 @@ function episodes(
   const { combined, calibrated, raw, names } = scores;
   const out: Anomaly[] = [];
   const gap = Math.max(1, Math.round(opts.episodeGap / step));
-  const strong = threshold + opts.singlePointMargin * (1 - threshold);
   let expected: Float64Array | undefined;
-  const flatD = names.indexOf("flatline"), missD = names.indexOf("missing_data");
   const close = (firstFlagged: number, last: number) => {
-    // A stuck value or a gap is known to have begun `raw` hours before it was flagged: date the episode from
-    // its onset, which the causal score itself measured (no look-ahead).
-    let first = firstFlagged;
-    for (const d of [flatD, missD]) {
-      if (d < 0 || scores.driver[firstFlagged] !== d) continue;
-      const back = Math.round((raw[d][firstFlagged] * HOUR) / step) - (d === flatD ? 0 : 1);
-      first = Math.max(0, Math.min(first, firstFlagged - back));
-    }
+    // A stuck value or a gap is dated from its onset, which the causal score itself measured (no look-ahead).
+    const first = episodeOnset(scores, firstFlagged, step);
     const t0 = start + first * step, t1 = start + last * step;
     if (t1 < opts.from || t0 > opts.until) return;
     let peak = firstFlagged;
     for (let i = firstFlagged; i <= last; i++) if (combined[i] > combined[peak]) peak = i;
     const score = combined[peak];
     const duration = t1 - t0 + step;
-    if (duration < opts.minDuration && score < strong) return;
+    const severity = episodeVerdict(score, duration, threshold, opts);
+    if (!severity) return;
     expected ??= seasonalExpectation(series, opts.expectation);
     const reasons: Reason[] = [];
     names.forEach((name, d) => {
@@ -187,7 +169,7 @@ function episodes(
       machine: series.labels.machine ?? "",
       aggregator: series.labels.aggregator ?? "",
       timestamp: new Date(t0).toISOString(),
-      severity: severityOf(score, threshold, duration, opts.digits),
+      severity,
       id: episodeId("anomaly", series.key, t0),
       series: series.key,
       start: t0,
@@ -200,17 +182,7 @@ function episodes(
       reasons,
     });
   };
-  let first = -1, last = -1;
-  for (let i = 0; i < combined.length; i++) {
-    if (!(combined[i] >= threshold)) continue;
-    if (first >= 0 && i - last <= gap) {
-      last = i;
-      continue;
-    }
-    if (first >= 0) close(first, last);
-    first = last = i;
-  }
-  if (first >= 0) close(first, last);
+  for (const [first, last] of flaggedRuns(combined, threshold, gap)) close(first, last);
   return out;
 }
 

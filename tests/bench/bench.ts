@@ -21,6 +21,9 @@ Runs the benchmarks, each run in a fresh process, and prints medians; writes the
               through a Grafana stand-in's proxy, and through it with 20 ms added per request (a WAN); then the
               same cycle writing its new 5 minutes back to that carbon (until carbon has taken them) against a
               plain one, alternating, and writing the whole 24 h window (points/s of the extra time)
+  backtest    deno task backtest on 600 series (100 shards × 6 aggregators) × 30 days at 1-minute steps, replayed at
+              a 5-minute interval (8641 cycles) for both profiles, every minimum severity and the threshold sweep,
+              with a model trained on its first week: wall time of the whole process (CSV read, scoring, replay, HTML)
   original    the original method in pandas + scikit-learn on the same CSVs, in the same run
               (/usr/bin/python3 ../shared/bench/original_method.py perf DIR; Debian python3-pandas python3-sklearn)
 
@@ -28,7 +31,7 @@ Options:
   --runs N          runs per benchmark (default 5)
   --python-runs N   runs of the original method (default 3; it takes a while)
   --rows N          rows in the generated CSV for csv_parse (default 1500000)
-  --only LIST       comma-separated subset: csv_parse,train,detect,report,live,original
+  --only LIST       comma-separated subset: csv_parse,train,detect,report,live,backtest,original
   --out FILE        where to write the JSON (default reports/bench.json)`;
 
 /** Median of numbers. */
@@ -117,7 +120,7 @@ export const command: Command = {
       runs: { type: "string", default: "5" },
       "python-runs": { type: "string", default: "3" },
       rows: { type: "string", default: "1500000" },
-      only: { type: "string", default: "csv_parse,train,detect,report,live,original" },
+      only: { type: "string", default: "csv_parse,train,detect,report,live,backtest,original" },
       out: { type: "string", default: "reports/bench.json" },
     });
     const runs = Number(values.runs), rows = Number(values.rows), pyRuns = Number(values["python-runs"]);
@@ -320,6 +323,77 @@ export const command: Command = {
             "",
           ]);
         }
+      }
+      if (only.has("backtest")) {
+        const fleet = join(dir, "fleet-30d");
+        console.error("generating 600 series × 30 days at 1-minute steps ...");
+        const corpus = generateCorpus({ shards: 100, days: 30, step: 60_000, seed: 11 });
+        await writeCorpus(corpus, fleet);
+        const model = join(dir, "fleet-30d-model.json");
+        const week = join(dir, "fleet-30d-week");
+        await writeCorpus({
+          ...corpus,
+          series: corpus.series.map((s) => ({ ...s, values: s.values.slice(0, 7 * 1440) })),
+          labels: [],
+        }, week);
+        await runWorker(["train", week, model]);
+        const main = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
+        const config = new URL("../../deno.json", import.meta.url).pathname;
+        const s: { ms: number; cycles: number; replayMs: number; scoreMs: number }[] = [];
+        for (let r = 0; r < runs; r++) {
+          const out = join(dir, "backtest-out");
+          const t0 = performance.now();
+          const res = await new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "--allow-read",
+              "--allow-write",
+              "--config",
+              config,
+              main,
+              "backtest",
+              "--model",
+              model,
+              "--data",
+              fleet,
+              "--from",
+              "-30d",
+              "--interval",
+              "5m",
+              "--out",
+              out,
+            ],
+            env: { NO_COLOR: "1" },
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          const ms = performance.now() - t0;
+          if (!res.success) {
+            throw new Error(`Cannot run benchmark backtest: ${new TextDecoder().decode(res.stderr).trim()}`);
+          }
+          const { run } = JSON.parse(await Deno.readTextFile(join(out, "backtest.json")));
+          s.push({ ms, cycles: run.span.cycles, replayMs: run.timing.replayMs, scoreMs: run.timing.scoreMs });
+          console.error(`backtest run ${r + 1}/${runs}: ${ms.toFixed(0)} ms`);
+        }
+        const ms = median(s.map((x) => x.ms));
+        results.backtest = {
+          series: 600,
+          points: 600 * 30 * 1440,
+          cycles: s[0].cycles,
+          runs,
+          median_ms: Math.round(ms),
+          score_median_ms: Math.round(median(s.map((x) => x.scoreMs))),
+          replay_median_ms: Math.round(median(s.map((x) => x.replayMs))),
+          runs_ms: s.map((x) => Math.round(x.ms)),
+          target: "30 days × 600 series at 1 minute, replayed every 5 minutes, ≤ 60 s",
+        };
+        table.push([
+          "backtest (30 d × 600 series)",
+          `${(ms / 1000).toFixed(2)} s`,
+          `${s[0].cycles} cycles, replay ${(median(s.map((x) => x.replayMs)) / 1000).toFixed(1)} s`,
+          "",
+          "",
+        ]);
       }
       if (only.has("live")) {
         console.error("live cycle against a real Graphite on loopback ...");
