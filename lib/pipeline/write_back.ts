@@ -11,6 +11,8 @@ import { writeBackLines } from "../writeback/write_back_lines.ts";
 
 /** Empty points at a series' end written again on the next cycle (Graphite may fill them late). */
 const EDGE_STEPS = 3;
+/** How long after its end an anomaly's id is remembered as written back (its onset is never dated later). */
+const FILLED_KEPT = 2 * 86_400_000;
 
 /** An open write-back: the writer and what it writes. */
 export interface WriteBack {
@@ -80,7 +82,8 @@ export function openWriteBack(
   const { prefix, series: fields } = config.writeBack;
   // The last time with a value written, per series; the anomalies already written (back to their onset).
   const written = new Map<string, { any: number; value: number; step: number }>();
-  const filled = new Set<string>();
+  // (by id, with its end: ids of anomalies long over are dropped each cycle, so a long watch stays small)
+  const filled = new Map<string, number>();
   const wb: WriteBack = {
     writer,
     prefix,
@@ -92,41 +95,44 @@ export function openWriteBack(
       // After the last point written, but the last few empty ones again: Graphite fills its live edge late.
       return w === undefined ? from : Math.max(w.value, w.any - EDGE_STEPS * w.step) + 1;
     },
-    hook: (family, from, until) => (scored) => {
-      // Per series, from the point after the last one written: a point still empty at the live edge last time
-      // is written once it has a value, and a series that missed cycles (a failed fetch) catches up.
-      const { series, anomalies } = scored;
-      const start = wb.startFor(series.key, from);
-      // An anomaly's points before this write went out as 0 only if it is new to this write-back.
-      const lines = writeBackLines(scored, {
-        family,
-        prefix,
-        fields,
-        from: start,
-        until,
-        backfill: (a) => !filled.has((a as { id?: string }).id ?? ""),
-      });
-      for (const a of anomalies) filled.add(a.id);
-      wb.lines += lines.length;
-      writer.write(lines);
-      // The last point written, and the last one with a value: empty ones at the end (scored only by
-      // missing_data, at Graphite's live edge) are written again next time, when they may have one.
-      const prev = written.get(series.key);
-      let any: number | undefined, value: number | undefined;
-      for (let i = series.values.length - 1; i >= 0; i--) {
-        const t = series.start + i * series.step;
-        if (t < start) break;
-        if (t > until) continue;
-        if (any === undefined && scored.scores.combined[i] === scored.scores.combined[i]) any = t;
-        if (Number.isFinite(series.values[i])) {
-          value = t;
-          break;
+    hook: (family, from, until) => {
+      for (const [id, end] of filled) if (end < from - FILLED_KEPT) filled.delete(id);
+      return (scored) => {
+        // Per series, from the point after the last one written: a point still empty at the live edge last time
+        // is written once it has a value, and a series that missed cycles (a failed fetch) catches up.
+        const { series, anomalies } = scored;
+        const start = wb.startFor(series.key, from);
+        // An anomaly's points before this write went out as 0 only if it is new to this write-back.
+        const lines = writeBackLines(scored, {
+          family,
+          prefix,
+          fields,
+          from: start,
+          until,
+          backfill: (a) => !filled.has((a as { id?: string }).id ?? ""),
+        });
+        for (const a of anomalies) filled.set(a.id, a.end);
+        wb.lines += lines.length;
+        writer.write(lines);
+        // The last point written, and the last one with a value: empty ones at the end (scored only by
+        // missing_data, at Graphite's live edge) are written again next time, when they may have one.
+        const prev = written.get(series.key);
+        let any: number | undefined, value: number | undefined;
+        for (let i = series.values.length - 1; i >= 0; i--) {
+          const t = series.start + i * series.step;
+          if (t < start) break;
+          if (t > until) continue;
+          if (any === undefined && scored.scores.combined[i] === scored.scores.combined[i]) any = t;
+          if (Number.isFinite(series.values[i])) {
+            value = t;
+            break;
+          }
         }
-      }
-      any ??= prev?.any;
-      if (any !== undefined) {
-        written.set(series.key, { any, value: value ?? prev?.value ?? -Infinity, step: series.step });
-      }
+        any ??= prev?.any;
+        if (any !== undefined) {
+          written.set(series.key, { any, value: value ?? prev?.value ?? -Infinity, step: series.step });
+        }
+      };
     },
     record: () => recordOf(target, prefix, writer.stats()),
     close: async (timeoutMs) => recordOf(target, prefix, await writer.close(timeoutMs)),
