@@ -25,24 +25,35 @@ export interface HistoryCache {
    *
    * @param from Start of the range (window and history), epoch ms; points at or before it are dropped.
    * @param until End of the range ("now"), epoch ms.
-   * @param options Grafana's token; an injectable fetch.
+   * @param options Grafana's token; an injectable fetch; `onBatch`, called with each answer as it arrives when the
+   *   whole range is fetched (the first time: those series are what is returned), never for an increment.
    * @returns The series that answered this time (a series that failed is left out, as a fresh fetch would,
    *   its kept points wait for the next call), and what the source answered.
    */
   fetch(
     from: number,
     until: number,
-    options?: { token?: string; fetch?: typeof fetch },
+    options?: RangeFetchOptions,
   ): Promise<{ series: Series[]; run: SourceRun }>;
   /** What the last fetch did. */
   readonly stats: HistoryCacheStats;
+}
+
+/** What {@link HistoryCache.fetch} and a {@link RangeFetch} take besides the range. */
+export interface RangeFetchOptions {
+  /** Grafana's token. @default undefined */
+  token?: string;
+  /** Injectable fetch, for tests. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Each answer's series as they arrive (see `fetchSource`). @default undefined */
+  onBatch?: (series: Series[]) => void;
 }
 
 /** A fetch of the configured fleet over a range (a test's fake source). */
 export type RangeFetch = (
   from: number,
   until: number,
-  options: { token?: string; fetch?: typeof fetch },
+  options: RangeFetchOptions,
 ) => Promise<{ series: Series[]; run: SourceRun }>;
 
 /** Options for {@link historyCache}. */
@@ -113,7 +124,8 @@ interface Entry {
  */
 export function historyCache(config: Config, options: HistoryCacheOptions = {}): HistoryCache {
   const source: RangeFetch = options.source ??
-    ((from, until, o) => fetchSource(config, { from, until, token: o.token, fetch: o.fetch }));
+    ((from, until, o) =>
+      fetchSource(config, { from, until, token: o.token, fetch: o.fetch, onBatch: o.onBatch }));
   const t = compileTemplate(config.template);
   const keys = machineNames(config.machines).flatMap((machine) =>
     config.aggregators.map((aggregator) => t.render({ machine, aggregator }))
@@ -137,7 +149,7 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
       const full = !(start > from);
       start = full ? from : start;
       // Nothing is changed before the source has answered: a fetch that throws leaves the cache as it was.
-      const got = await source(start, until, o);
+      const got = await source(start, until, full ? o : { token: o.token, fetch: o.fetch });
       const answered = new Map(got.series.map((s) => [s.key, s]));
       const failures = new Map(got.run.failures.map((f) => [f.series, f]));
       const lo = seconds(start), hi = seconds(until), keep = seconds(from);

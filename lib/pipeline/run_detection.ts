@@ -77,7 +77,8 @@ export interface RunDetectionOptions {
   feedback?: boolean;
   /**
    * A live source's series kept from earlier runs (a watch's `historyCache`): only what is new is fetched,
-   * and the series are scored once they are all in. @default undefined (fetch the whole range)
+   * and then the series are scored (the first time, when it fetches everything, as the answers arrive).
+   * @default undefined (fetch the whole range)
    */
   history?: HistoryCache;
 }
@@ -156,21 +157,15 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     end = until;
     decisions = activeDecisions(feedback, options.now!);
     const opts = detectOptions(given!, windowStart(until), until);
+    const onBatch = (batch: Series[]) => {
+      parts.push(detect(given!, batch, opts));
+      for (const s of batch) done.add(s.key);
+    };
+    const range = { from: windowStart(until) - history - extra, until };
+    const asked = { token: options.token, fetch: options.fetch, onBatch };
     ({ series, run } = options.history
-      ? await options.history.fetch(windowStart(until) - history - extra, until, {
-        token: options.token,
-        fetch: options.fetch,
-      })
-      : await fetchSource(config, {
-        from: windowStart(until) - history - extra,
-        until,
-        token: options.token,
-        fetch: options.fetch,
-        onBatch: (batch) => {
-          parts.push(detect(given!, batch, opts));
-          for (const s of batch) done.add(s.key);
-        },
-      }));
+      ? await options.history.fetch(range.from, range.until, asked)
+      : await fetchSource(config, { ...range, ...asked }));
   } else {
     ({ series, run } = await fetchSource(config));
     end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
