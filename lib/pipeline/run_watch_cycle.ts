@@ -229,7 +229,10 @@ export function describeCycle(log: CycleLog): string {
   const scored = log.scored < log.answered ? `, ${log.scored} scored (not: ${skipped})` : "";
   const errors = log.deliveryErrors ? `, ${log.deliveryErrors} delivery errors` : "";
   const written = log.writeBack ? `; ${log.writeBack.summary}` : "";
-  return `cycle ${log.cycle} at ${log.now}: ${log.answered}/${log.asked} series${failed}${scored}, ` +
+  const fetched = log.history && !log.history.full
+    ? ` (${log.history.fetchedPoints} new points fetched)`
+    : "";
+  return `cycle ${log.cycle} at ${log.now}: ${log.answered}/${log.asked} series${fetched}${failed}${scored}, ` +
     `${log.anomalies} anomalies, ${log.incidents} fleet incidents, ${log.peers} peer outliers; ` +
     `sent ${log.sent}, held ${log.held}, suppressed ${log.suppressed}${errors}; ${log.ms} ms, RSS ${log.rssMb} MB` +
     written;
