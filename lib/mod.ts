@@ -268,6 +268,13 @@ export {
   type RunWatchCycleOptions,
 } from "./pipeline/run_watch_cycle.ts";
 export { runWatch, type RunWatchOptions, type WatchControl } from "./pipeline/run_watch.ts";
+export {
+  type HistoryCache,
+  historyCache,
+  type HistoryCacheOptions,
+  type HistoryCacheStats,
+  type RangeFetch,
+} from "./pipeline/history_cache.ts";
 export { episodeId } from "./detect/anomaly_id.ts";
 export type {
   EpisodeShape,

@@ -326,6 +326,12 @@ Deno.test({
       assert.ok(lastFailed < CYCLES - 150, "it resumed and ran on");
       assert.ok(seen.slice(lastFailed + 1).every((c) => c.answered === 60 && !c.error), "all answered after");
       assert.ok(seen.slice(0, 40).every((c) => c.answered === 60), "all answered before");
+      // Incremental cycles: the first fetches the whole range, the next ones the new points and the overlap only.
+      assert.equal(seen[0].history?.full, true);
+      assert.ok(
+        seen.slice(1, 40).every((c) => c.history && !c.history.full && c.history.fetchedPoints <= 60 * 5),
+        `cycles 2–40 fetched ${seen.slice(1, 40).map((c) => c.history?.fetchedPoints).join(", ")} points`,
+      );
       // Memory. What is asserted is what load does not move: the JavaScript heap's floor — the lowest reading
       // of each span, i.e. what survives collection, the retained objects — over cycles 101–250 against the last
       // 150. A leak raises it; a transient (a busy machine delaying a collection) does not. RSS is not a measure

@@ -12,6 +12,7 @@ import type { Anomaly } from "../detect/types.ts";
 import type { FeedbackDecision } from "../feedback/types.ts";
 import { mergeDetections } from "./_merge_detections.ts";
 import type { WriteBack } from "./write_back.ts";
+import type { HistoryCache } from "./history_cache.ts";
 import { readFeedback } from "../feedback/read_feedback.ts";
 import { activeDecisions } from "../feedback/active_decisions.ts";
 import { anomalousSpans } from "../feedback/anomalous_spans.ts";
@@ -74,6 +75,12 @@ export interface RunDetectionOptions {
   log?: (message: string) => void;
   /** Read the config's feedback file (false: ignore it, e.g. to compare with and without). @default true */
   feedback?: boolean;
+  /**
+   * A live source's series kept from earlier runs (a watch's `historyCache`): only what is new is fetched,
+   * and then the series are scored (the first time, when it fetches everything, as the answers arrive).
+   * @default undefined (fetch the whole range)
+   */
+  history?: HistoryCache;
 }
 
 /**
@@ -150,16 +157,15 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     end = until;
     decisions = activeDecisions(feedback, options.now!);
     const opts = detectOptions(given!, windowStart(until), until);
-    ({ series, run } = await fetchSource(config, {
-      from: windowStart(until) - history - extra,
-      until,
-      token: options.token,
-      fetch: options.fetch,
-      onBatch: (batch) => {
-        parts.push(detect(given!, batch, opts));
-        for (const s of batch) done.add(s.key);
-      },
-    }));
+    const onBatch = (batch: Series[]) => {
+      parts.push(detect(given!, batch, opts));
+      for (const s of batch) done.add(s.key);
+    };
+    const range = { from: windowStart(until) - history - extra, until };
+    const asked = { token: options.token, fetch: options.fetch, onBatch };
+    ({ series, run } = options.history
+      ? await options.history.fetch(range.from, range.until, asked)
+      : await fetchSource(config, { ...range, ...asked }));
   } else {
     ({ series, run } = await fetchSource(config));
     end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));

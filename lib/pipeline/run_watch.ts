@@ -3,6 +3,8 @@ import type { Model } from "../model/schema.ts";
 import type { Sink } from "../alerts/types.ts";
 import { type CycleFindings, type CycleLog, memory, runWatchCycle } from "./run_watch_cycle.ts";
 import type { WriteBack } from "./write_back.ts";
+import { historyCache } from "./history_cache.ts";
+import { parseDurationMs } from "../series/parse_duration.ts";
 
 /** How the caller stops a running watch (e.g. from a signal handler): set `stopping`, call `wake`. */
 export interface WatchControl {
@@ -47,6 +49,11 @@ export interface RunWatchOptions {
    * closes it after the loop; a stalled carbon never holds a cycle. @default undefined
    */
   writeBack?: WriteBack;
+  /**
+   * A live source: keep each series' points across cycles and fetch only the new ones, with the config's
+   * `overlap` before them (`historyCache`); false fetches the whole range every cycle. @default true
+   */
+  incremental?: boolean;
 }
 
 const sleepUnless = (ms: number, control: WatchControl) =>
@@ -85,7 +92,9 @@ const failedLog = (cycle: number, now: number, ms: number, error: string): Cycle
  * The watch loop: one {@link runWatchCycle} every `interval` until `maxCycles` or `control.stopping`. A cycle
  * that fails against a live source is logged and retried with backoff (doubling from the interval, at least 1 s,
  * at most 4× the interval or 30 s); files that cannot be read on the first cycle are a mistake and throw. A
- * replay from `start` runs its virtual clock as fast as it can, to the end of the data.
+ * replay from `start` runs its virtual clock as fast as it can, to the end of the data. A live source's series
+ * are kept across cycles ({@link historyCache}): after the first, a cycle fetches only the new points and the
+ * config's `overlap` before them (Graphite may fill late points), and scores what it keeps as a full fetch would.
  *
  * @param config A parsed config.
  * @param options See {@link RunWatchOptions}.
@@ -117,6 +126,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
     clock,
     print = () => {},
     warn = () => {},
+    incremental = true,
   } = options;
   const control = options.control ?? { stopping: false, inCycle: false };
   const live = isLive(config);
@@ -135,6 +145,9 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
   let replayNow: number | undefined; // start: the virtual "now"
   let lastCode = 0, failures = 0;
   let written: number | undefined; // where the next cycle's band begins (the write-back's new points)
+  const history = live && incremental
+    ? historyCache(config, { overlap: config.overlap ? parseDurationMs(config.overlap) : undefined })
+    : undefined;
   for (let cycle = 1; cycle <= maxCycles && !control.stopping; cycle++) {
     control.inCycle = true;
     const t0 = performance.now();
@@ -151,6 +164,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
         record: options.record,
         print,
         writeBack: options.writeBack && { to: options.writeBack, since: written },
+        history,
       });
       model ??= out.model;
       // The band from a few steps before the last cycle's end: the write-back itself starts each series after

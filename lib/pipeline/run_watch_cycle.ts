@@ -14,6 +14,7 @@ import { withAlertState } from "../alerts/with_alert_state.ts";
 import type { Alert, DeliveryResult, Sink } from "../alerts/types.ts";
 import { runDetection } from "./run_detection.ts";
 import type { WriteBack, WriteBackRecord } from "./write_back.ts";
+import type { HistoryCache, HistoryCacheStats } from "./history_cache.ts";
 
 /** One cycle's outcome, logged and written to `--out`. */
 export interface CycleLog {
@@ -40,6 +41,8 @@ export interface CycleLog {
   externalMb: number;
   /** The write-back so far (cumulative over the run; `pending` and `dropped` are never silent). */
   writeBack?: WriteBackRecord;
+  /** A live watch's kept series: what this cycle fetched (only the new points after the first) and kept. */
+  history?: HistoryCacheStats;
   error?: string;
 }
 
@@ -77,6 +80,8 @@ export interface RunWatchCycleOptions {
    * first cycle. @default undefined (no write-back)
    */
   writeBack?: { to: WriteBack; since?: number };
+  /** A live source's series kept across cycles: fetch only what is new. @default undefined (fetch the whole range) */
+  history?: HistoryCache;
 }
 
 /** Process memory in MB, for the cycle log. */
@@ -140,6 +145,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     now: options.now,
     token: options.token,
     writeBack: options.writeBack && { to: options.writeBack.to, since: options.writeBack.since },
+    history: options.history,
   });
   const { series, run, until, from, end } = det;
   const step = det.model.trainedOn.step;
@@ -198,6 +204,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     deliveryErrors: errors.length,
     ...memory(),
     ...(options.writeBack ? { writeBack: options.writeBack.to.record() } : {}),
+    ...(options.history ? { history: options.history.stats } : {}),
   };
   const findings: CycleFindings = {
     run: { ...run, config: options.record ?? config, window: { from, until } },
@@ -222,7 +229,10 @@ export function describeCycle(log: CycleLog): string {
   const scored = log.scored < log.answered ? `, ${log.scored} scored (not: ${skipped})` : "";
   const errors = log.deliveryErrors ? `, ${log.deliveryErrors} delivery errors` : "";
   const written = log.writeBack ? `; ${log.writeBack.summary}` : "";
-  return `cycle ${log.cycle} at ${log.now}: ${log.answered}/${log.asked} series${failed}${scored}, ` +
+  const fetched = log.history && !log.history.full
+    ? ` (${log.history.fetchedPoints} new points fetched)`
+    : "";
+  return `cycle ${log.cycle} at ${log.now}: ${log.answered}/${log.asked} series${fetched}${failed}${scored}, ` +
     `${log.anomalies} anomalies, ${log.incidents} fleet incidents, ${log.peers} peer outliers; ` +
     `sent ${log.sent}, held ${log.held}, suppressed ${log.suppressed}${errors}; ${log.ms} ms, RSS ${log.rssMb} MB` +
     written;

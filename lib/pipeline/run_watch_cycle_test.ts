@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Alert, DeliveryResult, Sink } from "../alerts/types.ts";
 import { parseConfig } from "../sources/config.ts";
-import { runWatchCycle } from "./run_watch_cycle.ts";
+import { type CycleLog, describeCycle, runWatchCycle } from "./run_watch_cycle.ts";
 
 const config = parseConfig(
   { source: "replay", data: [new URL("../../data", import.meta.url).pathname] },
@@ -67,4 +67,34 @@ Deno.test("runWatchCycle() records the sinks that delivered when a later sink th
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("describeCycle() says how many new points an incremental cycle fetched, not a full one", () => {
+  const log: CycleLog = {
+    cycle: 2,
+    now: "2026-03-01T00:05:00.000Z",
+    ms: 900,
+    asked: 600,
+    answered: 600,
+    failed: 0,
+    scored: 600,
+    skipped: {},
+    anomalies: 3,
+    incidents: 0,
+    peers: 0,
+    sent: 1,
+    held: 0,
+    suppressed: 0,
+    deliveryErrors: 0,
+    rssMb: 500,
+    heapMb: 100,
+    heapTotalMb: 120,
+    externalMb: 110,
+    history: { full: false, fetchedFrom: 0, fetchedPoints: 4800, keptSeries: 600, keptPoints: 13_032_000 },
+  };
+  assert.match(
+    describeCycle(log),
+    /^cycle 2 at 2026-03-01T00:05:00.000Z: 600\/600 series \(4800 new points fetched\), 3 anomalies/,
+  );
+  assert.doesNotMatch(describeCycle({ ...log, history: { ...log.history!, full: true } }), /new points/);
 });

@@ -113,6 +113,9 @@ export const ConfigSchema = z.object({
   }).strict().default({ minShards: 20, window: "1h", peers: true }),
   /** The watch loop: time between cycles. */
   interval: duration.default("5m"),
+  /** The watch loop keeps the series it fetched and asks each cycle for the new points only, and for this much
+   * before them again (Graphite may fill late points). Default: 3 steps of each series. */
+  overlap: duration.optional(),
   /** Hydration: the context around each anomaly's peak. */
   hydrate: z.object({ before: duration.default("12h"), after: duration.default("12h") }).strict().default({
     before: "12h",

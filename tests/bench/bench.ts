@@ -448,6 +448,16 @@ export const command: Command = {
               } s, same run, alternating)`,
             ]);
           }
+          const inc = live.incremental_cycle;
+          if (inc) {
+            table.push([
+              "watch cycle, warm (kept history, new points only)",
+              `${(inc.warm.median_ms / 1000).toFixed(2)} s`,
+              `${inc.warm.series} series, ${inc.warm.points_fetched} points fetched, fetch ${inc.warm.fetch_ms} ms`,
+              "",
+              `cold (whole range) ${(inc.cold.median_ms / 1000).toFixed(2)} s`,
+            ]);
+          }
           if (ww) {
             table.push([
               "live cycle + write-back of the 24 h window",

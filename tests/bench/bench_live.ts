@@ -3,9 +3,12 @@
  * × 72 h at 60 s, then one live cycle — fetch the last 24 h plus 26 h of history, detect, hydrate — done our way
  * (one wildcard request per aggregator in graphite's pickle format, fallback in parallel) and the original scripts'
  * way (600 sequential per-series JSON requests), direct and through a Grafana stand-in's datasource proxy (the original scripts' path),
- * medians of several cycles after one warm-up cycle each. Prints JSON on stdout. Usage: bench_live.ts [RUNS] [DAYS]
- * (DAYS of data fed, default 3; the cycle fetches all but the first 22 h of it: 16 gives the 15 days of history the
- * weekly lags want).
+ * medians of several cycles after one warm-up cycle each; and a watch's warm incremental cycle (the series kept
+ * from the cycle before, only the new 5 minutes and the overlap fetched, detect over all of it, hydration from
+ * memory) against a cold one (a fresh cache: the whole range fetched). Prints JSON on stdout. Usage:
+ * bench_live.ts [RUNS] [DAYS] [ONLY] (DAYS of data fed, default 3; the cycle fetches all but the first 22 h of it:
+ * 16 gives the 15 days of history the weekly lags want; ONLY: a comma-separated list of the output's keys to
+ * measure, e.g. `direct_ours,incremental_cycle`, default all).
  */
 import { generateCorpus } from "../../lib/synth/generate.ts";
 import { fleetModel } from "../support/fleet_model.ts";
@@ -17,11 +20,14 @@ import type { Series } from "../../lib/series/types.ts";
 import { runDetection } from "../../lib/pipeline/run_detection.ts";
 import { openWriteBack, type WriteBack } from "../../lib/pipeline/write_back.ts";
 import { fetchGraphite } from "../../lib/sources/graphite.ts";
+import { type HistoryCache, historyCache } from "../../lib/pipeline/history_cache.ts";
 import { graphiteAvailable, startGraphite } from "../support/graphite.ts";
 
 const HOUR = 3_600_000, STEP = 60_000;
 const runs = Number(Deno.args[0] ?? 5);
 const days = Number(Deno.args[1] ?? 3);
+const only = Deno.args[2] ? new Set(Deno.args[2].split(",")) : undefined;
+const wanted = (key: string) => !only || only.has(key);
 const got = graphiteAvailable();
 if (!got.ok) {
   console.log(JSON.stringify({ unavailable: got.reason }));
@@ -153,6 +159,7 @@ try {
     ["proxy_20ms_original", "original", slow.proxy, slow.token, undefined, undefined],
   ] as const;
   for (const [name, way, baseUrl, token, format, standin] of ways) {
+    if (!wanted(name)) continue;
     // One cycle first, not counted, for both ways alike: graphite-web's workers, the page cache and the JIT
     // warm up as they would in a watcher's steady state.
     await cycle(way, baseUrl, token, format, standin);
@@ -167,52 +174,119 @@ try {
       runs_ms: samples.map((s) => Math.round(s.ms)),
     };
   }
-  // Write-back to the real carbon. A watch cycle writes its new points (the last 5 minutes here) and the band
-  // from there on; plain and write-back cycles alternate, so the ratio is measured in the same conditions.
-  // A fresh write-back for each measured cycle: one that wrote a point before writes it no more.
-  const withFresh = async (since?: number) => {
-    const wb = openWriteBack(
-      parseConfig({ writeBack: { carbon: `127.0.0.1:${graphite.carbonPort}` } }, "bench"),
-    )!;
-    try {
-      return await cycle("ours", graphite.url, undefined, "pickle", undefined, { to: wb, since });
-    } finally {
-      await wb.close(60_000);
+  // A watch's cycles, cold (a fresh cache: the whole range) and warm (the cycle before kept: 5 new minutes and
+  // 3 minutes of overlap fetched), as runWatchCycle runs them: runDetection, then hydration from the series in memory.
+  if (wanted("incremental_cycle")) {
+    const config = parseConfig({
+      source: "graphite",
+      url: graphite.url,
+      machines,
+      aggregators,
+      lookback: "24h",
+      history: `${days * 24 - 46}h`,
+    }, "bench");
+    const watchCycle = async (cache: HistoryCache, at: number) => {
+      let fetchMs = 0;
+      const timed: HistoryCache = {
+        get stats() {
+          return cache.stats;
+        },
+        async fetch(from, until, options) {
+          const t = performance.now();
+          const got = await cache.fetch(from, until, options);
+          fetchMs = performance.now() - t;
+          return got;
+        },
+      };
+      const t0 = performance.now();
+      const run = await runDetection(config, {
+        loaded: model,
+        until: new Date(at).toISOString(),
+        now: Date.now(),
+        history: timed,
+        feedback: false,
+      });
+      hydrate(run.detected.anomalies, run.series);
+      const ms = performance.now() - t0;
+      return {
+        ms,
+        fetchMs,
+        restMs: ms - fetchMs,
+        series: run.series.length,
+        anomalies: run.detected.anomalies.length,
+        fetched: cache.stats.fetchedPoints,
+        kept: cache.stats.keptPoints,
+      };
+    };
+    const cold: Awaited<ReturnType<typeof watchCycle>>[] = [];
+    const warm: Awaited<ReturnType<typeof watchCycle>>[] = [];
+    await watchCycle(historyCache(config), until - 5 * 60_000); // warm-up: graphite-web's workers, the JIT
+    for (let r = 0; r < runs; r++) {
+      // Each run: a cold cycle five minutes before the end (a fresh cache), then a warm one at the end.
+      const cache = historyCache(config);
+      cold.push(await watchCycle(cache, until - 5 * 60_000));
+      warm.push(await watchCycle(cache, until));
     }
-  };
-  const plain: number[] = [], withWb: number[] = [];
-  let cycleLines = 0;
-  await withFresh(until - 5 * 60_000);
-  for (let r = 0; r < runs; r++) {
-    plain.push((await cycle("ours", graphite.url)).ms);
-    const c = await withFresh(until - 5 * 60_000);
-    withWb.push(c.ms);
-    cycleLines = c.lines;
+    const sum = (xs: typeof cold) => ({
+      median_ms: Math.round(median(xs.map((x) => x.ms))),
+      fetch_ms: Math.round(median(xs.map((x) => x.fetchMs))),
+      detect_hydrate_ms: Math.round(median(xs.map((x) => x.restMs))),
+      series: xs[0].series,
+      anomalies: xs[0].anomalies,
+      points_fetched: xs[0].fetched,
+      points_kept: xs[0].kept,
+      runs_ms: xs.map((x) => Math.round(x.ms)),
+    });
+    out.incremental_cycle = { cold: sum(cold), warm: sum(warm) };
   }
-  if (!(cycleLines > 0)) {
-    throw new Error("the write-back cycle wrote nothing: the benchmark would measure nothing");
+  if (wanted("write_back_cycle")) {
+    // Write-back to the real carbon. A watch cycle writes its new points (the last 5 minutes here) and the band
+    // from there on; plain and write-back cycles alternate, so the ratio is measured in the same conditions.
+    // A fresh write-back for each measured cycle: one that wrote a point before writes it no more.
+    const withFresh = async (since?: number) => {
+      const wb = openWriteBack(
+        parseConfig({ writeBack: { carbon: `127.0.0.1:${graphite.carbonPort}` } }, "bench"),
+      )!;
+      try {
+        return await cycle("ours", graphite.url, undefined, "pickle", undefined, { to: wb, since });
+      } finally {
+        await wb.close(60_000);
+      }
+    };
+    const plain: number[] = [], withWb: number[] = [];
+    let cycleLines = 0;
+    await withFresh(until - 5 * 60_000);
+    for (let r = 0; r < runs; r++) {
+      plain.push((await cycle("ours", graphite.url)).ms);
+      const c = await withFresh(until - 5 * 60_000);
+      withWb.push(c.ms);
+      cycleLines = c.lines;
+    }
+    if (!(cycleLines > 0)) {
+      throw new Error("the write-back cycle wrote nothing: the benchmark would measure nothing");
+    }
+    out.write_back_cycle = {
+      plain_ms: Math.round(median(plain)),
+      write_back_ms: Math.round(median(withWb)),
+      ratio: Number((median(withWb) / median(plain)).toFixed(3)),
+      points: cycleLines,
+      runs_plain_ms: plain.map(Math.round),
+      runs_write_back_ms: withWb.map(Math.round),
+    };
+    // The whole 24 h window, as detect --write-back and report --write-back write it: points/s of the extra time.
+    const windowRuns: { ms: number; lines: number }[] = [], windowPlain: number[] = [];
+    for (let r = 0; r < Math.min(runs, 3); r++) {
+      windowPlain.push((await cycle("ours", graphite.url)).ms);
+      windowRuns.push(await withFresh());
+    }
+    const extra = median(windowRuns.map((w) => w.ms)) - median(windowPlain);
+    out.write_back_window = {
+      plain_ms: Math.round(median(windowPlain)),
+      write_back_ms: Math.round(median(windowRuns.map((w) => w.ms))),
+      points: windowRuns[0].lines,
+      points_per_s: Math.round(windowRuns[0].lines / (extra / 1000)),
+    };
   }
-  out.write_back_cycle = {
-    plain_ms: Math.round(median(plain)),
-    write_back_ms: Math.round(median(withWb)),
-    ratio: Number((median(withWb) / median(plain)).toFixed(3)),
-    points: cycleLines,
-    runs_plain_ms: plain.map(Math.round),
-    runs_write_back_ms: withWb.map(Math.round),
-  };
-  // The whole 24 h window, as detect --write-back and report --write-back write it: points/s of the extra time.
-  const windowRuns: { ms: number; lines: number }[] = [], windowPlain: number[] = [];
-  for (let r = 0; r < Math.min(runs, 3); r++) {
-    windowPlain.push((await cycle("ours", graphite.url)).ms);
-    windowRuns.push(await withFresh());
-  }
-  const extra = median(windowRuns.map((w) => w.ms)) - median(windowPlain);
-  out.write_back_window = {
-    plain_ms: Math.round(median(windowPlain)),
-    write_back_ms: Math.round(median(windowRuns.map((w) => w.ms))),
-    points: windowRuns[0].lines,
-    points_per_s: Math.round(windowRuns[0].lines / (extra / 1000)),
-  };
   console.log(JSON.stringify(out));
   await grafana.stop();
   await slow.stop();
