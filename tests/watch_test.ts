@@ -4,7 +4,7 @@
  * going away mid-run (backoff, then resume) and memory staying flat over hundreds of cycles.
  */
 import assert from "node:assert/strict";
-import { cliCommand, readUntil } from "./support/cli.ts";
+import { cliCommand, cycleLogs, readUntil } from "./support/cli.ts";
 import type { CycleLog } from "../lib/pipeline/run_watch_cycle.ts";
 import { join } from "node:path";
 import { startReceiver } from "./support/alert_receiver.ts";
@@ -293,25 +293,19 @@ Deno.test({
         "--log-json",
       ], { MALLOC_ARENA_MAX: "2" }).spawn(); // as `deno task watch` runs it
       const seen: CycleLog[] = [];
-      let buffered = "";
       let outage: Promise<void> | undefined;
       const stderr = new Response(child.stderr).text();
-      for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-        buffered += chunk;
-        const lines = buffered.split("\n");
-        buffered = lines.pop()!;
-        for (const line of lines.filter((l) => l.startsWith("{"))) {
-          seen.push(JSON.parse(line));
-          // graphite-web goes away after 40 cycles and comes back once three cycles have failed.
-          if (seen.length === 40) {
-            outage = (async () => {
-              await graphite.stopWeb();
-              while (seen.filter((c) => c.error || c.answered === 0).length < 3) {
-                await new Promise((r) => setTimeout(r, 50));
-              }
-              await graphite.startWeb();
-            })();
-          }
+      for await (const log of cycleLogs(child.stdout)) {
+        seen.push(log);
+        // graphite-web goes away after 40 cycles and comes back once three cycles have failed.
+        if (seen.length === 40) {
+          outage = (async () => {
+            await graphite.stopWeb();
+            while (seen.filter((c) => c.error || c.answered === 0).length < 3) {
+              await new Promise((r) => setTimeout(r, 50));
+            }
+            await graphite.startWeb();
+          })();
         }
       }
       await outage;

@@ -9,7 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cliCommand, runCli } from "./support/cli.ts";
+import { cliCommand, cycleLogs, runCli } from "./support/cli.ts";
 import { fleetModel } from "./support/fleet_model.ts";
 import { type Graphite, requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
 import { generateCorpus } from "../lib/synth/generate.ts";
@@ -18,34 +18,13 @@ import { saveModel } from "../lib/model/save_model.ts";
 import { parseConfig } from "../lib/sources/config.ts";
 import { runDetection } from "../lib/pipeline/run_detection.ts";
 import { runWatch } from "../lib/pipeline/run_watch.ts";
-import { openWriteBack, type WriteBack } from "../lib/pipeline/write_back.ts";
 import type { CycleLog } from "../lib/pipeline/run_watch_cycle.ts";
 import { PRESENCE_AGGREGATORS } from "../lib/presence.ts";
+import { captureWriteBack } from "./support/capture_write_back.ts";
 
 const HOUR = 3_600_000, STEP = 60_000;
 /** The environment the tasks may read (unset here: no sink but the console, no token). */
 const ENV = { allowEnv: ["GRAFANA_TOKEN", "GRAFANA_URL", "SLACK_WEBHOOK_URL", "ALERT_WEBHOOK_URL"] };
-
-/** A write-back whose "carbon" keeps the lines in memory: the reference for what the CLI wrote. */
-function capture(config: Parameters<typeof openWriteBack>[0]): { wb: WriteBack; lines: string[] } {
-  const lines: string[] = [];
-  const decoder = new TextDecoder();
-  let partial = "";
-  const wb = openWriteBack(config, {
-    carbon: "127.0.0.1:9",
-    connect: () =>
-      Promise.resolve({
-        write(bytes: Uint8Array) {
-          const parts = (partial + decoder.decode(bytes, { stream: true })).split("\n");
-          partial = parts.pop()!;
-          lines.push(...parts);
-          return Promise.resolve(bytes.length);
-        },
-        close() {},
-      }),
-  })!;
-  return { wb, lines };
-}
 
 /** path → (epoch s → value) of carbon lines. */
 function byPath(lines: readonly string[]): Map<string, Map<number, number>> {
@@ -147,7 +126,7 @@ Deno.test({
       assert.equal(record.dropped, 0);
       // The reference: the same detection in-process, its lines captured.
       const parsed = parseConfig(config, "config.json");
-      const ref = capture(parsed);
+      const ref = captureWriteBack(parsed);
       await runDetection(parsed, { until, now: Date.now(), writeBack: { to: ref.wb } });
       await ref.wb.close(10_000);
       assert.equal(ref.lines.length, record.sent, "the CLI wrote what the pipeline writes");
@@ -208,18 +187,13 @@ Deno.test({
         `127.0.0.1:${graphite.carbonPort}`,
       ], { net: true, ...ENV }).spawn();
       const seen: CycleLog[] = [];
-      let buffered = "", outage: Promise<void> | undefined;
+      let outage: Promise<void> | undefined;
       const stderr = new Response(child.stderr).text();
-      for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-        buffered += chunk;
-        const lines = buffered.split("\n");
-        buffered = lines.pop()!;
-        for (const line of lines.filter((l) => l.startsWith("{"))) {
-          seen.push(JSON.parse(line));
-          // Carbon goes away after cycle 2 and comes back after cycle 20, while the run goes on writing.
-          if (seen.length === 2) outage = graphite.stopCarbon();
-          if (seen.length === 20) outage = outage?.then(() => graphite.startCarbon());
-        }
+      for await (const log of cycleLogs(child.stdout)) {
+        seen.push(log);
+        // Carbon goes away after cycle 2 and comes back after cycle 20, while the run goes on writing.
+        if (seen.length === 2) outage = graphite.stopCarbon();
+        if (seen.length === 20) outage = outage?.then(() => graphite.startCarbon());
       }
       await outage;
       const status = await child.status;
@@ -233,7 +207,7 @@ Deno.test({
       assert.ok(held.length > 0, `carbon was never away while the run wrote: ${JSON.stringify(last)}`);
       assert.match(err, /watch: wrote (\d+) of \1 points back to carbon .*\d+ reconnects/);
       // The reference: the same replay in-process.
-      const ref = capture(parseConfig(config, "config.json"));
+      const ref = captureWriteBack(parseConfig(config, "config.json"));
       await runWatch(parseConfig(config, "config.json"), {
         sinks: [],
         statePath: join(tmp, "state-ref.json"),

@@ -85,21 +85,17 @@ export const command: Command = {
       : undefined;
     if (!decision) {
       throw new TypeError(
-        `Cannot record feedback: give --not-anomalous, --anomalous, --list, --undo or --export-labels`,
+        `Cannot record feedback: give --not-anomalous, --anomalous, --list, --undo or --export-labels, current value is none of them`,
       );
     }
     const id = (values["not-anomalous"] ?? values.anomalous)!;
-    if (!id && !(values.series && values.from && values.until)) {
-      throw new TypeError(`Cannot record feedback: without an id, give --series KEY --from T --until T`);
-    }
+    const { series, from, until } = values;
     const line = await recordFeedback(config, {
       decision,
       id: id || undefined,
-      span: id ? undefined : {
-        series: values.series!,
-        from: parseWhen("--from", values.from!, now),
-        until: parseWhen("--until", values.until!, now),
-      },
+      span: !id && series && from && until
+        ? { series, from: parseWhen("--from", from, now), until: parseWhen("--until", until, now) }
+        : undefined,
       results: values.anomalies,
       decisionId: newId(),
       by,

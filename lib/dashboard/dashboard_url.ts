@@ -1,6 +1,7 @@
 import { aggregatorVariable } from "./aggregator_variable.ts";
 import { variableValue } from "./_variable_value.ts";
 import { graphiteNode } from "../writeback/graphite_node.ts";
+import { grafanaBase } from "./_grafana_base.ts";
 
 /** What a dashboard link opens on: a shard, an aggregator and a time span (epoch ms). */
 export interface DashboardTarget {
@@ -70,17 +71,7 @@ export function dashboardUrl(
     before = 43_200_000,
     after = 43_200_000,
   } = options;
-  let base: URL | undefined;
-  try {
-    base = new URL(grafanaUrl.endsWith("/") ? grafanaUrl : grafanaUrl + "/");
-  } catch {
-    // reported below
-  }
-  if (!base || (base.protocol !== "http:" && base.protocol !== "https:")) {
-    throw new TypeError(
-      `Cannot build the dashboard link: the Grafana URL must be an http(s) URL, current value is "${grafanaUrl}"`,
-    );
-  }
+  const base = grafanaBase(grafanaUrl, "build the dashboard link");
   const { start, end } = target;
   if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) {
     throw new RangeError(

@@ -1,6 +1,7 @@
 import { request } from "../http/request.ts";
 import { displayUrl } from "../sources/display_url.ts";
 import type { GrafanaDashboard } from "./types.ts";
+import { grafanaBase } from "./_grafana_base.ts";
 
 /** Options for {@link pushDashboard}. */
 export interface PushDashboardOptions {
@@ -88,19 +89,7 @@ export async function pushDashboard(
     fetch,
     sleep,
   } = options;
-  let base: URL | undefined;
-  try {
-    base = new URL(grafanaUrl.endsWith("/") ? grafanaUrl : grafanaUrl + "/");
-  } catch {
-    // reported below
-  }
-  if (!base || (base.protocol !== "http:" && base.protocol !== "https:")) {
-    throw new TypeError(
-      `Cannot push the dashboard: the Grafana URL must be an http(s) URL, current value is "${
-        displayUrl(grafanaUrl)
-      }"`,
-    );
-  }
+  const base = grafanaBase(grafanaUrl, "push the dashboard", displayUrl);
   if (typeof token !== "string" || !token) {
     throw new TypeError(
       "Cannot push the dashboard: a Grafana token is needed (GRAFANA_TOKEN), current value is empty",

@@ -73,7 +73,10 @@ export async function recordFeedback(
     }
     target = span;
   } else {
-    throw new TypeError("Cannot record feedback: give an anomaly id or a series with a time range");
+    throw new TypeError(
+      "Cannot record feedback: give an anomaly id, or a series with a time range (--series KEY --from T --until T), " +
+        "current value is neither",
+    );
   }
   const line = makeDecision(target, {
     decision: options.decision,

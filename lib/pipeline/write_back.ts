@@ -109,7 +109,7 @@ export function openWriteBack(
           fields,
           from: start,
           until,
-          backfill: (a) => !filled.has((a as { id?: string }).id ?? ""),
+          backfill: (a) => !filled.has(a.id),
         });
         for (const a of anomalies) filled.set(a.id, a.end);
         wb.lines += lines.length;

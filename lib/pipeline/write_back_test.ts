@@ -1,26 +1,15 @@
 import assert from "node:assert/strict";
-import { openWriteBack } from "./write_back.ts";
+import { captureWriteBack } from "../../tests/support/capture_write_back.ts";
 import { parseConfig } from "../sources/config.ts";
 import type { SeriesScores } from "../model/score_series.ts";
 
 const MIN = 60_000;
 
-/** A write-back to a stand-in connection that keeps the lines. */
-function captured() {
-  const lines: string[] = [];
-  const config = parseConfig({ writeBack: { carbon: "127.0.0.1:2003", series: ["score"] } }, "config.json");
-  const wb = openWriteBack(config, {
-    connect: () =>
-      Promise.resolve({
-        write: (b: Uint8Array) => {
-          lines.push(...new TextDecoder().decode(b).split("\n").filter(Boolean));
-          return Promise.resolve(b.length);
-        },
-        close: () => {},
-      }),
-  })!;
-  return { wb, lines };
-}
+/** A write-back of the score only, to a stand-in connection that keeps the lines. */
+const captured = () =>
+  captureWriteBack(
+    parseConfig({ writeBack: { carbon: "127.0.0.1:2003", series: ["score"] } }, "config.json"),
+  );
 
 /** A scored series: a missing value (NaN) still has a score, as missing_data gives one (0 when just begun). */
 const scored = (values: number[]) => ({

@@ -154,8 +154,11 @@ export function openCarbonWriter(target: string, options: CarbonWriterOptions = 
   // The queue: chunks of lines, `head` the first unsent index in the first chunk.
   const chunks: string[][] = [];
   let head = 0, pending = 0;
-  // The lines sent last, for a resend after a reconnect.
-  let recent: string[] = [];
+  // The batches sent last, for a resend after a reconnect: whole batches, kept while the ones after them hold
+  // fewer than `resend` lines (no copying per batch; the tail is cut out only when a resend happens).
+  const recent: string[][] = [];
+  let recentLines = 0;
+  const tail = () => recent.flat().slice(-resend);
   const stats = { queued: 0, sent: 0, dropped: 0, resent: 0, reconnects: 0 } as Omit<
     WriteBackStats,
     "pending"
@@ -240,9 +243,10 @@ export function openCarbonWriter(target: string, options: CarbonWriterOptions = 
           if (connectedOnce) stats.reconnects++;
           connectedOnce = true;
         }
-        if (owesResend && recent.length) {
-          await send(conn, recent);
-          stats.resent += recent.length;
+        if (owesResend && recentLines > 0) {
+          const lines = tail();
+          await send(conn, lines);
+          stats.resent += lines.length;
         }
         owesResend = false;
         const lines = peek(batch);
@@ -255,12 +259,11 @@ export function openCarbonWriter(target: string, options: CarbonWriterOptions = 
         take(lines.length);
         pending -= lines.length;
         stats.sent += lines.length;
-        // (`slice(-0)` would keep everything: no resend keeps nothing.)
-        recent = resend === 0
-          ? []
-          : lines.length >= resend
-          ? lines.slice(-resend)
-          : recent.concat(lines).slice(-resend);
+        if (resend > 0) {
+          recent.push(lines);
+          recentLines += lines.length;
+          while (recentLines - recent[0].length >= resend) recentLines -= recent.shift()!.length;
+        }
         wait = backoff;
       } catch (err) {
         lastError = (err as Error).message;

@@ -9,7 +9,9 @@ import {
 } from "./metric_path.ts";
 
 /** Options of {@link writeBackLines}. */
-export interface WriteBackLinesOptions {
+export interface WriteBackLinesOptions<
+  A extends Pick<Anomaly, "start" | "end"> = Pick<Anomaly, "start" | "end">,
+> {
   /** The model's family (a node of the written path). */
   family: string;
   /** The written tree's prefix. @default "anomaly" */
@@ -22,7 +24,7 @@ export interface WriteBackLinesOptions {
   until?: number;
   /** Whether an anomaly that began before `from` has its earlier points written as 1 again (a watch cycle
    * does it once per anomaly, when it first sees it). @default () => true */
-  backfill?: (anomaly: Pick<Anomaly, "start" | "end">) => boolean;
+  backfill?: (anomaly: A) => boolean;
 }
 
 /** A number as written: 8 significant digits, as short as that allows. */
@@ -53,9 +55,9 @@ const num = (v: number): string => String(Number(v.toPrecision(8)));
  * assert.deepEqual(lines, ["anomaly.presence.n1.A.score 0.25 120", "anomaly.presence.n1.A.anomalous 0 120"]);
  * ```
  */
-export function writeBackLines(
-  scored: { series: Series; scores: SeriesScores; anomalies: readonly Pick<Anomaly, "start" | "end">[] },
-  options: WriteBackLinesOptions,
+export function writeBackLines<A extends Pick<Anomaly, "start" | "end">>(
+  scored: { series: Series; scores: SeriesScores; anomalies: readonly A[] },
+  options: WriteBackLinesOptions<A>,
 ): string[] {
   const {
     family,

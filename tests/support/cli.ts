@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { CycleLog } from "../../lib/pipeline/run_watch_cycle.ts";
 
 const MAIN = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
@@ -103,4 +104,30 @@ export async function readUntil(
     text += value;
   }
   return text;
+}
+
+/**
+ * The cycle logs `watch --log-json` prints on stdout, one parsed JSON line at a time as they arrive (other
+ * lines skipped), so a test can act between cycles.
+ *
+ * @param stdout The watch process's stdout.
+ * @returns The logs, in order.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { cycleLogs } from "./cli.ts";
+ * const stdout = ReadableStream.from(['{"cycle":1}\nALERT x\n{"cy', 'cle":2}\n'].map((s) => new TextEncoder().encode(s)));
+ * const seen = [];
+ * for await (const log of cycleLogs(stdout)) seen.push(log.cycle);
+ * assert.deepEqual(seen, [1, 2]);
+ * ```
+ */
+export async function* cycleLogs(stdout: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<CycleLog> {
+  let buffered = "";
+  for await (const chunk of stdout.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk;
+    const lines = buffered.split("\n");
+    buffered = lines.pop()!;
+    for (const line of lines) if (line.startsWith("{")) yield JSON.parse(line);
+  }
 }
