@@ -14,12 +14,20 @@ import type { Model } from "../model/schema.ts";
  * assert.deepEqual(expectationOptions(model), { lags: [86_400_000], minLags: 1 });
  * ```
  */
-export function expectationOptions(model: Pick<Model, "detectors">): { lags?: number[]; minLags?: number } {
-  const params = model.detectors.seasonal_lag as { lags?: unknown; minLags?: unknown } | undefined;
+export function expectationOptions(
+  model: Pick<Model, "detectors">,
+): { lags?: number[]; minLags?: number; dayChange?: number[] } {
+  const params = model.detectors.seasonal_lag as
+    | { lags?: unknown; minLags?: unknown; weekly?: unknown }
+    | undefined;
   if (!params) return {};
+  const weekly = Array.isArray(params.weekly) && params.weekly.length === 168
+    ? params.weekly as number[]
+    : undefined;
   const lags = Array.isArray(params.lags) && params.lags.every((l) => typeof l === "number")
     ? params.lags as number[]
     : undefined;
   const minLags = typeof params.minLags === "number" ? params.minLags : 1;
-  return lags ? { lags, minLags } : { minLags };
+  const base = lags ? { lags, minLags } : { minLags };
+  return weekly ? { ...base, dayChange: weekly } : base;
 }

@@ -2,22 +2,28 @@ import type { Series } from "../series/types.ts";
 import { DAY, ewAlpha, pointsIn, RobustLevel, warmupPoints } from "../series/robust.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 
-const cache = new WeakMap<Float64Array, { step: number; rho: Float64Array }>();
+const cache = new WeakMap<
+  Float64Array,
+  { step: number; weekly: readonly number[] | null; rho: Float64Array }
+>();
 
 /**
  * ρ[i] = ln((x + c) / (e + c)): the log ratio of a value to its seasonal expectation, the median of the same
  * time 1 d / 7 d / 14 d earlier, with c = 10% of the series' causal running level so near-zero values do not
- * explode. `NaN` where either side is missing, and for the first two weeks: a sustained deviation from a
- * single earlier day is as often the weekly rhythm (a Monday after a Sunday) or yesterday's incident as a
- * shift. Until then robust_z and the 1 d seasonal lag see the onset of a shift or a climb.
- * Cached per values array, as level shift, stall and rhythm all use it.
+ * explode. Before two weeks, where the family's weekly day-over-day change `weekly` is known, the values 1 d /
+ * 2 d / 3 d earlier carried forward by it (so a Monday is not judged by the weekend before it); where it is not
+ * (`null`), nothing. `NaN` where either side is missing, and for the first three days: all three lags must
+ * exist, so one bad day (yesterday's incident) is never the baseline.
+ * Cached per values array, as level shift and stall both use it.
  */
-export function logRatio(series: Series): Float64Array {
+export function logRatio(series: Series, weekly: readonly number[] | null = null): Float64Array {
   const hit = cache.get(series.values);
-  if (hit && hit.step === series.step) return hit.rho;
+  if (hit && hit.step === series.step && hit.weekly === weekly) return hit.rho;
   const { values, step } = series;
   const n = values.length;
-  const e = seasonalExpectation(series, { early: false, minLags: 3 });
+  // Before two weeks only where the family's weekly rhythm is known (even if it is none): otherwise a Monday
+  // judged by the weekend before it is as likely as a shift.
+  const e = seasonalExpectation(series, { minLags: 3, dayChange: weekly, early: weekly !== null });
   const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
   const rho = new Float64Array(n).fill(NaN);
   for (let i = 0; i < n; i++) {
@@ -30,6 +36,6 @@ export function logRatio(series: Series): Float64Array {
     }
     level.update(x);
   }
-  cache.set(values, { step, rho });
+  cache.set(values, { step, weekly, rho });
   return rho;
 }

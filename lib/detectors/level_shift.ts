@@ -3,6 +3,7 @@ import type { Detector } from "./types.ts";
 import { num } from "./_explain.ts";
 import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, trailingMedian, warmupPoints } from "../series/robust.ts";
 import { logRatio } from "./_log_ratio.ts";
+import { weeklyDayChange } from "../series/weekly_day_change.ts";
 
 /** Params of {@link levelShift}. */
 export interface LevelShiftParams extends Record<string, unknown> {
@@ -10,6 +11,8 @@ export interface LevelShiftParams extends Record<string, unknown> {
   drift: number;
   /** Each point adds at most this many scale units, so one spike cannot fake a shift. */
   clip: number;
+  /** The family's day-over-day change by hour of the week (`weeklyDayChange`); absent or `null`: none. */
+  weekly?: number[] | null;
 }
 
 /** Options of {@link levelShift}'s `fit`. */
@@ -39,13 +42,13 @@ export interface LevelShiftOptions {
 export const levelShift: Detector<LevelShiftParams, LevelShiftOptions> = {
   name: "level_shift",
   description: "sustained change of level vs the seasonal expectation (CUSUM)",
-  fit(_train, options = {}) {
+  fit(train, options = {}) {
     const { drift = 2, clip = 6 } = options;
-    return { drift, clip };
+    return { drift, clip, weekly: weeklyDayChange(train) };
   },
   score(series: Series, params) {
     const { step } = series;
-    const ratio = logRatio(series);
+    const ratio = logRatio(series, params.weekly ?? null);
     const n = ratio.length;
     // The level over the last hour, not single points: the median of ρ over the hour ending at i (at an hourly
     // step, ρ itself), so one or two outlying minutes do not feed the sums, and the statistic means the same at

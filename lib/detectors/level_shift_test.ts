@@ -123,3 +123,32 @@ Deno.test("hourlyMedian() is the median of the valid values among the last k, as
     }
   }
 });
+
+Deno.test("levelShift.score() sees a lost rhythm in the second week once the family's weekly rhythm is known", () => {
+  // 12 hourly series from Monday 2026-01-05 with a daily swing; weekends at 40% of weekdays.
+  const start = Date.UTC(2026, 0, 5);
+  const rng = createRng(3);
+  const level = (i: number) =>
+    ([5, 6].includes(Math.floor(i / 24) % 7) ? 4 : 10) * (1 + 0.6 * Math.sin((2 * Math.PI * i) / 24));
+  const family = Array.from({ length: 12 }, (_, k) => ({
+    key: `s${k}`,
+    labels: {},
+    start,
+    step: 3_600_000,
+    values: Float64Array.from({ length: 24 * 11 }, (_, i) => level(i) * Math.exp(0.1 * rng.normal())),
+  }));
+  const known = levelShift.fit(family.map((s) => ({ ...s, values: s.values.slice(0, 24 * 9) })));
+  assert.ok(known.weekly && known.weekly.length === 168, "a weekly profile from 9 days of 12 series");
+  // Days 9 and 10 (Wednesday, Thursday) of one series lose their rhythm: flat near the daily peak.
+  const lost = { ...family[0], values: family[0].values.slice() };
+  for (let i = 24 * 9; i < 24 * 11; i++) lost.values[i] = 15 * Math.exp(0.1 * rng.normal());
+  const s = levelShift.score(lost, known);
+  // The first three days have no baseline; then the weekend and the Monday after it are expected.
+  for (let i = 0; i < 3 * 24; i++) assert.ok(Number.isNaN(s[i]), `i=${i} ${s[i]}`);
+  const normal = Math.max(...finite(s.subarray(0, 24 * 9)));
+  const during = Math.max(...finite(s.subarray(24 * 9, 24 * 11)));
+  assert.ok(during > 3 * normal, `lost rhythm ${during} vs normal days (weekend included) ${normal}`);
+  // Without a known profile (no training family), nothing before two weeks, as a Monday could be a shift.
+  const unknown = levelShift.score(lost, levelShift.fit([]));
+  assert.ok(unknown.every((x) => Number.isNaN(x)));
+});

@@ -35,8 +35,9 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.freeze({
 /**
  * The default ensemble, the same for the product and the NAB benchmark: `robust_z` sees the recent past from the
  * first hours, `seasonal_lag` the same time earlier from the second day, `level_shift` and `stall` sustained
- * change against the weekly lags from two weeks, `flatline` and `missing_data` stuck values and gaps from the
- * first points. `rhythm_loss` and `isolation_forest` stay available by name (`rhythm_loss` added false events on
+ * change against the seasonal expectation from the fourth day where the family's weekly rhythm is known (a week
+ * of a fleet; see `weeklyDayChange`) and from two weeks where it is not, `flatline` and `missing_data` stuck
+ * values and gaps from the first points. `rhythm_loss` and `isolation_forest` stay available by name (`rhythm_loss` added false events on
  * the presence corpus without finding anything the others missed).
  */
 export const DEFAULT_DETECTORS: readonly string[] = Object.freeze([

@@ -3,6 +3,7 @@ import type { Detector } from "./types.ts";
 import { lagList, num } from "./_explain.ts";
 import { DAY, ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale } from "../series/robust.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
+import { weeklyDayChange } from "../series/weekly_day_change.ts";
 
 /** Params of {@link seasonalLag}. */
 export interface SeasonalLagParams extends Record<string, unknown> {
@@ -21,6 +22,8 @@ export interface SeasonalLagParams extends Record<string, unknown> {
    * a noisier level, and `train` leaves the detector out. `null` when the training data was too short to tell.
    */
   rhythm?: number | null;
+  /** The family's day-over-day change by hour of the week ({@link weeklyDayChange}); absent or `null`: none. */
+  weekly?: number[] | null;
 }
 
 /** Options of {@link seasonalLag}'s `fit`. */
@@ -56,7 +59,15 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
     "value vs the same time 1/2/3/7 days earlier (median), in units of the series' usual deviation",
   fit(_train, options = {}) {
     const { lags = [DAY, 7 * DAY, 14 * DAY], scaleHalfLife = 3 * DAY, floor = 0.1, minLags = 1 } = options;
-    return { lags, scaleHalfLife, floor, minLags, rhythm: rhythmRatio(_train, lags, minLags) };
+    const weekly = weeklyDayChange(_train);
+    return {
+      lags,
+      scaleHalfLife,
+      floor,
+      minLags,
+      rhythm: rhythmRatio(_train, lags, minLags, weekly),
+      weekly,
+    };
   },
   score(series: Series, params) {
     return judge(series, params, false).raw;
@@ -67,9 +78,10 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
   },
   explain(_raw, observed, expected, params) {
     const first = Math.min(...params.lags);
+    const carried = params.weekly?.some((d) => d !== 0) ? ", carried over the family's weekly rhythm" : "";
     return `${num(observed)} vs ${num(expected)} expected (median of the same time ${
       lagList(params.lags)
-    } earlier; before the longest exists, ${lagList([first, 2 * first, 3 * first])} earlier)`;
+    } earlier; before the longest exists, ${lagList([first, 2 * first, 3 * first])} earlier${carried})`;
   },
 };
 
@@ -81,7 +93,11 @@ function judge(
 ): { raw: Float64Array; center?: Float64Array; unit?: Float64Array } {
   const { values, step } = series;
   const n = values.length;
-  const e = seasonalExpectation(series, { lags: params.lags, minLags: params.minLags ?? 1 });
+  const e = seasonalExpectation(series, {
+    lags: params.lags,
+    minLags: params.minLags ?? 1,
+    dayChange: params.weekly ?? null,
+  });
   const out = new Float64Array(n).fill(NaN);
   const unit = withBasis ? new Float64Array(n).fill(NaN) : undefined;
   const hl = pointsIn(params.scaleHalfLife, step);
@@ -114,7 +130,12 @@ function judge(
  * spikes still tells. From at most 256 points per series (m from at most 128 points of its span) and at most 64
  * series; `null` when no series has 32 points with an expectation and a level.
  */
-export function rhythmRatio(series: readonly Series[], lags: number[], minLags = 1): number | null {
+export function rhythmRatio(
+  series: readonly Series[],
+  lags: number[],
+  minLags = 1,
+  dayChange: readonly number[] | null = null,
+): number | null {
   const ratios: number[] = [];
   const pick = Math.max(1, Math.ceil(series.length / 64));
   for (let k = 0; k < series.length; k += pick) {
@@ -122,7 +143,7 @@ export function rhythmRatio(series: readonly Series[], lags: number[], minLags =
     const { values, step } = s;
     const l = Math.round(Math.min(...lags) / step);
     if (l < 2 || values.length < l + 32) continue;
-    const e = seasonalExpectation(s, { lags, minLags });
+    const e = seasonalExpectation(s, { lags, minLags, dayChange });
     const evals = Math.min(256, values.length - l);
     const stride = (values.length - l) / evals;
     const every = Math.max(1, Math.floor(l / 128));

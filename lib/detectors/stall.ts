@@ -3,11 +3,14 @@ import type { Detector } from "./types.ts";
 import { num, span } from "./_explain.ts";
 import { DAY, ewAlpha, HOUR, pointsIn, RobustScale, warmupPoints } from "../series/robust.ts";
 import { logRatio } from "./_log_ratio.ts";
+import { weeklyDayChange } from "../series/weekly_day_change.ts";
 
 /** Params of {@link stall}. */
 export interface StallParams extends Record<string, unknown> {
   /** Window over which the climb is measured, ms. */
   window: number;
+  /** The family's day-over-day change by hour of the week (`weeklyDayChange`); absent or `null`: none. */
+  weekly?: number[] | null;
 }
 
 /** Options of {@link stall}'s `fit`. */
@@ -35,13 +38,13 @@ export interface StallOptions {
 export const stall: Detector<StallParams, StallOptions> = {
   name: "stall",
   description: "the value climbing steadily above its expectation (an aggregator falling behind)",
-  fit(_train, options = {}) {
+  fit(train, options = {}) {
     const { window = 4 * HOUR } = options;
-    return { window };
+    return { window, weekly: weeklyDayChange(train) };
   },
   score(series: Series, params) {
     const { step } = series;
-    const rho = logRatio(series);
+    const rho = logRatio(series, params.weekly ?? null);
     const n = rho.length;
     // Work on hourly means so the statistic means the same at 1-minute and 1-hour steps: m[i] is the mean of
     // ρ over the hour ending at i, and the line is fitted to m at i, i − 1 h, ..., i − window.

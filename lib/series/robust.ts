@@ -4,6 +4,15 @@
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
+/** Hours in a week: the slots of a weekly profile, Monday 00:00–01:00 UTC first. */
+export const WEEK_SLOTS = 168;
+
+/** The weekly slot of a time: hours since Monday 00:00 UTC (1970-01-01 was a Thursday). */
+export function weekSlot(t: number): number {
+  const h = Math.floor(t / HOUR) + 72;
+  return ((h % WEEK_SLOTS) + WEEK_SLOTS) % WEEK_SLOTS;
+}
+
 /**
  * Points before a running level or scale is trusted: 2 hours, at least 6 points — detectors that need no
  * seasonal history score from the first hours.

@@ -1,7 +1,9 @@
 import type { Series } from "./types.ts";
-import { DAY, smallMedian } from "./robust.ts";
+import { DAY, HOUR, smallMedian, weekSlot } from "./robust.ts";
 
 const cache = new WeakMap<Float64Array, Map<string, Float64Array>>();
+const profileIds = new WeakMap<readonly number[], number>();
+let profiles = 0;
 
 /** Options for {@link seasonalExpectation}. */
 export interface SeasonalExpectationOptions {
@@ -13,6 +15,13 @@ export interface SeasonalExpectationOptions {
    * expectation; `false`: no expectation until then.
    * @default true */
   early?: boolean;
+  /**
+   * The family's day-over-day change by hour of the week (`weeklyDayChange`): a value k days back (k not a
+   * multiple of 7) is carried forward by the changes of the k days between, so a Friday stands in for a Saturday
+   * at the level a Saturday has. `null`: values are compared as they are.
+   * @default null
+   */
+  dayChange?: readonly number[] | null;
 }
 
 /**
@@ -37,17 +46,22 @@ export interface SeasonalExpectationOptions {
  * ```
  */
 export function seasonalExpectation(series: Series, options: SeasonalExpectationOptions = {}): Float64Array {
-  const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 1, early: useEarly = true } = options;
-  const { values, step } = series;
+  const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 1, early: useEarly = true, dayChange = null } = options;
+  const { values, step, start } = series;
   // Several detectors need the same expectation of the same series: cache it per values array.
-  const cacheKey = `${step}|${minLags}|${useEarly}|${lags.join(",")}`;
+  let profileId = 0;
+  if (dayChange) {
+    profileId = profileIds.get(dayChange) ?? 0;
+    if (!profileId) profileIds.set(dayChange, profileId = ++profiles);
+  }
+  const cacheKey = `${step}|${start}|${minLags}|${useEarly}|${lags.join(",")}|${profileId}`;
   let perValues = cache.get(values);
   const hit = perValues?.get(cacheKey);
   if (hit) return hit;
   const n = values.length;
   if (!useEarly) {
     // The same as with the early lag from the longest lag on: derive it rather than compute it twice.
-    const full = seasonalExpectation(series, { lags, minLags, early: true });
+    const full = seasonalExpectation(series, { lags, minLags, early: true, dayChange });
     const longest = Math.max(0, ...lags.map((l) => Math.round(l / step)).filter((l) => l >= 1));
     const out = full.slice();
     out.fill(NaN, 0, Math.min(n, longest));
@@ -63,16 +77,35 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   // robust to one bad day as the weekly lags are), as many of them as exist.
   const early = useEarly ? [shortest, 2 * shortest, 3 * shortest].filter((l) => l < longest) : [];
   if (useEarly && early.length === 0) early.push(shortest);
+  // Per lag in points: how many whole days back it reaches when the weekly profile applies to it (0: as is).
+  const perDay = step > 0 && DAY % step === 0 ? DAY / step : 0;
+  const carries = perDay > 0 && dayChange !== null && dayChange.some((d) => d !== 0);
+  const daysBack = (l: number) => (carries && l % perDay === 0 && (l / perDay) % 7 !== 0 ? l / perDay : 0);
+  const earlyDays = early.map(daysBack), lagDays = lagPts.map(daysBack);
+  const maxDays = Math.max(0, ...earlyDays, ...lagDays);
+  // carry[k] = the factor of the day-over-day changes from k days back to now at the current point's slot.
+  const carry = new Float64Array(maxDays + 1).fill(1);
+  let hour = NaN;
   for (let i = 0; i < n; i++) {
     let m = 0;
     // The longer lags join together once the longest exists (the weekly lags at two weeks): a median of 1 d
     // and 7 d alone is the mean of two days, neither robust to a bad day nor the weekly profile.
-    const use = i < longest ? early : lagPts;
+    const later = i >= longest;
+    const use = later ? lagPts : early;
+    const t = start + i * step;
+    if (maxDays > 0 && Math.floor(t / HOUR) !== hour) {
+      hour = Math.floor(t / HOUR);
+      for (let k = 1; k <= maxDays; k++) {
+        carry[k] = carry[k - 1] * Math.exp(dayChange![weekSlot(t - (k - 1) * DAY)]);
+      }
+    }
     for (let j = 0; j < use.length; j++) {
       const idx = i - use[j];
       if (idx < 0) continue;
       const v = values[idx];
-      if (v === v) buf[m++] = v;
+      if (v !== v) continue;
+      const k = later ? lagDays[j] : earlyDays[j];
+      buf[m++] = k ? v * carry[k] : v;
     }
     if (m >= minLags) out[i] = smallMedian(buf, m);
   }

@@ -112,3 +112,31 @@ Deno.test("seasonalExpectation() leaves the input untouched and ignores lags sho
   // With one usable lag and minLags 2, nothing can be expected.
   assert.ok(e.every((x) => Number.isNaN(x)));
 });
+
+Deno.test("seasonalExpectation() carries the days before forward by a weekly day-over-day profile", () => {
+  // Hourly from Monday 2026-01-05: weekdays at 10, weekends at 5; the profile says Saturday halves, Monday doubles.
+  const start = Date.UTC(2026, 0, 5);
+  const values = new Float64Array(24 * 16).map((_, i) => (Math.floor(i / 24) % 7 >= 5 ? 5 : 10));
+  const series = { key: "k", labels: {}, start, step: HOUR, values };
+  const dayChange = new Array(168).fill(0);
+  for (let h = 0; h < 24; h++) {
+    dayChange[5 * 24 + h] = Math.log(0.5);
+    dayChange[h] = Math.log(2);
+  }
+  const plain = seasonalExpectation(series);
+  const carried = seasonalExpectation(series, { dayChange });
+  const sat = 24 * 5 + 9, mon = 24 * 7 + 9, tue = 24 * 8 + 9, sat2 = 24 * 12 + 9;
+  // Saturday: Fri, Thu, Wed (10 each) — as they are 10, carried by Saturday's halving 5.
+  assert.equal(plain[sat], 10);
+  assert.ok(Math.abs(carried[sat] - 5) < 1e-9);
+  // Monday: Sun (5 → ×2), Sat (5 → ×1 ×2), Fri (10 → ×0.5 ×1 ×2): 10 each; as they are, the median is 5.
+  assert.equal(plain[mon], 5);
+  assert.ok(Math.abs(carried[mon] - 10) < 1e-9);
+  assert.ok(Math.abs(carried[tue] - 10) < 1e-9 && Math.abs(carried[sat2] - 5) < 1e-9);
+  // The weekly lags compare like with like and are never carried: from day 14 the 1 d lag alone is.
+  const day15 = 24 * 15 + 9; // a Tuesday: Mon (10), Tue a week and two weeks before (10)
+  assert.equal(carried[day15], 10);
+  // A profile of zeros changes nothing.
+  const zeros = seasonalExpectation(series, { dayChange: new Array(168).fill(0) });
+  assert.deepEqual([...zeros], [...plain]);
+});
