@@ -10,7 +10,14 @@ export async function runMatrix(values: {
   detectors?: string;
   "train-on"?: string;
   json?: string;
+  seed?: string;
 }): Promise<number> {
+  const seed = values.seed === undefined ? undefined : Number(values.seed);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) {
+    throw new TypeError(
+      `Cannot run the matrix: --seed must be an integer, current value is "${values.seed}"`,
+    );
+  }
   const trainOn = values["train-on"] ?? "history";
   if (trainOn !== "history" && trainOn !== "all") {
     throw new TypeError(
@@ -22,6 +29,7 @@ export async function runMatrix(values: {
   const result: MatrixResult = robustnessMatrix({
     ...Object.fromEntries(Object.entries(axes).filter(([, v]) => v !== undefined)),
     trainOn,
+    ...(seed === undefined ? {} : { seed }),
     detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
     onCell: (c, i, total) => {
       if (!tty) return;

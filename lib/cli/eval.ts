@@ -10,7 +10,7 @@ import { runMatrix } from "./_matrix.ts";
 
 const help =
   `Usage: deno task eval --data FILE|DIR... --labels FILE [--train DIR|--model FILE] [--detectors LIST] [--json FILE]
-       deno task eval --matrix [--cells SPEC] [--detectors LIST] [--train-on history|all] [--json FILE]
+       deno task eval --matrix [--cells SPEC] [--detectors LIST] [--train-on history|all] [--seed N] [--json FILE]
 
 Event-level quality against labels: precision, recall and F1 overall and per anomaly kind, false events per
 series-month and median detection delay — ours (strict and permissive) and the original scripts' method
@@ -37,7 +37,8 @@ markdown table to stdout.
   --cells SPEC       only some cells: comma-separated key=value, a key repeated for several values, e.g.
                      step=1m,history=3d  or  step=5m,step=1h,weekly=off,noise=2
                      (step: 1m 5m 1h; history: 3d 9d 30d 6mo; weekly: on off; noise: 1 2)
-  --train-on WHAT    history (default): the history before the span; all: everything, span included`;
+  --train-on WHAT    history (default): the history before the span; all: everything, span included
+  --seed N           another generator seed (a check that a change holds beyond seed 2718)`;
 
 const pct = (v: number) => (v === v ? v.toFixed(3) : "-");
 
@@ -56,10 +57,11 @@ export const command: Command = {
       matrix: { type: "boolean", default: false },
       cells: { type: "string" },
       "train-on": { type: "string" },
+      seed: { type: "string" },
     });
     if (values.matrix) return await runMatrix(values);
-    if (values.cells || values["train-on"]) {
-      throw new TypeError("Cannot evaluate: --cells and --train-on go with --matrix (see --help)");
+    if (values.cells || values["train-on"] || values.seed) {
+      throw new TypeError("Cannot evaluate: --cells, --train-on and --seed go with --matrix (see --help)");
     }
     if (!values.data?.length || !values.labels) {
       throw new TypeError("Cannot evaluate: --data FILE|DIR and --labels FILE are required (see --help)");

@@ -153,10 +153,10 @@ export interface FitRunLengthOptions {
 /**
  * Fits the calibration of a run-length score (hours stuck, hours without data) as a memoryless run model: a run
  * of the `first` length starts at a point with probability s, and each further step continues it with
- * probability c, so P(run ≥ first + k steps) = s · c^k. s is the rate of runs reaching the first length, each
- * run counted once however long it went on (Laplace-smoothed), so the long incidents in training data do not
- * make long runs look normal. c is read off the normal runs — those that end within 6 steps; the longer ones are
- * taken for incidents — as the share that went one step further, when there are at least `minRuns` of them;
+ * probability c, so P(run ≥ first + k steps) = s · c^k. Both are read off the normal runs — those that end
+ * within 6 steps; the longer ones are taken for incidents, so the incidents in training data make neither a run
+ * nor a long run look normal. s is their rate, each run counted once (Laplace-smoothed); c is the share of them
+ * that went one step further, when there are at least `minRuns` of them;
  * with fewer (a noisy metric whose only runs are its incidents), it is s itself: each further repeat or missing
  * point as unlikely as the first one.
  *
@@ -198,10 +198,10 @@ export function fitRunLength(samples: ArrayLike<number>, options: FitRunLengthOp
   // than the tail share a calibration reads its tail from (a square wave, a counter that rests for hours), the
   // runs are the series' normal life, and their own distribution calibrates them.
   if (beyond > DEFAULT_TAIL_FRACTION * n) return fitCalibration(Float64Array.from(samples), { unit });
-  const s = (atFirst + 1) / (n + 2);
-  // Runs that reach `first` + PLATEAU steps are taken for incidents (they go on); the rest are the normal runs,
-  // and their decay from one length to the next is their continuation rate.
+  // Runs that reach `first` + PLATEAU steps are taken for incidents (they go on); the rest are the normal runs:
+  // their rate is how often a run starts, and their decay from one length to the next is their continuation rate.
   const normal = atFirst - atPlateau;
+  const s = (normal + 1) / (n + 2);
   const c = normal >= minRuns ? Math.min(0.99, Math.max(s, (atNext - atPlateau) / normal)) : s;
   const m = first * unit;
   return {

@@ -204,7 +204,7 @@ Deno.test("fitCalibration() results survive a JSON round trip", () => {
   }
 });
 
-Deno.test("fitRunLength() is a memoryless run model whose start rate counts each run once", () => {
+Deno.test("fitRunLength() is a memoryless run model whose start rate counts each normal run once", () => {
   // Hourly run lengths (in hours) as the flatline detector reports them: 0 outside runs, 1, 2, … inside.
   const runs = (n: number, lengths: number[]) => {
     const raw = new Float64Array(n);
@@ -213,10 +213,10 @@ Deno.test("fitRunLength() is a memoryless run model whose start rate counts each
     });
     return raw;
   };
-  // No normal runs, two incidents of 10 h: s = (2 + 1) / (N + 2), and c = s (each repeat as rare as the first),
-  // so the incidents' length does not make long runs look normal.
+  // No normal runs, two incidents of 10 h: s = (0 + 1) / (N + 2), and c = s (each repeat as rare as the first),
+  // so the incidents make neither a run nor a long run look normal.
   const incidents = fitRunLength(runs(10_000, [10, 10]), { unit: 1 });
-  const s = 3 / 10_002;
+  const s = 1 / 10_002;
   assert.ok(Math.abs(tailProbability(incidents, 1) - s) < 1e-15);
   assert.ok(Math.abs(tailProbability(incidents, 2) / (s * s) - 1) < 1e-6);
   assert.equal(tailProbability(incidents, 0.4), 1, "shorter than one step is never evidence");
