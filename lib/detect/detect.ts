@@ -94,12 +94,26 @@ const HOUR = 3_600_000, DAY = 86_400_000;
 /** Shortest series scored: the trailing baselines' scales warm up over the first hours. */
 const MIN_HISTORY = 6 * HOUR, MIN_POINTS = 24;
 
-/** Which baselines judge a series with `span` of history, for its note. */
-function baselinesNote(span: number): string {
+/**
+ * Which baselines judge a series with `span` of history, for its note. `weekly`: what the model knows of the
+ * family's weekly rhythm — `unknown` (less than a week of a fleet), `none`, or `rhythm` (its day-over-day profile,
+ * over which the days before are carried). Where it is known, sustained change is judged from the fourth day.
+ */
+function baselinesNote(span: number, weekly: "unknown" | "none" | "rhythm"): string {
+  const sustained = weekly === "unknown"
+    ? "; level shift and stall with them"
+    : "; level shift and stall from 3 days";
+  const lags = weekly === "rhythm"
+    ? "the 1–3 d lags (their median, carried over the family's weekly rhythm)"
+    : weekly === "none"
+    ? "the 1–3 d lags (their median; the family has no weekly rhythm)"
+    : "the 1–3 d lags (their median)";
   const joins = span < 2 * DAY
-    ? "the recent past only (the trailing day); the 1 d lag joins at 2 days (the 2 d and 3 d lags a day after each), the 7 d and 14 d lags at 15"
-    : "the recent past and the 1–3 d lags (their median); the 7 d and 14 d lags join at 15 days";
-  return `${hours(span)} of history: scored against ${joins}, so a weekly rhythm may look unusual until then`;
+    ? "the recent past only (the trailing day); the 1 d lag joins at 2 days (the 2 d and 3 d lags a day after each), the 7 d and 14 d lags at 15" +
+      sustained
+    : `the recent past and ${lags}; the 7 d and 14 d lags join at 15 days${sustained}` +
+      (weekly === "unknown" ? ", so a weekly rhythm may look unusual until then" : "");
+  return `${hours(span)} of history: scored against ${joins}`;
 }
 
 const round = (v: number, digits = 4) => (v === v ? Number(v.toPrecision(digits)) : null);
@@ -239,6 +253,12 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     ? {}
     : options.band || undefined;
   const expectation = expectationOptions(model);
+  const dayChange = (model.detectors.level_shift as { weekly?: unknown } | undefined)?.weekly;
+  const weeklyKnown = !Array.isArray(dayChange)
+    ? "unknown"
+    : dayChange.some((d) => d !== 0)
+    ? "rhythm"
+    : "none";
   for (const s of series) {
     const key = s.key;
     if (s.labels.family && s.labels.family !== model.family) {
@@ -288,7 +308,9 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
       }
     }
     const span = s.values.length * s.step;
-    if (span < 15 * DAY) notes.push({ series: key, reason: "short_history", detail: baselinesNote(span) });
+    if (span < 15 * DAY) {
+      notes.push({ series: key, reason: "short_history", detail: baselinesNote(span, weeklyKnown) });
+    }
     scored++;
     const at = thresholdAt(threshold, step, s.step, model.ensemble.digits);
     const bandFrom = typeof band?.from === "function" ? band.from(s) : band?.from;

@@ -145,9 +145,19 @@ Deno.test("detect() scores a series on another step at its own step, and says wh
   assert.equal(r.scores!.get("seven")!.series.step, 7 * 60_000);
   assert.equal(r.scores!.get("seven")!.scores.combined.length, 900);
   assert.deepEqual(r.notes.map((n) => n.reason), ["short_history"]);
-  assert.match(
+  assert.equal(
     r.notes[0].detail,
-    /^4\.4 d of history: scored against the recent past and the 1–3 d lags \(their median\); the 7 d/,
+    "4.4 d of history: scored against the recent past and the 1–3 d lags (their median, carried over the " +
+      "family's weekly rhythm); the 7 d and 14 d lags join at 15 days; level shift and stall from 3 days",
+  );
+  // A model that has not seen a week of the fleet does not know the weekly rhythm, and says so.
+  const unknown = {
+    ...model,
+    detectors: { ...model.detectors, level_shift: { ...model.detectors.level_shift, weekly: null } },
+  };
+  assert.match(
+    detect(unknown, [seven]).notes[0].detail,
+    /the 1–3 d lags \(their median\); .*level shift and stall with them, so a weekly rhythm may look unusual/,
   );
   // A day: the recent past only.
   const day = detect(model, [{ ...base, key: "day", values: base.values.slice(0, 30) }]);
