@@ -67,8 +67,16 @@ export function fitCalibration(samples: Float64Array, options: FitCalibrationOpt
   const surv = (i: number) => (n - firstOf(i) + 1) / (n + 1);
   // The tail is fitted to the body, not to the top: training data holds incidents (a few % of points), so the
   // highest scores are not "normal". Two body quantiles (p80, p95) fix a Pareto (positive scores) or an
-  // exponential tail, extrapolated above u = p95.
-  const ia = Math.floor(n * (1 - 4 * tailFraction)), ib = Math.floor(n * (1 - tailFraction));
+  // exponential tail, extrapolated above u = p95 (p80 moves up to the first value above an atom at the floor).
+  let ia = Math.floor(n * (1 - 4 * tailFraction));
+  const ib = Math.floor(n * (1 - tailFraction));
+  // A score that rests at its floor most of the time (a CUSUM at 0) has an atom there: the fall from all of the
+  // atom to u is the atom, not the tail's decay. The shape is then read from the first value above the atom.
+  if (valid[ia] === valid[0]) {
+    let j = ia;
+    while (j < ib && valid[j] === valid[0]) j++;
+    if (valid[j] < valid[ib]) ia = j;
+  }
   const qa = valid[ia], u = valid[ib];
   const first = firstOf(ib);
   const pu = surv(ib);

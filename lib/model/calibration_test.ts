@@ -123,6 +123,23 @@ Deno.test("fitCalibration() fits the exponential and Pareto tails it is meant fo
   assert.equal(fitCalibration(pareto(2000)).tail, "exponential");
 });
 
+Deno.test("fitCalibration() reads the tail of a score that rests at 0 most of the time above its atom", () => {
+  // A CUSUM's shape: 0 for 85% of the points, else Exp(2). P(raw ≥ x) = 0.15 · e^(−x/2), so p(12) ≈ 3.7e−4.
+  // Read from p80 (inside the atom) to p95, the fall from all of the atom would pass for a fast decay
+  // (beta ≈ 0.8) and put p(12) near 1e−8.
+  const rng = createRng(11);
+  const samples = Float64Array.from(
+    { length: 40_000 },
+    () => (rng.next() < 0.85 ? 0 : -2 * Math.log(1 - rng.next())),
+  );
+  const cal = fitCalibration(samples);
+  assert.equal(cal.tail, "exponential");
+  assert.ok(Math.abs(cal.shape - 2) < 0.3, `beta ${cal.shape}`);
+  const p12 = tailProbability(cal, 12);
+  const truth = 0.15 * Math.exp(-6);
+  assert.ok(p12 > truth / 2 && p12 < truth * 2, `p(12) = ${p12} vs ${truth}`);
+});
+
 Deno.test("tailProbability() handles a discrete score with a mass at 0", () => {
   const cal = fitCalibration(discrete());
   // u = p95 is 0 (970 of 1000 are 0); the tail starts at m = 1 with P(≥ 1) = (1000 − 970 + 1) / 1001.
