@@ -1,0 +1,15 @@
+import type { Series } from "../series/types.ts";
+import type { SeriesNote } from "../detect/detect.ts";
+
+/**
+ * The series detect scored: those with an aggregator and no note but `short_history` (a series skipped for its
+ * step, its length or a constant value is no peer). Private to `lib/pipeline/`.
+ *
+ * @param series Every series fetched.
+ * @param notes detect's notes.
+ * @returns The fleet the peers and the fleet sizes are taken over.
+ */
+export function scoredFleet(series: readonly Series[], notes: readonly SeriesNote[]): Series[] {
+  const skipped = new Set(notes.filter((n) => n.reason !== "short_history").map((n) => n.series));
+  return series.filter((s) => s.labels.aggregator && !skipped.has(s.key));
+}
