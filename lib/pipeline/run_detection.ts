@@ -63,6 +63,10 @@ export interface RunDetectionOptions {
    * watch writes only what is new since its last cycle). @default undefined (no write-back)
    */
   writeBack?: { to: WriteBack; since?: number };
+  /** Called once per scored series with its scores and anomalies, as `detect`'s `onScored` (after the
+   * write-back's): a partition keeps each one's combined score over the window without keeping every detector's.
+   * @default undefined */
+  onScored?: (scored: ScoredSeries) => void;
   /** Detect over this much more history before the window, ms (for trends). @default 0 */
   extra?: number;
   /** The clock, epoch ms: "now" of a live source (files take the end of their data). Required for a live source. */
@@ -126,21 +130,30 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
   const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
   let series: Series[], run: SourceRun, until: number, end: number;
   const detectOptions = (model: Model, from: number, until: number) => {
-    const wb = options.writeBack;
+    const wb = options.writeBack, also = options.onScored;
+    const written = wb
+      ? writeBackOptions(
+        wb.to,
+        model.family,
+        Math.max(from, wb.since ?? from),
+        until,
+        (a) => applyFeedback(a, decisions).kept,
+      )
+      : undefined;
     return {
       from: from - extra,
       until,
       profile: options.profile ?? config.profile,
       threshold: options.threshold,
       keepScores: options.keepScores,
-      ...(wb
-        ? writeBackOptions(
-          wb.to,
-          model.family,
-          Math.max(from, wb.since ?? from),
-          until,
-          (a) => applyFeedback(a, decisions).kept,
-        )
+      ...written,
+      ...(also
+        ? {
+          onScored: (scored: ScoredSeries) => {
+            written?.onScored(scored);
+            also(scored);
+          },
+        }
         : {}),
     };
   };
