@@ -181,7 +181,10 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
       : await fetchSource(config, { ...range, ...asked }));
   } else {
     ({ series, run } = await fetchSource(config));
-    end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
+    // A partition's "now" is the end of all the files (its source run's), the same in every partition.
+    end = config.partition
+      ? Date.parse(run.until)
+      : Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
     until = options.until ? parseWhen("--until", options.until, end) : end;
     // As if live: nothing after "now" exists yet.
     series = series.map((s) => crop(s, -Infinity, until)).filter((s) => s.values.length > 0);

@@ -93,8 +93,10 @@ export async function fetchSource(
     });
     const all = partition ? loaded.filter((s) => mine(s.key, s.labels.machine)) : loaded;
     const wanted = only ? all.filter((s) => only.includes(s.key)) : all;
-    const start = Math.min(...wanted.map((s) => s.start));
-    const end = Math.max(...wanted.map((s) => s.start + (s.values.length - 1) * s.step));
+    // A partition's "now" is the end of all the data, as every partition's is (and an empty one has one too).
+    const spanned = partition && !only ? loaded : wanted;
+    const start = Math.min(...spanned.map((s) => s.start));
+    const end = Math.max(...spanned.map((s) => s.start + (s.values.length - 1) * s.step));
     const from = options.from ?? start, until = options.until ?? end;
     const series = wanted.map((s) => crop(s, from, until));
     const failures = (only ?? []).filter((k) => !all.some((s) => s.key === k))
