@@ -8,6 +8,7 @@ import type { DeliveryResult, Sink } from "../alerts/types.ts";
 import { fleetView } from "./_fleet_view.ts";
 import { scoredFleet } from "./_scored_fleet.ts";
 import { alertOnce } from "./_alert_once.ts";
+import { noPartition } from "./_no_partition.ts";
 import { runDetection } from "./run_detection.ts";
 import type { WriteBack, WriteBackRecord } from "./write_back.ts";
 import type { HistoryCache, HistoryCacheStats } from "./history_cache.ts";
@@ -95,6 +96,7 @@ export function memory(): { rssMb: number; heapMb: number; heapTotalMb: number; 
  * @param config A parsed config.
  * @param options See {@link RunWatchCycleOptions}.
  * @returns The cycle's log (without its duration), its findings, the model used and the window's end.
+ * @throws {TypeError} When the config names a partition: partitions do not alert (`deno task merge` does).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -109,6 +111,7 @@ export function memory(): { rssMb: number; heapMb: number; heapTotalMb: number; 
  */
 export async function runWatchCycle(config: Config, options: RunWatchCycleOptions) {
   const { sinks, statePath, cycle = 1, print = () => {} } = options;
+  noPartition(config);
   const det = await runDetection(config, {
     loaded: options.model,
     until: options.until,
