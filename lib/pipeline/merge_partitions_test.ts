@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { generateCorpus } from "../synth/generate.ts";
+import { partitionFleet } from "../../tests/support/partition_fleet.ts";
 import { formatGrafanaCsv } from "../synth/write_csv.ts";
 import { crop } from "../series/crop.ts";
 import { train } from "../model/train.ts";
@@ -31,27 +31,9 @@ function capturing(got: string[]): Sink {
   };
 }
 
-/**
- * 24 shards × 2 aggregators, hourly, 18 days; in the last day ten shards of A fall behind together for 6 h (a
- * fleet incident at `minShards: 4`) and one shard of B runs at 8× its level alone for 5 h (a peer outlier).
- */
+/** The test fleet as CSV in `dir`, a model trained before its last day, and a replay config at `minShards: 4`. */
 async function fleet(dir: string) {
-  const corpus = generateCorpus({ shards: 24, days: 18, aggregators: ["A", "B"], seed: 5, cleanDays: 5 });
-  const first = corpus.series[0];
-  const end = first.start + first.values.length * first.step;
-  const series = corpus.series.map((s, k) => {
-    const values = s.values.slice();
-    const shard = Math.floor(k / 2), agg = s.labels.aggregator;
-    const times = (t0: number, t1: number, factor: number) => {
-      for (let i = 0; i < values.length; i++) {
-        const t = s.start + i * s.step;
-        if (t >= end - t0 * HOUR && t < end - t1 * HOUR) values[i] *= factor;
-      }
-    };
-    if (agg === "A" && shard < 10) times(12, 6, 6);
-    if (agg === "B" && shard === 15) times(20, 15, 8);
-    return { ...s, values };
-  });
+  const { series, end } = partitionFleet();
   await Deno.writeTextFile(join(dir, "fleet.csv"), formatGrafanaCsv(series));
   const model = train(series.map((s) => crop(s, -Infinity, end - 25 * HOUR)));
   const config = parseConfig({ source: "replay", data: [dir], fleet: { minShards: 4 } }, "test");
