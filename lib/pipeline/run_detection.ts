@@ -96,7 +96,7 @@ export interface RunDetectionOptions {
  * @param config A parsed config (`parseConfig`).
  * @param options See {@link RunDetectionOptions}.
  * @returns The series, the model, the window and what detect found.
- * @throws {TypeError} When a live source has no model, or no `now`.
+ * @throws {TypeError} When a live source or a partition has no model, or a live source no `now`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -118,6 +118,13 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     throw new TypeError(
       `Cannot detect from ${config.source}: a live source needs a model (--model FILE or "model" in the config; ` +
         `train one from the same source: \`deno task train --source ${config.source} --url URL --from -30d --out models/presence.json\`)`,
+    );
+  }
+  if (config.partition && !given) {
+    const { index, count } = config.partition;
+    throw new TypeError(
+      `Cannot detect on partition ${index}/${count}: it needs the one model trained on the whole fleet (--model ` +
+        `FILE or "model" in the config), never one trained on its part, current value is undefined`,
     );
   }
   if (live && options.now === undefined) {
