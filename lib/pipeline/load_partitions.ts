@@ -65,7 +65,10 @@ export async function loadPartitions(dirs: readonly string[]): Promise<LoadedPar
     const { from, until } = p.output.window, w = first.output.window;
     if (from !== w.from || until !== w.until) {
       fail(
-        `${p.dir} covers another window than ${first.dir} (${iso(w.from)} .. ${iso(w.until)})`,
+        `${p.dir} covers another window than ${first.dir} (${iso(w.from)} .. ${
+          iso(w.until)
+        }; live parts end at ` +
+          `"now" rounded down to the interval: started across a boundary, give them one --until)`,
         `${iso(from)} .. ${iso(until)}`,
       );
     }

@@ -95,3 +95,33 @@ Deno.test("runPartition() splits the fleet by machine, every aggregator of a mac
     /Cannot run partition 0\/2: it needs the one model trained on the whole fleet/,
   );
 });
+
+Deno.test("runPartition() of a live source ends at now rounded down to the interval, so parts started apart match", async () => {
+  const live = parseConfig({
+    source: "graphite",
+    url: "http://graphite.test",
+    machines: { prefix: "n", from: 200, to: 219, suffix: "" },
+    aggregators: ["A"],
+    retries: 0,
+    interval: "5m",
+  }, "test");
+  const model = train((await fetchSource(config)).series);
+  const noData = () =>
+    Promise.resolve(new Response("[]", { headers: { "content-type": "application/json" } }));
+  const t = Date.UTC(2026, 0, 1, 10, 0);
+  const outputs = [];
+  for (const [index, now] of [[0, t + 10_000], [1, t + 290_000]]) {
+    outputs.push(
+      await runPartition({ ...live, partition: { index, count: 2 } }, { loaded: model, now, fetch: noData }),
+    );
+  }
+  assert.deepEqual(outputs.map((o) => o.window.until), [t, t]);
+  const dir = await Deno.makeTempDir({ prefix: "live_partitions_" });
+  try {
+    const dirs = [join(dir, "a"), join(dir, "b")];
+    await Promise.all(outputs.map((o, i) => savePartition(dirs[i], o)));
+    assert.equal((await loadPartitions(dirs)).length, 2);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -36,8 +36,9 @@ const base64 = (values: Float64Array) =>
  * with what the merge needs to judge the whole fleet (`mergePartitions`): its anomalies hydrated from its own
  * series, and per series its values from `max(hydrate.before, 72 h)` before the window (to hydrate a peer outlier
  * found at the merge), its peer baseline (so the merge needs no history) and its combined score over the window.
- * It alerts nobody: the alert-once state lives with the merge. The model must be one trained once on the whole
- * fleet: a partition never trains its own.
+ * A live part's window ends at "now" rounded down to the config's `interval` (parts started seconds apart
+ * share one window), unless `until` is given. It alerts nobody: the alert-once state lives with the merge.
+ * The model must be one trained once on the whole fleet: a partition never trains its own.
  *
  * @param config A parsed config with a `partition`.
  * @param options See {@link RunPartitionOptions}.
@@ -78,8 +79,15 @@ export async function runPartition(config: Config, options: RunPartitionOptions)
   // of what is scored, so no more than that is kept while the others are scored.
   const lookback = parseDurationMs(config.lookback);
   const kept = new Map<string, { start: number; step: number; combined: Float64Array }>();
+  // The parts of a live fleet start seconds apart: each ends its window at "now" rounded down to the interval,
+  // so they share one window unless the scheduler gives them one --until.
+  const interval = parseDurationMs(config.interval);
+  const aligned = isLive(config) && !options.until && options.now !== undefined
+    ? new Date(Math.floor(options.now / interval) * interval).toISOString()
+    : options.until;
   const det = await runDetection(config, {
     ...options,
+    until: aligned,
     loaded: model,
     onScored: ({ series: s, scores }) => {
       const i0 = Math.max(0, scores.combined.length - Math.floor(lookback / s.step) - 1);
