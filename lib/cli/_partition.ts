@@ -7,7 +7,11 @@ import { configRecord } from "./_source.ts";
 
 /**
  * `detect --partition i/N`: one partition's output into `--out DIR` (`DIR/partition.json`) for `deno task
- * merge`; nobody is alerted (alert-once lives with the merge). Exit code as detect's.
+ * merge`; nobody is alerted (alert-once lives with the merge).
+ *
+ * @param config The resolved config, with its `partition`.
+ * @param options detect's run options, `--out` and `--from` (refused: every part's window ends at "now").
+ * @returns The exit code, as detect's.
  */
 export async function detectPartition(
   config: Config,

@@ -60,6 +60,17 @@ async function deliver(sinks: readonly Sink[], bySink: Record<string, Alert[]>):
  * @param incidents The fleet incidents.
  * @param options See {@link AlertOnceOptions}.
  * @returns The plan, the delivery results and the failed ones.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { alertOnce } from "./_alert_once.ts";
+ * import { parseConfig } from "../sources/config.ts";
+ * const dir = await Deno.makeTempDir();
+ * const { plan } = await alertOnce([], [], { alerts: parseConfig({}, "inline").alerts, until: 0, step: 60_000, now: 0,
+ *   sinks: [], statePath: `${dir}/state.json`, print: () => {} });
+ * assert.equal(plan.send.length, 0);
+ * await Deno.remove(dir, { recursive: true });
+ * ```
  */
 export async function alertOnce(
   hydrated: readonly HydratedAnomaly[],

@@ -30,6 +30,15 @@ export interface FleetViewOptions {
  * @param detected The anomalies detect found (after feedback).
  * @param options See {@link FleetViewOptions}.
  * @returns The fleet sizes, peers, anomalies with the peers, hydrated, and the incidents.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fleetView } from "./_fleet_view.ts";
+ * import { parseConfig } from "../sources/config.ts";
+ * const { fleet } = parseConfig({}, "inline");
+ * const view = fleetView([], [], { from: 0, until: 3_600_000, fleet, hydrate: () => [] });
+ * assert.deepEqual([view.peers, view.incidents], [[], []]);
+ * ```
  */
 export function fleetView(
   scored: readonly Series[],

@@ -6,6 +6,14 @@ import type { Config } from "../sources/config.ts";
  *
  * @param config The config.
  * @throws {TypeError} When it names a partition.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { noPartition } from "./_no_partition.ts";
+ * import { parseConfig } from "../sources/config.ts";
+ * noPartition(parseConfig({}, "inline"));
+ * assert.throws(() => noPartition(parseConfig({ partition: { index: 1, count: 2 } }, "inline")), /alerts nobody/);
+ * ```
  */
 export function noPartition(config: Config): void {
   if (!config.partition) return;
