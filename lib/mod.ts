@@ -9,6 +9,8 @@
  * - {@link generateCorpus}: the seeded synthetic presence corpus with labelled anomalies.
  * - {@link runDetection}, {@link runReport}, {@link runWatchCycle}: the chain as `deno task detect`, `report` and
  *   `watch` run it (lib/pipeline/), for notebooks and scripts.
+ * - {@link runPartition}, {@link loadPartitions}, {@link mergePartitions}: a fleet split by machine
+ *   (`--partition i/N`) and joined again (`deno task merge`), finding what one run finds.
  * - {@link show}: a result rendered for Jupyter (results themselves are plain data).
  * - {@link grafanaDashboard}, {@link dashboardUrl}: the Grafana dashboard of the scores written back to Graphite,
  *   and the link to it that alerts and the report carry.
@@ -95,6 +97,7 @@ export { train, type TrainOptions } from "./model/train.ts";
 export { saveModel } from "./model/save_model.ts";
 export { type LoadModelOptions, parseModel } from "./model/parse_model.ts";
 export { loadModel } from "./model/load_model.ts";
+export { modelFingerprint } from "./model/model_fingerprint.ts";
 export {
   type Anomaly,
   countBySeverity,
@@ -126,6 +129,7 @@ export { type ShardSummary, shardSummary, type ShardSummaryOptions } from "./fle
 export type { FleetIncident, PeerOutlier } from "./fleet/types.ts";
 export { fleetIncidents, type FleetIncidentsOptions } from "./fleet/fleet_incidents.ts";
 export { peerOutliers, type PeerOutliersOptions } from "./fleet/peer_outliers.ts";
+export { peerBaseline, type PeerBaselineOptions } from "./fleet/peer_baseline.ts";
 export { mergePeerOutliers, type MergePeerOutliersOptions } from "./fleet/merge_peer_outliers.ts";
 export { loadLabels } from "./eval/labels.ts";
 export { parseLabels } from "./eval/parse_labels.ts";
@@ -171,6 +175,8 @@ export { scoreTimeline } from "./report/charts/score_timeline.ts";
 export { crop } from "./series/crop.ts";
 export { type Config, ConfigSchema, isLive, parseConfig } from "./sources/config.ts";
 export { machineNames } from "./sources/machines.ts";
+export { inPartition, type Partition } from "./sources/in_partition.ts";
+export { parsePartition } from "./sources/parse_partition.ts";
 export { displayUrl } from "./sources/display_url.ts";
 export type { FailureKind, SourceFailure, SourceHttpOptions, SourceResult } from "./sources/types.ts";
 export { fetchSource, type FetchSourceOptions, type SourceRun } from "./sources/fetch_source.ts";
@@ -316,6 +322,22 @@ export {
 } from "./writeback/metric_path.ts";
 export { thresholdAt } from "./model/threshold_at.ts";
 export { runBacktest, type RunBacktestOptions } from "./pipeline/run_backtest.ts";
+export { runPartition, type RunPartitionOptions } from "./pipeline/run_partition.ts";
+export { savePartition } from "./pipeline/save_partition.ts";
+export { type LoadedPartition, loadPartitions } from "./pipeline/load_partitions.ts";
+export {
+  type MergedPartitions,
+  mergePartitions,
+  type MergePartitionsOptions,
+} from "./pipeline/merge_partitions.ts";
+export {
+  PARTITION_FILE,
+  PARTITION_FORMAT,
+  PARTITION_VERSION,
+  type PartitionOutput,
+  PartitionOutputSchema,
+  type PartitionSeries,
+} from "./pipeline/partition_types.ts";
 export type {
   BacktestResult,
   EpisodeTimeline,

@@ -122,6 +122,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
       "dashboard",
       "feedback",
       "backtest",
+      "merge",
     ]
   ) {
     const { code, stdout } = await cli(name, "--help");
@@ -132,7 +133,7 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
   assert.equal(unknown.code, 1);
   assert.match(
     unknown.stderr,
-    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, dashboard, feedback, backtest\n$/,
+    /^error: unknown command "frobnicate"; known: report, inspect, synth, train, detect, hydrate, eval, nab, watch, dashboard, feedback, backtest, merge\n$/,
   );
   const badFlag = await cli("inspect", "--nope", "x.csv");
   assert.equal(badFlag.code, 1);

@@ -7,6 +7,7 @@ import { countBySeverity } from "../detect/types.ts";
 import { openWriteBack } from "../pipeline/write_back.ts";
 import { WRITE_BACK_FLAG } from "./_write_back.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
+import { detectPartition } from "./_partition.ts";
 
 const help =
   `Usage: deno task detect [--model FILE] [source flags] [--from T] [--until T] [--profile P] --out FILE
@@ -19,7 +20,8 @@ Exit 0 when every series answered, 2 when some failed, 1 when none did (or on an
 Options:
   --model FILE       model from \`deno task train\` (required for live sources; files without one: trained on
                      the history before the window, as if live)
-  --out FILE         where to write the anomalies (default anomalies.json)
+  --out FILE         where to write the anomalies (default anomalies.json); with --partition i/N a directory
+                     (default reports/partition-i) for \`deno task merge\`: no alerts, README "Partitions"
   --from T, --until T  the window: ISO 8601, epoch seconds, or relative to "now" (now-24h); "now" is the end of
                      the data for files, the clock for live sources; default: the config's lookback (24 h)
   --profile P        strict | permissive (default: the model's)
@@ -36,7 +38,7 @@ export const command: Command = {
     const { values } = parseFlags(args, {
       ...SOURCE_FLAGS,
       model: { type: "string" },
-      out: { type: "string", default: "anomalies.json" },
+      out: { type: "string" },
       from: { type: "string" },
       until: { type: "string" },
       profile: { type: "string" },
@@ -46,10 +48,9 @@ export const command: Command = {
     const profile = parseProfile("detect", values.profile);
     const config = await resolveConfig(values);
     const writeBack = openWriteBack(config, { carbon: values["write-back"] });
-    const { run, from, until, detected, model } = await runDetection(config, {
+    const options = {
       writeBack: writeBack && { to: writeBack },
       model: values.model,
-      from: values.from,
       until: values.until,
       profile,
       now: Date.now(),
@@ -57,13 +58,21 @@ export const command: Command = {
       threshold: values.threshold
         ? parseNumber("--threshold", values.threshold, { min: 0, max: 1 })
         : undefined,
-      log: (m) => console.error(`detect: ${m}`),
+      log: (m: string) => console.error(`detect: ${m}`),
+    };
+    if (config.partition) {
+      return await detectPartition(config, { ...options, out: values.out, from: values.from });
+    }
+    const { run, from, until, detected, model } = await runDetection(config, {
+      ...options,
+      from: values.from,
     });
     const bySeverity = countBySeverity(detected.anomalies);
     // A stalled carbon holds the run for at most writeBack.wait; what is still pending is said, not lost silently.
     const written = await writeBack?.close(parseDurationMs(config.writeBack.wait));
     if (written) console.error(`detect: ${written.summary}`);
-    await writeJsonAtomic(values.out!, {
+    const out = values.out ?? "anomalies.json";
+    await writeJsonAtomic(out, {
       run: {
         ...run,
         config: configRecord(config),
@@ -85,7 +94,7 @@ export const command: Command = {
         `in ${detected.scored}/${run.asked} series at ${detected.profile} (threshold ${
           detected.threshold.toFixed(3)
         }); ` +
-        `${run.failed} series failed; wrote ${values.out}`,
+        `${run.failed} series failed; wrote ${out}`,
     );
     return run.answered === 0 ? 1 : run.failed > 0 ? 2 : 0;
   },

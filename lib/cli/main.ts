@@ -19,6 +19,7 @@ const loaders: Record<string, () => Promise<Command>> = {
   dashboard: async () => (await import("./dashboard.ts")).command,
   feedback: async () => (await import("./feedback.ts")).command,
   backtest: async () => (await import("./backtest.ts")).command,
+  merge: async () => (await import("./merge.ts")).command,
 };
 
 function usage(): string {

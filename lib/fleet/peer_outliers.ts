@@ -4,6 +4,7 @@ import { formatNumber } from "../format/format_number.ts";
 import { formatDuration } from "../format/format_duration.ts";
 import { medianOf } from "../series/robust.ts";
 import type { PeerOutlier } from "./types.ts";
+import { peerBaseline } from "./peer_baseline.ts";
 
 /** Options for {@link peerOutliers}. */
 export interface PeerOutliersOptions {
@@ -39,10 +40,18 @@ export interface PeerOutliersOptions {
   minScale?: number;
   /** Which outliers: above the peers (more lag), below them, or both. @default "both" */
   direction?: "both" | "above" | "below";
+  /**
+   * Each shard's baseline by series key, computed earlier by {@link peerBaseline} with the same `from`, `until`
+   * and `history` (a partition's, so the merge needs only the span examined); a shard not in it gets its own.
+   * @default undefined (every baseline from the series)
+   */
+  baselines?: ReadonlyMap<string, number>;
 }
 
+/** The options as `_compare` and `_episodes` use them. */
+type Settings = Required<Omit<PeerOutliersOptions, "baselines">>;
+
 const MINUTE = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
-const MIN_BASELINE_POINTS = 10;
 
 /**
  * Shards behaving unlike their peers: per aggregator, every shard is compared at every time with the other
@@ -50,8 +59,9 @@ const MIN_BASELINE_POINTS = 10;
  * slowdown) is not an outlier, and one shard drifting away while its peers stay normal is.
  *
  * Shards differ by an order of magnitude in level, so each is first normalised by its own baseline: `x = ln((v
- * + c) / (b + c))`, with `b` the shard's median over the `history` before `from` and `c` 1 % of the fleet's
- * median baseline (it keeps zeros finite); negative values count as 0. At each time with at least `minPeers`
+ * + c) / (b + c))`, with `b` the shard's median over the `history` before `from` on its own grid
+ * ({@link peerBaseline}) and `c` 1 % of the fleet's median baseline (it keeps zeros finite); negative values
+ * count as 0. At each time with at least `minPeers`
  * other shards reporting, `z = (x − median) / max(1.4826 × MAD, minScale)` over the shards reporting.
  * Outlying points (`|z| ≥ threshold`, on one side) form episodes, bridging breaks up to `maxGap`; episodes
  * shorter than `minDuration` are dropped. A shard with no data at a time is not compared (missing data is
@@ -95,6 +105,7 @@ export function peerOutliers(series: readonly Series[], options: PeerOutliersOpt
     maxGap = 15 * MINUTE,
     minScale = 0.1,
     direction = "both",
+    baselines,
   } = options ?? {};
   const fail = (detail: string, value: unknown): never => {
     throw new RangeError(`Cannot find peer outliers: ${detail}, current value is ${value}`);
@@ -137,7 +148,11 @@ export function peerOutliers(series: readonly Series[], options: PeerOutliersOpt
     const usable = list.filter((s) => s.step > 0 && step % s.step === 0);
     if (usable.length < minPeers + 1) continue;
     const grid = usable.map((s) => resample(s, step));
-    _compare(aggregator, grid, out, {
+    const levels = Float64Array.from(
+      usable,
+      (s) => baselines?.get(s.key) ?? peerBaseline(s, { from, until, history }),
+    );
+    _compare(aggregator, grid, levels, out, {
       from,
       until,
       history,
@@ -156,8 +171,9 @@ export function peerOutliers(series: readonly Series[], options: PeerOutliersOpt
 function _compare(
   aggregator: string,
   list: readonly Series[],
+  baselines: Float64Array,
   out: PeerOutlier[],
-  o: Required<PeerOutliersOptions>,
+  o: Settings,
 ): void {
   const step = list[0].step;
   // The evaluation grid: times t0 + k × step within [from, until], on the first series' phase.
@@ -166,28 +182,9 @@ function _compare(
   const K = Math.floor((o.until - t0) / step) + 1;
   if (K <= 0) return;
   const S = list.length;
-  // Per shard: its baseline, then its normalised values on the grid (NaN where missing).
-  const baselines = new Float64Array(S);
-  const offsets = new Int32Array(S);
-  const buf = new Float64Array(Math.max(S, ...list.map((s) => s.values.length)));
-  for (let j = 0; j < S; j++) {
-    const { start, values } = list[j];
-    const off = Math.round((t0 - start) / step);
-    offsets[j] = off;
-    let n = 0;
-    for (let i = Math.max(0, off - Math.floor(o.history / step)); i < Math.min(off, values.length); i++) {
-      const v = values[i];
-      if (v === v) buf[n++] = v < 0 ? 0 : v;
-    }
-    if (n < MIN_BASELINE_POINTS) {
-      n = 0;
-      for (let k = Math.max(0, -off); k < K && off + k < values.length; k++) {
-        const v = values[off + k];
-        if (v === v) buf[n++] = v < 0 ? 0 : v;
-      }
-    }
-    baselines[j] = medianOf(buf, n);
-  }
+  // Per shard: its offset on the grid, then its normalised values (NaN where missing).
+  const offsets = Int32Array.from(list, (s) => Math.round((t0 - s.start) / step));
+  const buf = new Float64Array(S);
   let positives = 0;
   for (let j = 0; j < S; j++) if (baselines[j] > 0) buf[positives++] = baselines[j];
   const c = positives ? 0.01 * medianOf(buf, positives) : 1;
@@ -279,7 +276,7 @@ function _episodes(
   row: number,
   K: number,
   gap: number,
-  o: Required<PeerOutliersOptions>,
+  o: Settings,
   emit: (first: number, last: number) => void,
 ): void {
   const { threshold, direction } = o;

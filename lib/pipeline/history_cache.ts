@@ -127,7 +127,7 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
     ((from, until, o) =>
       fetchSource(config, { from, until, token: o.token, fetch: o.fetch, onBatch: o.onBatch }));
   const t = compileTemplate(config.template);
-  const keys = machineNames(config.machines).flatMap((machine) =>
+  const keys = machineNames(config.machines, config.partition).flatMap((machine) =>
     config.aggregators.map((aggregator) => t.render({ machine, aggregator }))
   );
   const entries = new Map<string, Entry>(keys.map((k) => [k, { known: -Infinity }]));

@@ -63,6 +63,10 @@ export interface RunDetectionOptions {
    * watch writes only what is new since its last cycle). @default undefined (no write-back)
    */
   writeBack?: { to: WriteBack; since?: number };
+  /** Called once per scored series with its scores and anomalies, as `detect`'s `onScored` (after the
+   * write-back's): a partition keeps each one's combined score over the window without keeping every detector's.
+   * @default undefined */
+  onScored?: (scored: ScoredSeries) => void;
   /** Detect over this much more history before the window, ms (for trends). @default 0 */
   extra?: number;
   /** The clock, epoch ms: "now" of a live source (files take the end of their data). Required for a live source. */
@@ -92,7 +96,7 @@ export interface RunDetectionOptions {
  * @param config A parsed config (`parseConfig`).
  * @param options See {@link RunDetectionOptions}.
  * @returns The series, the model, the window and what detect found.
- * @throws {TypeError} When a live source has no model, or no `now`.
+ * @throws {TypeError} When a live source or a partition has no model, or a live source no `now`.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -116,6 +120,13 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
         `train one from the same source: \`deno task train --source ${config.source} --url URL --from -30d --out models/presence.json\`)`,
     );
   }
+  if (config.partition && !given) {
+    const { index, count } = config.partition;
+    throw new TypeError(
+      `Cannot detect on partition ${index}/${count}: it needs the one model trained on the whole fleet (--model ` +
+        `FILE or "model" in the config), never one trained on its part, current value is undefined`,
+    );
+  }
   if (live && options.now === undefined) {
     throw new TypeError(
       `Cannot detect from ${config.source}: a live source needs "now" (the clock), current value is undefined`,
@@ -126,21 +137,30 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
   const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
   let series: Series[], run: SourceRun, until: number, end: number;
   const detectOptions = (model: Model, from: number, until: number) => {
-    const wb = options.writeBack;
+    const wb = options.writeBack, also = options.onScored;
+    const written = wb
+      ? writeBackOptions(
+        wb.to,
+        model.family,
+        Math.max(from, wb.since ?? from),
+        until,
+        (a) => applyFeedback(a, decisions).kept,
+      )
+      : undefined;
     return {
       from: from - extra,
       until,
       profile: options.profile ?? config.profile,
       threshold: options.threshold,
       keepScores: options.keepScores,
-      ...(wb
-        ? writeBackOptions(
-          wb.to,
-          model.family,
-          Math.max(from, wb.since ?? from),
-          until,
-          (a) => applyFeedback(a, decisions).kept,
-        )
+      ...written,
+      ...(also
+        ? {
+          onScored: (scored: ScoredSeries) => {
+            written?.onScored(scored);
+            also(scored);
+          },
+        }
         : {}),
     };
   };
@@ -168,7 +188,10 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
       : await fetchSource(config, { ...range, ...asked }));
   } else {
     ({ series, run } = await fetchSource(config));
-    end = Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
+    // A partition's "now" is the end of all the files (its source run's), the same in every partition.
+    end = config.partition
+      ? Date.parse(run.until)
+      : Math.max(...series.map((s) => s.start + (s.values.length - 1) * s.step));
     until = options.until ? parseWhen("--until", options.until, end) : end;
     // As if live: nothing after "now" exists yet.
     series = series.map((s) => crop(s, -Infinity, until)).filter((s) => s.values.length > 0);

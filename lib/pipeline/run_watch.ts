@@ -1,4 +1,5 @@
 import { type Config, isLive } from "../sources/config.ts";
+import { noPartition } from "./_no_partition.ts";
 import type { Model } from "../model/schema.ts";
 import type { Sink } from "../alerts/types.ts";
 import { type CycleFindings, type CycleLog, memory, runWatchCycle } from "./run_watch_cycle.ts";
@@ -128,6 +129,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
     warn = () => {},
     incremental = true,
   } = options;
+  noPartition(config);
   const control = options.control ?? { stopping: false, inCycle: false };
   const live = isLive(config);
   if (!(maxCycles >= 1) || (Number.isFinite(maxCycles) && !Number.isInteger(maxCycles))) {

@@ -3,15 +3,12 @@ import type { SourceRun } from "../sources/fetch_source.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 import type { Model } from "../model/schema.ts";
 import { hydrate, type HydratedAnomaly } from "../hydrate/hydrate.ts";
-import { fleetIncidents } from "../fleet/fleet_incidents.ts";
-import { peerOutliers } from "../fleet/peer_outliers.ts";
-import { mergePeerOutliers } from "../fleet/merge_peer_outliers.ts";
 import type { FleetIncident, PeerOutlier } from "../fleet/types.ts";
-import { toAlerts } from "../alerts/to_alerts.ts";
-import { planAlerts } from "../alerts/plan_alerts.ts";
-import { recordDeliveries } from "../alerts/record_deliveries.ts";
-import { withAlertState } from "../alerts/with_alert_state.ts";
-import type { Alert, DeliveryResult, Sink } from "../alerts/types.ts";
+import type { DeliveryResult, Sink } from "../alerts/types.ts";
+import { fleetView } from "./_fleet_view.ts";
+import { scoredFleet } from "./_scored_fleet.ts";
+import { alertOnce } from "./_alert_once.ts";
+import { noPartition } from "./_no_partition.ts";
 import { runDetection } from "./run_detection.ts";
 import type { WriteBack, WriteBackRecord } from "./write_back.ts";
 import type { HistoryCache, HistoryCacheStats } from "./history_cache.ts";
@@ -91,32 +88,6 @@ export function memory(): { rssMb: number; heapMb: number; heapTotalMb: number; 
   return { rssMb: mb(rss), heapMb: mb(heapUsed), heapTotalMb: mb(heapTotal), externalMb: mb(external) };
 }
 
-/** Delivers each sink what it is owed; a sink that throws must not cost the others their record. */
-async function deliver(sinks: readonly Sink[], bySink: Record<string, Alert[]>): Promise<DeliveryResult[]> {
-  const results: DeliveryResult[] = [];
-  for (const sink of sinks) {
-    const owed = bySink[sink.name] ?? [];
-    if (!owed.length) continue;
-    try {
-      results.push(...await sink.send(owed));
-    } catch (err) {
-      // Recorded as failed (sent again next cycle); the sinks that delivered keep their record.
-      const error = (err as Error).message;
-      results.push(
-        ...owed.map((a) => ({
-          sink: sink.name,
-          alertId: a.id,
-          subject: a.subject,
-          ok: false,
-          attempts: 0,
-          error,
-        })),
-      );
-    }
-  }
-  return results;
-}
-
 /**
  * One cycle of `deno task watch`: detect ({@link runDetection}), peer outliers against the fleet, hydrate from the
  * series already fetched, fleet incidents, alerts planned against the state file (once per episode, escalations
@@ -125,6 +96,7 @@ async function deliver(sinks: readonly Sink[], bySink: Record<string, Alert[]>):
  * @param config A parsed config.
  * @param options See {@link RunWatchCycleOptions}.
  * @returns The cycle's log (without its duration), its findings, the model used and the window's end.
+ * @throws {TypeError} When the config names a partition: partitions do not alert (`deno task merge` does).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -139,6 +111,7 @@ async function deliver(sinks: readonly Sink[], bySink: Record<string, Alert[]>):
  */
 export async function runWatchCycle(config: Config, options: RunWatchCycleOptions) {
   const { sinks, statePath, cycle = 1, print = () => {} } = options;
+  noPartition(config);
   const det = await runDetection(config, {
     loaded: options.model,
     until: options.until,
@@ -148,42 +121,30 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     history: options.history,
   });
   const { series, run, until, from, end } = det;
-  const step = det.model.trainedOn.step;
-  // The fleet is the series detect scored (a skipped one — wrong step, too short, constant — is no peer).
-  const skipped = new Set(
-    det.detected.notes.filter((n) => n.reason !== "short_history").map((n) => n.series),
+  const { peers, hydrated, incidents } = fleetView(
+    scoredFleet(series, det.detected.notes),
+    det.detected.anomalies,
+    {
+      from,
+      until,
+      fleet: config.fleet,
+      // Hydration from the series already fetched (window + history cover ±12 h and the value 72 h earlier).
+      hydrate: (anomalies) =>
+        hydrate(anomalies, series, {
+          before: parseDurationMs(config.hydrate.before),
+          after: parseDurationMs(config.hydrate.after),
+        }),
+    },
   );
-  const scored = series.filter((s) => s.labels.aggregator && !skipped.has(s.key));
-  const fleetSize: Record<string, number> = Object.create(null);
-  for (const s of scored) fleetSize[s.labels.aggregator] = (fleetSize[s.labels.aggregator] ?? 0) + 1;
-  const peers = config.fleet.peers ? peerOutliers(scored, { from, until }) : [];
-  const anomalies = mergePeerOutliers(det.detected.anomalies, peers);
-  // Hydration from the series already fetched (window + history cover ±12 h and the value 72 h earlier).
-  const hydrated = hydrate(anomalies, series, {
-    before: parseDurationMs(config.hydrate.before),
-    after: parseDurationMs(config.hydrate.after),
+  const { plan, results, errors } = await alertOnce(hydrated, incidents, {
+    alerts: config.alerts,
+    until,
+    step: det.model.trainedOn.step,
+    now: isLive(config) ? options.now! : until,
+    sinks,
+    statePath,
+    print,
   });
-  const incidents = fleetIncidents(anomalies, {
-    fleetSize,
-    minShards: config.fleet.minShards,
-    minFraction: config.fleet.minFraction,
-    window: parseDurationMs(config.fleet.window),
-  });
-  const alerts = toAlerts(hydrated, { until, incidents, step });
-  const now = isLive(config) ? options.now! : until;
-  const { plan, results } = await withAlertState(statePath, async (state) => {
-    const plan = planAlerts(state, alerts, {
-      now,
-      minSeverity: config.alerts.minSeverity,
-      quietHours: config.alerts.quietHours,
-      quietAllow: config.alerts.quietAllow,
-      sinks: sinks.map((s) => s.name),
-    });
-    const results = await deliver(sinks, plan.bySink);
-    return { state: recordDeliveries(plan.state, plan.send, { results, now }), result: { plan, results } };
-  }, { now });
-  const errors = results.filter((r) => !r.ok);
-  for (const e of errors) print(`delivery to ${e.sink} failed for ${e.subject}: ${e.error}`);
   const log: CycleLog = {
     cycle,
     now: new Date(until).toISOString(),

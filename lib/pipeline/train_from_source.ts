@@ -26,7 +26,8 @@ export interface TrainFromSourceOptions extends FetchWindowOptions {
  * @param config A parsed config.
  * @param options See {@link TrainFromSourceOptions}.
  * @returns The model, and what the source answered.
- * @throws {RangeError} When no series answered.
+ * @throws {RangeError} When no series answered, or the config names a partition: one model, trained once on the
+ * whole fleet, serves every partition (a model per part would judge the same behaviour differently in each).
  * @example
  * ```ts
  * import assert from "node:assert/strict";
@@ -41,6 +42,13 @@ export async function trainFromSource(
   config: Config,
   options: TrainFromSourceOptions,
 ): Promise<{ model: Model; run: SourceRun }> {
+  if (config.partition) {
+    const { index, count } = config.partition;
+    throw new RangeError(
+      `Cannot train on a partition: one model, trained once on the whole fleet, serves every partition ` +
+        `(train without --partition or the config's "partition"), current value is ${index}/${count}`,
+    );
+  }
   const { series, run } = await fetchWindow(config, options);
   options.onFetched?.(run);
   if (series.length === 0) {

@@ -32,6 +32,12 @@ const MachineRange = z.object({
   suffix: z.string().default(""),
 }).strict().refine((r) => r.to >= r.from, { message: "to must be ≥ from" });
 
+/** One part of the fleet: `index` of `count` (see `inPartition`). */
+const Partition = z.object({
+  index: z.number().int().nonnegative(),
+  count: z.number().int().min(1).max(10_000),
+}).strict().refine((p) => p.index < p.count, { message: "index must be < count" });
+
 /** The configuration file's schema. */
 export const ConfigSchema = z.object({
   /** Where series come from. `replay` serves CSV exports as if live ("now" = the end of the data). */
@@ -49,6 +55,9 @@ export const ConfigSchema = z.object({
     to: 299,
     suffix: "-primary-meraki-com",
   }),
+  /** Only this part of the fleet (`--partition i/N`): the machines `inPartition` assigns to it, with all their
+   * aggregators; the parts' outputs are joined by `deno task merge`. @default undefined (the whole fleet) */
+  partition: Partition.optional(),
   /** Aggregators (the last part of the path, may contain dots). */
   aggregators: z.array(z.string().min(1)).min(1).default([...PRESENCE_AGGREGATORS]),
   /** Graphite path template with {machine} and {aggregator}. */

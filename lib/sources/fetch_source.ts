@@ -5,6 +5,7 @@ import { compileTemplate } from "../series/template.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 import type { Config } from "./config.ts";
 import { machineNames } from "./machines.ts";
+import { inPartition } from "./in_partition.ts";
 import { fetchFleet } from "./fetch_fleet.ts";
 import { fetchGraphite } from "./graphite.ts";
 import { fetchGrafanaQuery } from "./grafana_query.ts";
@@ -52,7 +53,9 @@ export interface SourceRun {
  * Fetches the configured fleet from the configured source, on the grid rules of lib/series: CSV exports
  * (`csv`, or `replay`, which serves them as if live), Graphite's render API (`graphite`), the same through
  * Grafana's datasource proxy (`grafana`), or Grafana's `/api/ds/query` (`grafana-query`). Failures are recorded
- * per series and never end the run; every series gets the configured `family` label.
+ * per series and never end the run; every series gets the configured `family` label. With a `partition`, only
+ * its machines' series: a live source asks for those alone, files are filtered by each series' `machine` label
+ * after loading (and `only` keeps the keys of its machines).
  *
  * @param config The configuration.
  * @param options See {@link FetchSourceOptions}.
@@ -72,17 +75,28 @@ export async function fetchSource(
   config: Config,
   options: FetchSourceOptions = {},
 ): Promise<{ series: Series[]; run: SourceRun }> {
-  const { only } = options;
+  const partition = config.partition;
+  const t = compileTemplate(config.template);
+  // A partition keeps its machines' series only: by the `machine` label (the key when there is none).
+  const mine = (key: string, machine?: string) =>
+    !partition || inPartition(machine ?? t.parse(key)?.machine ?? key, partition);
+  const only = partition ? options.only?.filter((k) => mine(k)) : options.only;
   // Grafana's token goes to Grafana only, never to a graphite-web.
   const token = config.source === "grafana" || config.source === "grafana-query" ? options.token : undefined;
   const template = config.template;
   const withFamily = (series: Series[]) =>
     series.map((s) => ({ ...s, labels: { ...s.labels, family: config.family } }));
   if (config.source === "csv" || config.source === "replay") {
-    const { series: all } = await loadCsv(config.data, { template, extraLabels: { family: config.family } });
+    const { series: loaded } = await loadCsv(config.data, {
+      template,
+      extraLabels: { family: config.family },
+    });
+    const all = partition ? loaded.filter((s) => mine(s.key, s.labels.machine)) : loaded;
     const wanted = only ? all.filter((s) => only.includes(s.key)) : all;
-    const start = Math.min(...wanted.map((s) => s.start));
-    const end = Math.max(...wanted.map((s) => s.start + (s.values.length - 1) * s.step));
+    // A partition's "now" is the end of all the data, as every partition's is (and an empty one has one too).
+    const spanned = partition && !only ? loaded : wanted;
+    const start = Math.min(...spanned.map((s) => s.start));
+    const end = Math.max(...spanned.map((s) => s.start + (s.values.length - 1) * s.step));
     const from = options.from ?? start, until = options.until ?? end;
     const series = wanted.map((s) => crop(s, from, until));
     const failures = (only ?? []).filter((k) => !all.some((s) => s.key === k))
@@ -119,9 +133,8 @@ export async function fetchSource(
     ? `${url}/api/datasources/proxy/uid/${config.datasourceUid}`
     : url;
   const source = `${config.source} ${displayUrl(url)}`;
-  const t = compileTemplate(template);
   const keys = only ??
-    machineNames(config.machines).flatMap((machine) =>
+    machineNames(config.machines, partition).flatMap((machine) =>
       config.aggregators.map((aggregator) => t.render({ machine, aggregator }))
     );
   const runOf = (
@@ -166,7 +179,7 @@ export async function fetchSource(
     );
   }
   const res = await fetchFleet(
-    { machines: machineNames(config.machines), aggregators: config.aggregators, template },
+    { machines: machineNames(config.machines, partition), aggregators: config.aggregators, template },
     {
       ...common,
       baseUrl,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { fetchSource } from "./fetch_source.ts";
 import { parseConfig } from "./config.ts";
+import { machineNames } from "./machines.ts";
 
 /** A fake fetch that records every request's URL and Authorization header, and answers "no data". */
 function recorder() {
@@ -46,4 +47,36 @@ Deno.test("fetchSource() never puts URL credentials in what it reports", async (
   const { run } = await fetchSource(config, { from: 0, until: 3_600_000, fetch: r.fetch });
   assert.equal(run.source, "graphite https://graphite.example/");
   assert.ok(!JSON.stringify(run).includes("s3cret"));
+});
+
+Deno.test("fetchSource() with a partition asks Graphite for its machines only, before fetching", async () => {
+  const machines = { prefix: "n", from: 200, to: 299, suffix: "-primary" };
+  const asked = new Set<string>();
+  for (const index of [0, 1, 2, 3]) {
+    const r = recorder();
+    const config = parseConfig(
+      {
+        source: "graphite",
+        url: "http://g",
+        machines,
+        aggregators: ["A", "B"],
+        partition: { index, count: 4 },
+      },
+      "test",
+    );
+    const { run } = await fetchSource(config, { from: 0, until: 3_600_000, fetch: r.fetch });
+    const mine = machineNames(config.machines, config.partition);
+    assert.equal(run.asked, 2 * mine.length, "every aggregator of each of its machines");
+    const targets = r.seen.map((s) => decodeURIComponent(new URL(s.url).searchParams.get("target") ?? ""));
+    assert.equal(targets.length, 2, "one brace request per aggregator");
+    for (const target of targets) {
+      const listed = target.match(/\{([^}]*)\}/)?.[1].split(",") ?? [];
+      assert.deepEqual(listed.sort(), [...mine].sort(), target);
+      for (const m of listed) {
+        assert.ok(!asked.has(`${m} ${target.at(-1)}`), `${m} asked by two partitions`);
+        asked.add(`${m} ${target.at(-1)}`);
+      }
+    }
+  }
+  assert.equal(asked.size, 200, "the four parts ask for the whole fleet, once");
 });
