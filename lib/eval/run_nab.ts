@@ -1,4 +1,5 @@
 import type { NabFile } from "./nab_corpus.ts";
+import { nabRows } from "./_nab_rows.ts";
 import { toGrid } from "../series/to_grid.ts";
 import type { Series } from "../series/types.ts";
 import { train } from "../model/train.ts";
@@ -39,8 +40,9 @@ export interface NabRun {
  *   and L = −log10 p, so 0.5 is "at its own threshold" — our decision, `is_anomaly`;
  * - one score per row: at or beyond our own threshold a row is reported once per episode (flags within the
  *   model's episode gap) and again when it escalates by a decade, as `detect` and the alert plan do; below it
- *   an alert expiry stands in (see below); rows are mapped onto a regular grid and back, so the output has one
- *   score per input row, in input order.
+ *   an alert expiry stands in (a row that beats the preceding 5 % of the file), with the same episodes (rows
+ *   that keep beating it within the episode gap are one report, again when they have risen by a decade); rows
+ *   are mapped onto a regular grid and back, so the output has one score per input row, in input order.
  *
  * @param files NAB files from `readNabCorpus`.
  * @param options See {@link RunNabOptions}.
@@ -95,34 +97,15 @@ export function runNab(files: readonly NabFile[], options: RunNabOptions = {}): 
       const c = scored ? scored[i] : 0;
       combined[i] = c === c ? Math.min(1, Math.max(0, -logPOfScore(c, digits) - shift) / digits) : c;
     }
-    // Below our own threshold, alert expiry: a row is reported only when it beats every score in the preceding
-    // window (threshold-free, so NAB's sweep still has one score per row).
-    const w = Math.max(1, Math.round(expiry * n));
-    const gapMs = model.events.episodeGap;
-    const scores = new Float64Array(n);
-    const isAnomaly = new Uint8Array(n);
     const raw = new Float64Array(n);
-    const deque: number[] = []; // row indices with decreasing raw scores
-    let lastFlagged = -Infinity, episodeMax = 0;
-    for (let r = 0; r < n; r++) {
-      raw[r] = combined[rowIdx[r]];
-      while (deque.length && deque[0] < r - w) deque.shift();
-      const prevMax = deque.length ? raw[deque[0]] : 0;
-      let s = 0;
-      if (r >= probation) {
-        if (raw[r] >= 0.5) {
-          // At or beyond our own threshold, as detect's episodes and the alert plan: one report per episode
-          // (flags within episodeGap of each other), again only when it escalates by a decade (a severity step).
-          const t = file.timestamps[r];
-          if (t - lastFlagged > gapMs || raw[r] >= episodeMax + 1 / digits) s = episodeMax = raw[r];
-          lastFlagged = t;
-        } else if (raw[r] > prevMax) s = raw[r];
-      }
-      scores[r] = s;
-      isAnomaly[r] = s > 0 && s >= threshold ? 1 : 0;
-      while (deque.length && raw[deque[deque.length - 1]] <= raw[r]) deque.pop();
-      deque.push(r);
-    }
+    for (let r = 0; r < n; r++) raw[r] = combined[rowIdx[r]];
+    const scores = nabRows(raw, file.timestamps, {
+      probation,
+      window: Math.max(1, Math.round(expiry * n)),
+      gapMs: model.events.episodeGap,
+      digits,
+    });
+    const isAnomaly = Uint8Array.from(scores, (s) => (s > 0 && s >= threshold ? 1 : 0));
     return { name: file.name, scores, isAnomaly };
   });
 }

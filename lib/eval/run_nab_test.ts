@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { runNab } from "./run_nab.ts";
+import { nabRows } from "./_nab_rows.ts";
 import type { NabFile } from "./nab_corpus.ts";
 import { createRng } from "../prng.ts";
 
@@ -31,4 +32,29 @@ Deno.test("runNab() reports an episode once, again only when it escalates by a d
   assert.ok(run.scores[3_000] >= 0.5 && run.isAnomaly[3_000] === 1);
   // Below our own threshold, scores stay for NAB's threshold sweep, but only where they beat the preceding 5 %.
   assert.ok(run.scores.some((s) => s > 0 && s < 0.5));
+});
+
+Deno.test("nabRows() reports a climb below our threshold once per episode, as above it", () => {
+  // A run that grows longer row by row, its score climbing 0.44 → 0.47 (as a stuck value of an artificial NAB
+  // file did): one report, not one per row; a new climb after the episode gap is reported again.
+  const raw = new Float64Array(200);
+  for (let k = 0; k < 9; k++) raw[50 + k] = 0.44 + k * 0.004;
+  for (let k = 0; k < 9; k++) raw[150 + k] = 0.45 + k * 0.004;
+  const t = Float64Array.from(raw, (_, i) => i * STEP);
+  const s = nabRows(raw, t, { probation: 10, window: 20, gapMs: 6 * HOUR, digits: 8 });
+  assert.deepEqual([...s.subarray(50, 59)].map((v) => v > 0), [
+    true,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+  ]);
+  // Row 150 is 100 rows (8 h 20 min) after the last climb: a new episode, and it beats the preceding window.
+  assert.ok(s[150] > 0 && s.subarray(151, 159).every((v) => v === 0));
+  // Nothing during probation, nothing that does not beat the preceding window.
+  assert.equal(s.filter((v) => v > 0).length, 2);
 });
