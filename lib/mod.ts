@@ -255,7 +255,12 @@ export { createDocument } from "./report/create_document.ts";
 export { type SeasonalProfile, seasonalProfile } from "./display/seasonal_profile.ts";
 export { type PlotlyFigure, plotlyFigure, type PlotlyFigureOptions } from "./display/plotly_figure.ts";
 export { pageFrame, type PageFrameOptions } from "./display/page_frame.ts";
-export { type Detection, runDetection, type RunDetectionOptions } from "./pipeline/run_detection.ts";
+export {
+  type Detection,
+  type DetectionTimings,
+  runDetection,
+  type RunDetectionOptions,
+} from "./pipeline/run_detection.ts";
 export { fetchWindow, type FetchWindowOptions } from "./pipeline/fetch_window.ts";
 export { trainFromSource, type TrainFromSourceOptions } from "./pipeline/train_from_source.ts";
 export { type ReportRun, runReport, type RunReportOptions } from "./pipeline/run_report.ts";
@@ -263,6 +268,8 @@ export { hydrateFromSource, type HydrateFromSourceOptions } from "./pipeline/hyd
 export {
   type CycleFindings,
   type CycleLog,
+  type CycleStage,
+  type CycleStages,
   describeCycle,
   runWatchCycle,
   type RunWatchCycleOptions,

@@ -43,8 +43,28 @@ export interface CycleLog {
   writeBack?: WriteBackRecord;
   /** A live watch's kept series: what this cycle fetched (only the new points after the first) and kept. */
   history?: HistoryCacheStats;
+  /** Where the cycle's time went, ms, by stage (see {@link CycleStages}). */
+  stages?: CycleStages;
   error?: string;
 }
+
+/**
+ * A cycle's time by stage, ms: `fetch`, `train`, `detect` and `writeBack` as {@link runDetection} counts them
+ * (a first live fetch scores answers as they arrive: that is `detect`), then hydration, the fleet view (peer
+ * outliers and fleet incidents) and alerts (planning, delivery and the state file).
+ */
+export interface CycleStages {
+  fetch: number;
+  train: number;
+  detect: number;
+  writeBack: number;
+  hydrate: number;
+  fleet: number;
+  alerts: number;
+}
+
+/** A stage of a watch cycle, as {@link RunWatchCycleOptions.onStage} names it when it ends. */
+export type CycleStage = "fetch" | "detect" | "hydrate" | "fleet" | "alerts";
 
 /** What one watch cycle found and delivered (written to `--out` every cycle). */
 export interface CycleFindings {
@@ -82,6 +102,12 @@ export interface RunWatchCycleOptions {
   writeBack?: { to: WriteBack; since?: number };
   /** A live source's series kept across cycles: fetch only what is new. @default undefined (fetch the whole range) */
   history?: HistoryCache;
+  /**
+   * Called as each stage ends (the fleet view's peer outliers come before hydration, its incidents after: the
+   * two are reported as one stage, ending with the incidents), e.g. to read each stage's peak memory.
+   * @default none
+   */
+  onStage?: (stage: CycleStage) => void;
 }
 
 /** Process memory in MB, for the cycle log. */
@@ -138,8 +164,9 @@ async function deliver(sinks: readonly Sink[], bySink: Record<string, Alert[]>):
  * ```
  */
 export async function runWatchCycle(config: Config, options: RunWatchCycleOptions) {
-  const { sinks, statePath, cycle = 1, print = () => {} } = options;
+  const { sinks, statePath, cycle = 1, print = () => {}, onStage = () => {} } = options;
   const det = await runDetection(config, {
+    onStage,
     loaded: options.model,
     until: options.until,
     now: options.now,
@@ -148,6 +175,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     history: options.history,
   });
   const { series, run, until, from, end } = det;
+  let t0 = performance.now();
   const step = det.model.trainedOn.step;
   // The fleet is the series detect scored (a skipped one — wrong step, too short, constant — is no peer).
   const skipped = new Set(
@@ -158,17 +186,25 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
   for (const s of scored) fleetSize[s.labels.aggregator] = (fleetSize[s.labels.aggregator] ?? 0) + 1;
   const peers = config.fleet.peers ? peerOutliers(scored, { from, until }) : [];
   const anomalies = mergePeerOutliers(det.detected.anomalies, peers);
+  let fleetMs = performance.now() - t0;
+  t0 = performance.now();
   // Hydration from the series already fetched (window + history cover ±12 h and the value 72 h earlier).
   const hydrated = hydrate(anomalies, series, {
     before: parseDurationMs(config.hydrate.before),
     after: parseDurationMs(config.hydrate.after),
   });
+  const hydrateMs = performance.now() - t0;
+  onStage("hydrate");
+  t0 = performance.now();
   const incidents = fleetIncidents(anomalies, {
     fleetSize,
     minShards: config.fleet.minShards,
     minFraction: config.fleet.minFraction,
     window: parseDurationMs(config.fleet.window),
   });
+  fleetMs += performance.now() - t0;
+  onStage("fleet");
+  t0 = performance.now();
   const alerts = toAlerts(hydrated, { until, incidents, step });
   const now = isLive(config) ? options.now! : until;
   const { plan, results } = await withAlertState(statePath, async (state) => {
@@ -184,6 +220,18 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
   }, { now });
   const errors = results.filter((r) => !r.ok);
   for (const e of errors) print(`delivery to ${e.sink} failed for ${e.subject}: ${e.error}`);
+  const alertsMs = performance.now() - t0;
+  onStage("alerts");
+  const { fetch, train, detect, writeBack } = det.timings;
+  const stages: CycleStages = {
+    fetch: Math.round(fetch),
+    train: Math.round(train),
+    detect: Math.round(detect),
+    writeBack: Math.round(writeBack),
+    hydrate: Math.round(hydrateMs),
+    fleet: Math.round(fleetMs),
+    alerts: Math.round(alertsMs),
+  };
   const log: CycleLog = {
     cycle,
     now: new Date(until).toISOString(),
@@ -205,6 +253,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     ...memory(),
     ...(options.writeBack ? { writeBack: options.writeBack.to.record() } : {}),
     ...(options.history ? { history: options.history.stats } : {}),
+    stages,
   };
   const findings: CycleFindings = {
     run: { ...run, config: options.record ?? config, window: { from, until } },
