@@ -54,6 +54,7 @@ export { resample } from "./series/resample.ts";
 export type { Detector, Params } from "./detectors/types.ts";
 export { DEFAULT_DETECTORS, DETECTORS } from "./detectors/registry.ts";
 export { seasonalExpectation, type SeasonalExpectationOptions } from "./series/seasonal_expectation.ts";
+export { derivedOf } from "./series/derived.ts";
 export { seasonalLag, type SeasonalLagOptions, type SeasonalLagParams } from "./detectors/seasonal_lag.ts";
 export { robustZ, type RobustZOptions, type RobustZParams } from "./detectors/robust_z.ts";
 export { levelShift, type LevelShiftOptions, type LevelShiftParams } from "./detectors/level_shift.ts";

@@ -1,8 +1,7 @@
 import type { Series } from "../series/types.ts";
 import { DAY, ewAlpha, pointsIn, RobustLevel, warmupPoints } from "../series/robust.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
-
-const cache = new WeakMap<Float64Array, { step: number; rho: Float64Array }>();
+import { derivedOf } from "../series/derived.ts";
 
 /**
  * ρ[i] = ln((x + c) / (e + c)): the log ratio of a value to its seasonal expectation, the median of the same
@@ -10,12 +9,13 @@ const cache = new WeakMap<Float64Array, { step: number; rho: Float64Array }>();
  * explode. `NaN` where either side is missing, and for the first two weeks: a sustained deviation from a
  * single earlier day is as often the weekly rhythm (a Monday after a Sunday) or yesterday's incident as a
  * shift. Until then robust_z and the 1 d seasonal lag see the onset of a shift or a climb.
- * Cached per values array, as level shift, stall and rhythm all use it.
+ * Kept with the values array's derived series (`derivedOf`), as level shift, stall and rhythm all use it.
  */
 export function logRatio(series: Series): Float64Array {
-  const hit = cache.get(series.values);
-  if (hit && hit.step === series.step) return hit.rho;
   const { values, step } = series;
+  const key = `logRatio|${step}`;
+  const hit = derivedOf(values).get(key) as Float64Array | undefined;
+  if (hit) return hit;
   const n = values.length;
   const e = seasonalExpectation(series, { early: false, minLags: 3 });
   const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
@@ -30,6 +30,6 @@ export function logRatio(series: Series): Float64Array {
     }
     level.update(x);
   }
-  cache.set(values, { step, rho });
+  derivedOf(values).set(key, rho);
   return rho;
 }
