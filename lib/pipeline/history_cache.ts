@@ -3,6 +3,9 @@ import { fetchSource, type SourceRun } from "../sources/fetch_source.ts";
 import { machineNames } from "../sources/machines.ts";
 import { compileTemplate } from "../series/template.ts";
 import type { Series } from "../series/types.ts";
+import { join } from "node:path";
+import { readHistoryFile } from "./_read_history_file.ts";
+import { writeHistoryFile } from "./_write_history_file.ts";
 
 /** What the last {@link HistoryCache.fetch} did, for the cycle log and the benchmark. */
 export interface HistoryCacheStats {
@@ -15,6 +18,11 @@ export interface HistoryCacheStats {
   /** Series kept in memory, and their points. */
   keptSeries: number;
   keptPoints: number;
+  /** With a `cache` directory: series read from its file by this fetch (the first after a start), bytes written
+   * to it after this fetch, and how long writing took, ms. */
+  cachedSeries?: number;
+  savedBytes?: number;
+  saveMs?: number;
 }
 
 /** The series a watch keeps across cycles; see {@link historyCache}. */
@@ -65,6 +73,15 @@ export interface HistoryCacheOptions {
   overlap?: number;
   /** The source. @default fetchSource(config, { from, until, token, fetch }) */
   source?: RangeFetch;
+  /**
+   * A directory where the kept series survive a restart: one file per source and fleet, read by the first
+   * fetch (so a restarted watch fetches only what is new since it stopped, and the overlap) and rewritten
+   * atomically after each fetch. A file that cannot be used (corrupt, another format version, another source)
+   * is a warning, and the whole range is fetched. @default undefined (kept in memory only)
+   */
+  cache?: string;
+  /** Lines about the cache file: one that cannot be read or written. @default none */
+  warn?: (line: string) => void;
 }
 
 /** A source's answer for a series that says "nothing here" rather than "could not ask". */
@@ -95,6 +112,9 @@ interface Entry {
  *   fetch starts early enough to fill its gap.
  * - A series never answered yet makes the fetch cover the whole range (new or returning series get their
  *   history); a series whose step changes (a coarser archive) is fetched whole again next time.
+ * - With a `cache` directory, the kept series are written to a file there after every fetch and read back by
+ *   the first fetch of a new process: a restarted watch fetches only what is new since it stopped (with the
+ *   overlap). A file that cannot be used is a warning and a fetch of the whole range, never wrong data.
  *
  * @param config A parsed config (the fleet: machines × aggregators).
  * @param options See {@link HistoryCacheOptions}.
@@ -131,6 +151,20 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
     config.aggregators.map((aggregator) => t.render({ machine, aggregator }))
   );
   const entries = new Map<string, Entry>(keys.map((k) => [k, { known: -Infinity }]));
+  const { warn = () => {} } = options;
+  // What the kept series are of: a file of another source, template or resolution is not read back.
+  const fingerprint = JSON.stringify([
+    config.source,
+    config.url ?? "",
+    config.datasourceUid ?? "",
+    config.template,
+    config.step,
+    config.family,
+  ]);
+  const file = options.cache === undefined
+    ? undefined
+    : join(options.cache, `history-${fnv1a(fingerprint)}.bin`);
+  let unread = file !== undefined;
   const overlapOf = (e: Entry) => options.overlap ?? 3 * (e.series?.step ?? 60_000);
   let stats: HistoryCacheStats = {
     full: true,
@@ -144,6 +178,20 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
       return stats;
     },
     async fetch(from, until, o = {}) {
+      let cachedSeries: number | undefined;
+      if (unread && file) {
+        unread = false;
+        const read = await readHistoryFile(file, fingerprint);
+        if (read.warning) warn(read.warning);
+        cachedSeries = 0;
+        for (const [key, kept] of read.entries) {
+          const e = entries.get(key);
+          if (!e) continue; // no longer in the fleet
+          e.series = kept.series;
+          e.known = kept.known;
+          cachedSeries++;
+        }
+      }
       let start = Infinity;
       for (const e of entries.values()) start = Math.min(start, e.known - overlapOf(e));
       const full = !(start > from);
@@ -189,6 +237,25 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
         }
       }
       stats = { full, fetchedFrom: start, fetchedPoints, keptSeries, keptPoints };
+      if (cachedSeries !== undefined) stats.cachedSeries = cachedSeries;
+      if (file) {
+        const t0 = performance.now();
+        const kept = [...entries.values()].filter((e) => e.series).map((e) => ({
+          series: e.series!,
+          known: e.known,
+        }));
+        try {
+          stats.savedBytes = await writeHistoryFile(file, kept, fingerprint);
+        } catch (err) {
+          warn(
+            `Cannot write the history cache ${file}: ${
+              (err as Error).message
+            }, current value is ${kept.length} ` +
+              `series; kept in memory, a restart fetches the whole range`,
+          );
+        }
+        stats.saveMs = performance.now() - t0;
+      }
       const run: SourceRun = {
         ...got.run,
         answered: series.length,
@@ -198,6 +265,13 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
       return { series, run };
     },
   };
+}
+
+/** A short hex digest of a string (FNV-1a, 32 bits): a file name for a fingerprint. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /**
