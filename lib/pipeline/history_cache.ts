@@ -6,6 +6,7 @@ import type { Series } from "../series/types.ts";
 import { join } from "node:path";
 import { readHistoryFile } from "./_read_history_file.ts";
 import { writeHistoryFile } from "./_write_history_file.ts";
+import { derivedOf } from "../series/derived.ts";
 
 /** What the last {@link HistoryCache.fetch} did, for the cycle log and the benchmark. */
 export interface HistoryCacheStats {
@@ -36,7 +37,8 @@ export interface HistoryCache {
    * @param options Grafana's token; an injectable fetch; `onBatch`, called with each answer as it arrives when the
    *   whole range is fetched (the first time: those series are what is returned), never for an increment.
    * @returns The series that answered this time (a series that failed is left out, as a fresh fetch would,
-   *   its kept points wait for the next call), and what the source answered.
+   *   its kept points wait for the next call), and what the source answered. Their values are the cache's own
+   *   arrays, valid until the next call, which may shift them in place: copy what must outlive a cycle.
    */
   fetch(
     from: number,
@@ -296,16 +298,26 @@ function merge(
   const first = Math.max(after(keep), kept ? Math.min(kept.start, fresh?.start ?? Infinity) : -Infinity);
   const last = Math.max(atOrBefore(hi), fresh ? fresh.start + (fresh.values.length - 1) * step : -Infinity);
   const n = Math.max(0, Math.round((last - first) / step) + 1);
-  const values = new Float64Array(n).fill(NaN);
+  // A range that slid forward keeps its length: the kept array is reused (shifted in place), so a cycle does
+  // not allocate a second copy of everything it keeps. Nothing derived from the old contents may survive.
+  const reuse = kept !== undefined && kept.values.length === n && first >= kept.start;
+  const values = reuse ? kept.values : new Float64Array(n);
+  if (reuse) derivedOf(values).clear();
+  let k = 0, m = 0; // the kept points land in values[k .. k + m)
   if (kept) {
     // Kept points inside the new range up to lo (the source has just answered for what follows).
     const keptEnd = kept.start + (kept.values.length - 1) * step;
     const from = Math.max(first, kept.start), to = Math.min(last, keptEnd, atOrBefore(lo));
     if (to >= from) {
       const k0 = Math.round((from - kept.start) / step), k1 = Math.round((to - kept.start) / step);
-      values.set(kept.values.subarray(k0, k1 + 1), Math.round((from - first) / step));
+      k = Math.round((from - first) / step);
+      m = k1 - k0 + 1;
+      if (reuse) values.copyWithin(k, k0, k1 + 1); // k ≤ k0: moving towards the start
+      else values.set(kept.values.subarray(k0, k1 + 1), k);
     }
   }
+  values.fill(NaN, 0, k);
+  values.fill(NaN, k + m);
   if (fresh) {
     for (let i = 0; i < fresh.values.length; i++) {
       const j = Math.round((fresh.start + i * step - first) / step);
