@@ -8,8 +8,10 @@
  * A run loads the CSV exports (the replay's data) into memory once, then serves them to a watch as a live source
  * would: `historyCache` over a source that answers each (from, until] from what was loaded, one batch per
  * aggregator, as Graphite's wildcard requests arrive. No HTTP and no Graphite: what is measured is the watch's
- * own work. Then, as `deno task watch` runs them, `runWatchCycle` three times on one cache: cold at END − 10 min
- * (the whole range), warm at END − 5 min and at END (5 new minutes and the 3-minute overlap each), with a
+ * own work. Then, as `deno task watch --cache DIR` runs them, `runWatchCycle` three times on one cache: cold at
+ * END − 10 min (the whole range), warm at END − 5 min and at END (5 new minutes and the 3-minute overlap each),
+ * the cache rewritten to its file after each fetch; then once more at END with a new cache on the same directory,
+ * as a restarted watch (it reads the file back and fetches the overlap only). With a
  * write-back (to a connection that discards: the lines are made and queued, as in a watch) and a sink that
  * delivers everything. Per stage: time (the cycle log's `stages`) and peak RSS (VmHWM, reset through
  * /proc/self/clear_refs as each stage starts).
@@ -123,16 +125,20 @@ async function run(): Promise<void> {
     url: "http://replay.invalid",
     machines: { prefix: "n", from: 200, to: 200 + machines - 1, suffix: "-primary-meraki-com" },
   }, "bench");
-  const cache = historyCache(config, { source: replaySource(loaded) });
+  const state = await Deno.makeTempDir({ prefix: "bench-scale-" });
+  // As `deno task watch --cache DIR` keeps it: on disk too, rewritten after every fetch.
+  const cached = { source: replaySource(loaded), cache: join(state, "history") };
+  let cache = historyCache(config, cached);
   const writeBack = openWriteBack(config, {
     carbon: "127.0.0.1:9",
     connect: () => Promise.resolve({ write: (b: Uint8Array) => Promise.resolve(b.length), close() {} }),
   })!;
-  const state = await Deno.makeTempDir({ prefix: "bench-scale-" });
   const cycles = [];
   let since: number | undefined;
   try {
-    for (const [n, at] of [[1, end - 10 * MINUTE], [2, end - 5 * MINUTE], [3, end]]) {
+    for (const [n, at] of [[1, end - 10 * MINUTE], [2, end - 5 * MINUTE], [3, end], [4, end]]) {
+      // The fourth: a watch restarted with the cache directory (the process's own cache let go first).
+      if (n === 4) cache = historyCache(config, cached);
       const peaks: Partial<Record<CycleStage, number>> = {};
       const memory: Partial<Record<CycleStage, { heapMb: number; externalMb: number }>> = {};
       peakAndReset();
@@ -170,6 +176,10 @@ async function run(): Promise<void> {
         sent: out.log.sent,
         fetched: cache.stats.fetchedPoints,
         kept: cache.stats.keptPoints,
+        full: cache.stats.full,
+        cachedSeries: cache.stats.cachedSeries,
+        saveMs: cache.stats.saveMs,
+        savedBytes: cache.stats.savedBytes,
         writeBackLines: writeBack.lines,
       });
       console.error(
