@@ -249,37 +249,54 @@ Deno.test("deno task watch finishes the cycle on a first signal mid-cycle, aband
   }
 });
 
+/**
+ * A real Graphite fed `shards` × 6 aggregators × 50 h at 60 s (no weekly rhythm: only the 1-day lag fits in
+ * Graphite here), with a model and a watch config for it (24 h window, 25 h of history) in a temp dir; the
+ * caller stops the Graphite and removes the dir.
+ */
+async function graphiteFleet(shards: number, prefix: string, extra: Record<string, unknown> = {}) {
+  const HOUR = 3_600_000, STEP = 60_000;
+  const end = Math.floor(Date.now() / HOUR) * HOUR;
+  const corpus = generateCorpus({ shards, days: 50 / 24, step: STEP, end, seed: 12, weekly: false });
+  const tmp = await Deno.makeTempDir({ prefix });
+  const graphite = await startGraphite();
+  try {
+    await graphite.feedSeries(corpus.series);
+    const model = join(tmp, "model.json");
+    await saveModel(fleetModel(end), model);
+    const config = join(tmp, "config.json");
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({
+        source: "graphite",
+        url: graphite.url,
+        machines: [...new Set(corpus.series.map((s) => s.labels.machine))],
+        aggregators: [...PRESENCE_AGGREGATORS],
+        model,
+        lookback: "24h",
+        history: "25h",
+        alerts: { state: join(tmp, "state.json") },
+        ...extra,
+      }),
+    );
+    return { graphite, tmp, config };
+  } catch (err) {
+    await graphite.stop();
+    await Deno.remove(tmp, { recursive: true });
+    throw err;
+  }
+}
+
 Deno.test({
   name:
     "deno task watch against a real Graphite: survives graphite-web going away, retained memory flat over 400 cycles",
   ...requireGraphiteOrSkip(),
   async fn() {
-    const HOUR = 3_600_000, STEP = 60_000;
-    const end = Math.floor(Date.now() / HOUR) * HOUR;
-    // 10 shards × 6 aggregators × 50 h at 60 s; no weekly rhythm (only the 1-day lag fits in Graphite here).
-    const corpus = generateCorpus({ shards: 10, days: 50 / 24, step: STEP, end, seed: 12, weekly: false });
-    const tmp = await Deno.makeTempDir({ prefix: "watch-graphite-" });
-    const graphite = await startGraphite();
+    const { graphite, tmp, config } = await graphiteFleet(10, "watch-graphite-", {
+      timeout: "5s",
+      retries: 0,
+    });
     try {
-      await graphite.feedSeries(corpus.series);
-      const model = join(tmp, "model.json");
-      await saveModel(fleetModel(end), model);
-      const config = join(tmp, "config.json");
-      await Deno.writeTextFile(
-        config,
-        JSON.stringify({
-          source: "graphite",
-          url: graphite.url,
-          machines: [...new Set(corpus.series.map((s) => s.labels.machine))],
-          aggregators: [...PRESENCE_AGGREGATORS],
-          model,
-          lookback: "24h",
-          history: "25h",
-          timeout: "5s",
-          retries: 0,
-          alerts: { state: join(tmp, "state.json") },
-        }),
-      );
       const CYCLES = Number(Deno.env.get("WATCH_SOAK_CYCLES") ?? 400);
       const child = watch([
         "--config",
@@ -374,29 +391,8 @@ Deno.test({
     "deno task watch --cache against a real Graphite: a restart reads the kept series back and fetches only the overlap; a file cut short is a warning",
   ...requireGraphiteOrSkip(),
   async fn() {
-    const HOUR = 3_600_000, STEP = 60_000;
-    const end = Math.floor(Date.now() / HOUR) * HOUR;
-    const corpus = generateCorpus({ shards: 3, days: 50 / 24, step: STEP, end, seed: 12, weekly: false });
-    const tmp = await Deno.makeTempDir({ prefix: "watch-cache-" });
-    const graphite = await startGraphite();
+    const { graphite, tmp, config } = await graphiteFleet(3, "watch-cache-");
     try {
-      await graphite.feedSeries(corpus.series);
-      const model = join(tmp, "model.json");
-      await saveModel(fleetModel(end), model);
-      const config = join(tmp, "config.json");
-      await Deno.writeTextFile(
-        config,
-        JSON.stringify({
-          source: "graphite",
-          url: graphite.url,
-          machines: [...new Set(corpus.series.map((s) => s.labels.machine))],
-          aggregators: [...PRESENCE_AGGREGATORS],
-          model,
-          lookback: "24h",
-          history: "25h",
-          alerts: { state: join(tmp, "state.json") },
-        }),
-      );
       const cache = join(tmp, "cache");
       const once = async () => {
         const out = await watch(
