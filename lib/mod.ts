@@ -57,6 +57,7 @@ export type { Detector, Params } from "./detectors/types.ts";
 export { DEFAULT_DETECTORS, DETECTORS } from "./detectors/registry.ts";
 export { seasonalExpectation, type SeasonalExpectationOptions } from "./series/seasonal_expectation.ts";
 export { weeklyDayChange } from "./series/weekly_day_change.ts";
+export { derivedOf } from "./series/derived.ts";
 export { seasonalLag, type SeasonalLagOptions, type SeasonalLagParams } from "./detectors/seasonal_lag.ts";
 export { robustZ, type RobustZOptions, type RobustZParams } from "./detectors/robust_z.ts";
 export { levelShift, type LevelShiftOptions, type LevelShiftParams } from "./detectors/level_shift.ts";
@@ -262,7 +263,12 @@ export { createDocument } from "./report/create_document.ts";
 export { type SeasonalProfile, seasonalProfile } from "./display/seasonal_profile.ts";
 export { type PlotlyFigure, plotlyFigure, type PlotlyFigureOptions } from "./display/plotly_figure.ts";
 export { pageFrame, type PageFrameOptions } from "./display/page_frame.ts";
-export { type Detection, runDetection, type RunDetectionOptions } from "./pipeline/run_detection.ts";
+export {
+  type Detection,
+  type DetectionTimings,
+  runDetection,
+  type RunDetectionOptions,
+} from "./pipeline/run_detection.ts";
 export { fetchWindow, type FetchWindowOptions } from "./pipeline/fetch_window.ts";
 export { trainFromSource, type TrainFromSourceOptions } from "./pipeline/train_from_source.ts";
 export { type ReportRun, runReport, type RunReportOptions } from "./pipeline/run_report.ts";
@@ -270,6 +276,8 @@ export { hydrateFromSource, type HydrateFromSourceOptions } from "./pipeline/hyd
 export {
   type CycleFindings,
   type CycleLog,
+  type CycleStage,
+  type CycleStages,
   describeCycle,
   runWatchCycle,
   type RunWatchCycleOptions,

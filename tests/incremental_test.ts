@@ -1,7 +1,8 @@
 /**
  * End-to-end: a watch's incremental cycles (lib/pipeline/history_cache.ts) against a real Graphite give the same
  * series and the same anomalies as a full fetch of the same range — with a point filled late at the edge (picked
- * up by the overlap) and a cycle during which graphite-web is away (its gap filled at the next one).
+ * up by the overlap) and a cycle during which graphite-web is away (its gap filled at the next one); and a watch
+ * restarted with its on-disk cache (`cache` directory) fetches only what is new, with the same result.
  */
 import assert from "node:assert/strict";
 import { generateCorpus } from "../lib/synth/generate.ts";
@@ -16,7 +17,8 @@ import { requireGraphiteOrSkip, startGraphite } from "./support/graphite.ts";
 const HOUR = 3_600_000, MIN = 60_000;
 
 Deno.test({
-  name: "watch's incremental cycles against a real Graphite equal a full fetch: late points, an outage",
+  name:
+    "watch's incremental cycles against a real Graphite equal a full fetch: late points, an outage, a restart with the on-disk cache",
   ...requireGraphiteOrSkip(),
   async fn() {
     const end = Math.floor(Date.now() / HOUR) * HOUR;
@@ -57,9 +59,9 @@ Deno.test({
         retries: 0,
       }, "test");
       const cache = historyCache(config);
-      const cycle = async (until: number) => {
+      const cycle = async (until: number, history = cache) => {
         const common = { loaded: model, until: new Date(until).toISOString(), now: end, feedback: false };
-        const incremental = await runDetection(config, { ...common, history: cache });
+        const incremental = await runDetection(config, { ...common, history });
         const full = await runDetection(config, common);
         return { incremental, full };
       };
@@ -113,6 +115,27 @@ Deno.test({
       const fourth = await cycle(u4);
       same(fourth, "cycle 4 (after an outage)");
       assert.equal(cache.stats.fetchedFrom, u2 - 3 * MIN, "from the last answered cycle");
+
+      // A watch with a cache directory stops after a cycle; ten minutes later another process starts with it:
+      // it reads the kept series back and fetches only what is new since then, with the same result.
+      const dir = await Deno.makeTempDir({ prefix: "incremental_cache_" });
+      try {
+        const warnings: string[] = [];
+        const warn = (line: string) => void warnings.push(line);
+        const stopped = historyCache(config, { cache: dir, warn });
+        same(await cycle(u4, stopped), "cycle 5 (writing the cache)");
+        assert.ok(stopped.stats.full && stopped.stats.savedBytes! > 0);
+        const u5 = u4 + 10 * MIN;
+        await feed(u4, u5);
+        const restarted = historyCache(config, { cache: dir, warn });
+        same(await cycle(u5, restarted), "cycle 6 (restarted with the cache)");
+        assert.deepEqual(warnings, []);
+        assert.equal(restarted.stats.cachedSeries, corpus.series.length);
+        assert.equal(restarted.stats.full, false);
+        assert.equal(restarted.stats.fetchedFrom, u4 - 3 * MIN, "only what is new since it stopped");
+      } finally {
+        await Deno.remove(dir, { recursive: true });
+      }
     } finally {
       await graphite.stop();
     }

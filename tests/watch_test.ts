@@ -249,37 +249,54 @@ Deno.test("deno task watch finishes the cycle on a first signal mid-cycle, aband
   }
 });
 
+/**
+ * A real Graphite fed `shards` × 6 aggregators × 50 h at 60 s (no weekly rhythm: only the 1-day lag fits in
+ * Graphite here), with a model and a watch config for it (24 h window, 25 h of history) in a temp dir; the
+ * caller stops the Graphite and removes the dir.
+ */
+async function graphiteFleet(shards: number, prefix: string, extra: Record<string, unknown> = {}) {
+  const HOUR = 3_600_000, STEP = 60_000;
+  const end = Math.floor(Date.now() / HOUR) * HOUR;
+  const corpus = generateCorpus({ shards, days: 50 / 24, step: STEP, end, seed: 12, weekly: false });
+  const tmp = await Deno.makeTempDir({ prefix });
+  const graphite = await startGraphite();
+  try {
+    await graphite.feedSeries(corpus.series);
+    const model = join(tmp, "model.json");
+    await saveModel(fleetModel(end), model);
+    const config = join(tmp, "config.json");
+    await Deno.writeTextFile(
+      config,
+      JSON.stringify({
+        source: "graphite",
+        url: graphite.url,
+        machines: [...new Set(corpus.series.map((s) => s.labels.machine))],
+        aggregators: [...PRESENCE_AGGREGATORS],
+        model,
+        lookback: "24h",
+        history: "25h",
+        alerts: { state: join(tmp, "state.json") },
+        ...extra,
+      }),
+    );
+    return { graphite, tmp, config };
+  } catch (err) {
+    await graphite.stop();
+    await Deno.remove(tmp, { recursive: true });
+    throw err;
+  }
+}
+
 Deno.test({
   name:
     "deno task watch against a real Graphite: survives graphite-web going away, retained memory flat over 400 cycles",
   ...requireGraphiteOrSkip(),
   async fn() {
-    const HOUR = 3_600_000, STEP = 60_000;
-    const end = Math.floor(Date.now() / HOUR) * HOUR;
-    // 10 shards × 6 aggregators × 50 h at 60 s; no weekly rhythm (only the 1-day lag fits in Graphite here).
-    const corpus = generateCorpus({ shards: 10, days: 50 / 24, step: STEP, end, seed: 12, weekly: false });
-    const tmp = await Deno.makeTempDir({ prefix: "watch-graphite-" });
-    const graphite = await startGraphite();
+    const { graphite, tmp, config } = await graphiteFleet(10, "watch-graphite-", {
+      timeout: "5s",
+      retries: 0,
+    });
     try {
-      await graphite.feedSeries(corpus.series);
-      const model = join(tmp, "model.json");
-      await saveModel(fleetModel(end), model);
-      const config = join(tmp, "config.json");
-      await Deno.writeTextFile(
-        config,
-        JSON.stringify({
-          source: "graphite",
-          url: graphite.url,
-          machines: [...new Set(corpus.series.map((s) => s.labels.machine))],
-          aggregators: [...PRESENCE_AGGREGATORS],
-          model,
-          lookback: "24h",
-          history: "25h",
-          timeout: "5s",
-          retries: 0,
-          alerts: { state: join(tmp, "state.json") },
-        }),
-      );
       const CYCLES = Number(Deno.env.get("WATCH_SOAK_CYCLES") ?? 400);
       const child = watch([
         "--config",
@@ -362,6 +379,53 @@ Deno.test({
       }
       assert.ok(lastHeap < warmHeap * 1.1, `the heap's floor grew from ${warmHeap} MB to ${lastHeap} MB`);
       assert.ok(last < warm * 1.5, `RSS's floor grew from ${warm} MB to ${last} MB`);
+    } finally {
+      await graphite.stop();
+      await Deno.remove(tmp, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "deno task watch --cache against a real Graphite: a restart reads the kept series back and fetches only the overlap; a file cut short is a warning",
+  ...requireGraphiteOrSkip(),
+  async fn() {
+    const { graphite, tmp, config } = await graphiteFleet(3, "watch-cache-");
+    try {
+      const cache = join(tmp, "cache");
+      const once = async () => {
+        const out = await watch(
+          ["--config", config, "--once", "--cache", cache, "--out", join(tmp, "w.json"), "--log-json"],
+        ).output();
+        const [log] = logs(decode(out.stdout));
+        return { code: out.code, log, stderr: decode(out.stderr) };
+      };
+      const first = await once();
+      assert.equal(first.code, 0, first.stderr.slice(-2000));
+      assert.equal(first.log.history?.full, true);
+      const [file] = [...Deno.readDirSync(cache)].map((e) => join(cache, e.name));
+      assert.match(file, /history-[0-9a-f]{8}\.bin$/);
+      const restarted = await once();
+      assert.equal(restarted.code, 0, restarted.stderr.slice(-2000));
+      assert.equal(restarted.log.history?.cachedSeries, 18);
+      assert.equal(restarted.log.history?.full, false);
+      assert.ok(
+        restarted.log.history!.fetchedPoints <= 18 * 5,
+        `${restarted.log.history!.fetchedPoints} points`,
+      );
+      assert.equal(restarted.log.answered, first.log.answered);
+      // A file cut short: a warning, the whole range fetched, the same answer.
+      const bytes = await Deno.readFile(file);
+      await Deno.writeFile(file, bytes.subarray(0, bytes.length - 100));
+      const cut = await once();
+      assert.equal(cut.code, 0, cut.stderr.slice(-2000));
+      assert.match(
+        cut.stderr,
+        /Cannot read the history cache .*: it should hold \d+ values after its header/,
+      );
+      assert.equal(cut.log.history?.full, true);
+      assert.equal(cut.log.answered, first.log.answered);
     } finally {
       await graphite.stop();
       await Deno.remove(tmp, { recursive: true });

@@ -33,7 +33,9 @@ Options:
   --out FILE     the last cycle's findings, rewritten atomically every cycle (default reports/watch.json)
   --start T      replay only: run the clock from T (e.g. now-3d, relative to the end of the data), one interval
                  per cycle, up to the end of the data — a few days of operation in seconds
-  --log-json     one JSON line per cycle on stdout (time, counts, peak memory) instead of the console sink
+  --log-json     one JSON line per cycle on stdout (time, stages, counts, memory) instead of the console sink
+  --cache DIR    live sources: keep the fetched history in DIR across restarts (or the config's cache), so a
+                 restarted watch fetches only what is new
   --write-back H:P  each cycle's new points (score, expected, lower, upper, anomalous) to carbon's plaintext
                  receiver (or the config's writeBack.carbon), buffered across a carbon restart; README "Grafana"
 
@@ -53,6 +55,7 @@ export const command: Command = {
       out: { type: "string", default: "reports/watch.json" },
       start: { type: "string" },
       "log-json": { type: "boolean" },
+      cache: { type: "string" },
       ...WRITE_BACK_FLAG,
     });
     const config = await resolveConfig(values);
@@ -99,6 +102,7 @@ export const command: Command = {
         print,
         warn: console.error,
         writeBack,
+        cache: values.cache,
         onCycle: async (log, findings) => {
           if (findings) await writeJsonAtomic(values.out!, { ...findings, cycle: log });
           if (logJson) console.log(JSON.stringify(log));

@@ -13,6 +13,7 @@ import { DETECTORS } from "../detectors/registry.ts";
 import type { Params } from "../detectors/types.ts";
 import { formatNumber } from "../format/format_number.ts";
 import { formatDuration } from "../format/format_duration.ts";
+import { derivedOf } from "../series/derived.ts";
 
 /** Options for {@link detect}. */
 export interface DetectOptions {
@@ -328,6 +329,8 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     });
     anomalies.push(...found);
     options.onScored?.({ series: s, scores, threshold: at, anomalies: found });
+    // What the detectors derived from this series (expectations, log ratios) is not needed once it is scored.
+    derivedOf(s.values).clear();
   }
   anomalies.sort((a, b) => a.start - b.start || a.series.localeCompare(b.series));
   return { anomalies, notes, profile, threshold, scored, ...(kept ? { scores: kept } : {}) };

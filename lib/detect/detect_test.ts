@@ -4,6 +4,7 @@ import type { Anomaly } from "./types.ts";
 import { train } from "../model/train.ts";
 import { type AnomalyLabel, generateCorpus } from "../synth/generate.ts";
 import type { Series } from "../series/types.ts";
+import { derivedOf } from "../series/derived.ts";
 
 const DAY = 86_400_000;
 const AGGREGATORS = ["AggA", "AggB"];
@@ -295,4 +296,14 @@ Deno.test("detect() ids: the same episode has the same id across windows and his
   // Every episode has its own.
   assert.equal(new Set(result.anomalies.map((a) => a.id)).size, result.anomalies.length);
   assert.ok(result.anomalies.every((a) => /^a-[0-9a-z]{11}$/.test(a.id)));
+});
+
+Deno.test("detect() keeps nothing derived from a series once it is scored, and scores the same again", () => {
+  const { series } = generateCorpus({ shards: 2, days: 16, step: 60 * 60_000, seed: 5 });
+  const model = train(series);
+  const first = detect(model, series);
+  for (const s of series) assert.equal(derivedOf(s.values).size, 0, s.key);
+  const again = detect(model, series);
+  assert.deepEqual(again, first);
+  assert.ok(first.scored === series.length && first.anomalies.length > 0);
 });

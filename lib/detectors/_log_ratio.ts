@@ -1,11 +1,8 @@
 import type { Series } from "../series/types.ts";
 import { DAY, ewAlpha, pointsIn, RobustLevel, warmupPoints } from "../series/robust.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
-
-const cache = new WeakMap<
-  Float64Array,
-  { step: number; weekly: readonly number[] | null; rho: Float64Array }
->();
+import { derivedOf } from "../series/derived.ts";
+import { profileId } from "../series/_profile_id.ts";
 
 /**
  * ρ[i] = ln((x + c) / (e + c)): the log ratio of a value to its seasonal expectation, the median of the same
@@ -14,12 +11,13 @@ const cache = new WeakMap<
  * 2 d / 3 d earlier carried forward by it (so a Monday is not judged by the weekend before it); where it is not
  * (`null`), nothing. `NaN` where either side is missing, and for the first three days: all three lags must
  * exist, so one bad day (yesterday's incident) is never the baseline.
- * Cached per values array, as level shift and stall both use it.
+ * Kept with the values array's derived series (`derivedOf`), as level shift and stall both use it.
  */
 export function logRatio(series: Series, weekly: readonly number[] | null = null): Float64Array {
-  const hit = cache.get(series.values);
-  if (hit && hit.step === series.step && hit.weekly === weekly) return hit.rho;
   const { values, step } = series;
+  const key = `logRatio|${step}|${profileId(weekly)}`;
+  const hit = derivedOf(values).get(key) as Float64Array | undefined;
+  if (hit) return hit;
   const n = values.length;
   // Before two weeks only where the family's weekly rhythm is known (even if it is none): otherwise a Monday
   // judged by the weekend before it is as likely as a shift.
@@ -36,6 +34,6 @@ export function logRatio(series: Series, weekly: readonly number[] | null = null
     }
     level.update(x);
   }
-  cache.set(values, { step, weekly, rho });
+  derivedOf(values).set(key, rho);
   return rho;
 }

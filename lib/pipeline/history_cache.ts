@@ -3,6 +3,10 @@ import { fetchSource, type SourceRun } from "../sources/fetch_source.ts";
 import { machineNames } from "../sources/machines.ts";
 import { compileTemplate } from "../series/template.ts";
 import type { Series } from "../series/types.ts";
+import { join } from "node:path";
+import { readHistoryFile } from "./_read_history_file.ts";
+import { writeHistoryFile } from "./_write_history_file.ts";
+import { derivedOf } from "../series/derived.ts";
 
 /** What the last {@link HistoryCache.fetch} did, for the cycle log and the benchmark. */
 export interface HistoryCacheStats {
@@ -15,6 +19,11 @@ export interface HistoryCacheStats {
   /** Series kept in memory, and their points. */
   keptSeries: number;
   keptPoints: number;
+  /** With a `cache` directory: series read from its file by this fetch (the first after a start), bytes written
+   * to it after this fetch, and how long writing took, ms. */
+  cachedSeries?: number;
+  savedBytes?: number;
+  saveMs?: number;
 }
 
 /** The series a watch keeps across cycles; see {@link historyCache}. */
@@ -28,7 +37,8 @@ export interface HistoryCache {
    * @param options Grafana's token; an injectable fetch; `onBatch`, called with each answer as it arrives when the
    *   whole range is fetched (the first time: those series are what is returned), never for an increment.
    * @returns The series that answered this time (a series that failed is left out, as a fresh fetch would,
-   *   its kept points wait for the next call), and what the source answered.
+   *   its kept points wait for the next call), and what the source answered. Their values are the cache's own
+   *   arrays, valid until the next call, which may shift them in place: copy what must outlive a cycle.
    */
   fetch(
     from: number,
@@ -65,6 +75,15 @@ export interface HistoryCacheOptions {
   overlap?: number;
   /** The source. @default fetchSource(config, { from, until, token, fetch }) */
   source?: RangeFetch;
+  /**
+   * A directory where the kept series survive a restart: one file per source and fleet, read by the first
+   * fetch (so a restarted watch fetches only what is new since it stopped, and the overlap) and rewritten
+   * atomically after each fetch. A file that cannot be used (corrupt, another format version, another source)
+   * is a warning, and the whole range is fetched. @default undefined (kept in memory only)
+   */
+  cache?: string;
+  /** Lines about the cache file: one that cannot be read or written. @default none */
+  warn?: (line: string) => void;
 }
 
 /** A source's answer for a series that says "nothing here" rather than "could not ask". */
@@ -95,6 +114,9 @@ interface Entry {
  *   fetch starts early enough to fill its gap.
  * - A series never answered yet makes the fetch cover the whole range (new or returning series get their
  *   history); a series whose step changes (a coarser archive) is fetched whole again next time.
+ * - With a `cache` directory, the kept series are written to a file there after every fetch and read back by
+ *   the first fetch of a new process: a restarted watch fetches only what is new since it stopped (with the
+ *   overlap). A file that cannot be used is a warning and a fetch of the whole range, never wrong data.
  *
  * @param config A parsed config (the fleet: machines × aggregators).
  * @param options See {@link HistoryCacheOptions}.
@@ -131,6 +153,20 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
     config.aggregators.map((aggregator) => t.render({ machine, aggregator }))
   );
   const entries = new Map<string, Entry>(keys.map((k) => [k, { known: -Infinity }]));
+  const { warn = () => {} } = options;
+  // What the kept series are of: a file of another source, template or resolution is not read back.
+  const fingerprint = JSON.stringify([
+    config.source,
+    config.url ?? "",
+    config.datasourceUid ?? "",
+    config.template,
+    config.step,
+    config.family,
+  ]);
+  const file = options.cache === undefined
+    ? undefined
+    : join(options.cache, `history-${fnv1a(fingerprint)}.bin`);
+  let unread = file !== undefined;
   const overlapOf = (e: Entry) => options.overlap ?? 3 * (e.series?.step ?? 60_000);
   let stats: HistoryCacheStats = {
     full: true,
@@ -144,6 +180,20 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
       return stats;
     },
     async fetch(from, until, o = {}) {
+      let cachedSeries: number | undefined;
+      if (unread && file) {
+        unread = false;
+        const read = await readHistoryFile(file, fingerprint);
+        if (read.warning) warn(read.warning);
+        cachedSeries = 0;
+        for (const [key, kept] of read.entries) {
+          const e = entries.get(key);
+          if (!e) continue; // no longer in the fleet
+          e.series = kept.series;
+          e.known = kept.known;
+          cachedSeries++;
+        }
+      }
       let start = Infinity;
       for (const e of entries.values()) start = Math.min(start, e.known - overlapOf(e));
       const full = !(start > from);
@@ -189,6 +239,25 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
         }
       }
       stats = { full, fetchedFrom: start, fetchedPoints, keptSeries, keptPoints };
+      if (cachedSeries !== undefined) stats.cachedSeries = cachedSeries;
+      if (file) {
+        const t0 = performance.now();
+        const kept = [...entries.values()].filter((e) => e.series).map((e) => ({
+          series: e.series!,
+          known: e.known,
+        }));
+        try {
+          stats.savedBytes = await writeHistoryFile(file, kept, fingerprint);
+        } catch (err) {
+          warn(
+            `Cannot write the history cache ${file}: ${
+              (err as Error).message
+            }, current value is ${kept.length} ` +
+              `series; kept in memory, a restart fetches the whole range`,
+          );
+        }
+        stats.saveMs = performance.now() - t0;
+      }
       const run: SourceRun = {
         ...got.run,
         answered: series.length,
@@ -198,6 +267,13 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
       return { series, run };
     },
   };
+}
+
+/** A short hex digest of a string (FNV-1a, 32 bits): a file name for a fingerprint. */
+function fnv1a(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /**
@@ -222,16 +298,26 @@ function merge(
   const first = Math.max(after(keep), kept ? Math.min(kept.start, fresh?.start ?? Infinity) : -Infinity);
   const last = Math.max(atOrBefore(hi), fresh ? fresh.start + (fresh.values.length - 1) * step : -Infinity);
   const n = Math.max(0, Math.round((last - first) / step) + 1);
-  const values = new Float64Array(n).fill(NaN);
+  // A range that slid forward keeps its length: the kept array is reused (shifted in place), so a cycle does
+  // not allocate a second copy of everything it keeps. Nothing derived from the old contents may survive.
+  const reuse = kept !== undefined && kept.values.length === n && first >= kept.start;
+  const values = reuse ? kept.values : new Float64Array(n);
+  if (reuse) derivedOf(values).clear();
+  let k = 0, m = 0; // the kept points land in values[k .. k + m)
   if (kept) {
     // Kept points inside the new range up to lo (the source has just answered for what follows).
     const keptEnd = kept.start + (kept.values.length - 1) * step;
     const from = Math.max(first, kept.start), to = Math.min(last, keptEnd, atOrBefore(lo));
     if (to >= from) {
       const k0 = Math.round((from - kept.start) / step), k1 = Math.round((to - kept.start) / step);
-      values.set(kept.values.subarray(k0, k1 + 1), Math.round((from - first) / step));
+      k = Math.round((from - first) / step);
+      m = k1 - k0 + 1;
+      if (reuse) values.copyWithin(k, k0, k1 + 1); // k ≤ k0: moving towards the start
+      else values.set(kept.values.subarray(k0, k1 + 1), k);
     }
   }
+  values.fill(NaN, 0, k);
+  values.fill(NaN, k + m);
   if (fresh) {
     for (let i = 0; i < fresh.values.length; i++) {
       const j = Math.round((fresh.start + i * step - first) / step);

@@ -147,3 +147,139 @@ Deno.test("historyCache() fetches the whole range again for a series that has ne
   await cache.fetch(210 * MIN - RANGE, 210 * MIN);
   assert.deepEqual(g.asked.at(-1), { from: 203 * MIN, until: 210 * MIN }, "the overlap given: 2 min");
 });
+
+/** A fleet written until minute 300, and a cache directory. */
+async function cachedFleet() {
+  const g = fakeGraphite();
+  for (const k of KEYS) g.write(k, 0, 300, (m) => (m % 17) + k.length + (m === 200 ? NaN : 0));
+  const dir = await Deno.makeTempDir({ prefix: "history_cache_" });
+  return { g, dir };
+}
+
+/** The file a cache in `dir` writes (the only one there). */
+async function cacheFile(dir: string): Promise<string> {
+  const names = [];
+  for await (const e of Deno.readDir(dir)) names.push(e.name);
+  assert.equal(names.length, 1, `one file in the cache directory: ${names}`);
+  assert.match(names[0], /^history-[0-9a-f]{8}\.bin$/);
+  return `${dir}/${names[0]}`;
+}
+
+Deno.test("historyCache() with a cache directory: a restarted cache returns what a full fetch returns, fetching only what is new", async () => {
+  const { g, dir } = await cachedFleet();
+  try {
+    const until = 300 * MIN + 20_500;
+    const first = historyCache(config, { source: g.source, cache: dir });
+    await both(first, g, until);
+    assert.ok(first.stats.full && first.stats.savedBytes! > 0);
+    await cacheFile(dir);
+    // The watch stops; 10 minutes later a new process starts with the same directory.
+    for (const k of KEYS) g.write(k, 301, 310, (m) => (m * 7) % 13);
+    const warnings: string[] = [];
+    const restarted = historyCache(config, {
+      source: g.source,
+      cache: dir,
+      warn: (l) => void warnings.push(l),
+    });
+    const later = until + 10 * MIN;
+    const { got, full } = await both(restarted, g, later);
+    assert.deepEqual(got, full);
+    assert.deepEqual(warnings, []);
+    assert.equal(restarted.stats.full, false);
+    assert.equal(restarted.stats.cachedSeries, KEYS.length);
+    assert.equal(
+      restarted.stats.fetchedFrom,
+      until - 3 * MIN,
+      "from where the first one stopped, less the overlap",
+    );
+    assert.equal(restarted.stats.fetchedPoints, KEYS.length * 13);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("historyCache() with a corrupt, cut, old-version or foreign cache file warns and fetches the whole range", async () => {
+  const { g, dir } = await cachedFleet();
+  try {
+    const until = 300 * MIN + 20_500;
+    await both(historyCache(config, { source: g.source, cache: dir }), g, until);
+    const path = await cacheFile(dir);
+    const good = await Deno.readFile(path);
+    const headerLength = new DataView(good.buffer).getUint32(8, true);
+    const header = new TextDecoder().decode(good.subarray(16, 16 + headerLength));
+    const withHeader = (text: string) => {
+      const bytes = new TextEncoder().encode(text.padEnd(headerLength));
+      const out = good.slice();
+      out.set(bytes, 16);
+      return out;
+    };
+    const cases: [string, Uint8Array, RegExp][] = [
+      ["garbage", new TextEncoder().encode("not a cache at all, not at all"), /not a history cache file/],
+      ["cut short", good.subarray(0, good.length - 5), /should hold \d+ values/],
+      ["empty", new Uint8Array(0), /too short for its header/],
+      ["another version", withHeader(header.replace('"version":1', '"version":9')), /format version 9/],
+      [
+        "another source",
+        withHeader(header.replace("graphite.invalid", "graphite.inXalid")),
+        /another source/,
+      ],
+      [
+        "a bad header",
+        withHeader(header.replace('"start":', '"start":"x",').slice(0, headerLength)),
+        /not JSON|malformed/,
+      ],
+    ];
+    for (const [name, bytes, message] of cases) {
+      await Deno.writeFile(path, bytes);
+      const warnings: string[] = [];
+      const cache = historyCache(config, {
+        source: g.source,
+        cache: dir,
+        warn: (l) => void warnings.push(l),
+      });
+      const { got, full } = await both(cache, g, until);
+      assert.deepEqual(got, full, name);
+      assert.equal(cache.stats.full, true, `${name}: the whole range fetched`);
+      assert.equal(warnings.length, 1, `${name}: ${warnings}`);
+      assert.match(
+        warnings[0],
+        /^Cannot read the history cache .*, current value is .*; fetching the whole range$/,
+      );
+      assert.match(warnings[0], message, name);
+      // …and the file is good again afterwards.
+      const again = historyCache(config, {
+        source: g.source,
+        cache: dir,
+        warn: (l) => void warnings.push(l),
+      });
+      await both(again, g, until);
+      assert.equal(again.stats.full, false, `${name}: rewritten`);
+      assert.equal(warnings.length, 1);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("historyCache() warns and keeps going when its cache file cannot be written", async () => {
+  const { g, dir } = await cachedFleet();
+  try {
+    await Deno.writeTextFile(`${dir}/file`, "");
+    const warnings: string[] = [];
+    const cache = historyCache(config, {
+      source: g.source,
+      cache: `${dir}/file`, // a file where a directory should be
+      warn: (l) => void warnings.push(l),
+    });
+    const { got, full } = await both(cache, g, 300 * MIN);
+    assert.deepEqual(got, full);
+    assert.equal(warnings.length, 2, `${warnings}`);
+    assert.match(warnings[0], /^Cannot read the history cache .*: it cannot be opened/);
+    assert.match(
+      warnings[1],
+      /^Cannot write the history cache .*, current value is 6 series; kept in memory/,
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

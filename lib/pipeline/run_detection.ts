@@ -38,6 +38,23 @@ export interface Detection {
   end: number;
   /** What detect found (from `from - extra` to `until`). */
   detected: DetectResult;
+  /** Where the time went, ms (see {@link DetectionTimings}). */
+  timings: DetectionTimings;
+}
+
+/**
+ * Where a detection run's time went, ms. A live first fetch scores each answer as it arrives: the scoring is
+ * counted in `detect`, and `fetch` is the rest of the time the fetch took.
+ */
+export interface DetectionTimings {
+  /** Fetching (waiting for and parsing answers; for files, reading them), scoring excluded. */
+  fetch: number;
+  /** Training, when there was no model (files only). */
+  train: number;
+  /** Scoring, thresholds and episodes, the write-back's hook excluded. */
+  detect: number;
+  /** Turning each scored series into write-back lines and queueing them (the sending is not waited for). */
+  writeBack: number;
 }
 
 /** Options for {@link runDetection}. */
@@ -85,6 +102,11 @@ export interface RunDetectionOptions {
    * @default undefined (fetch the whole range)
    */
   history?: HistoryCache;
+  /**
+   * Called when a stage ends: `fetch` (a live first fetch has scored the answers as they arrived) and `detect`
+   * (the write-back's lines are queued within it), e.g. to read the peak memory of each. @default none
+   */
+  onStage?: (stage: "fetch" | "detect") => void;
 }
 
 /**
@@ -136,6 +158,14 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
   const history = parseDurationMs(config.history);
   const windowStart = (now: number) => options.from ? parseWhen("--from", options.from, now) : now - lookback;
   let series: Series[], run: SourceRun, until: number, end: number;
+  const timings: DetectionTimings = { fetch: 0, train: 0, detect: 0, writeBack: 0 };
+  /** detect, timed (the write-back's hook inside it is counted apart). */
+  const timedDetect = (...args: Parameters<typeof detect>) => {
+    const t0 = performance.now(), wb0 = timings.writeBack;
+    const result = detect(...args);
+    timings.detect += performance.now() - t0 - (timings.writeBack - wb0);
+    return result;
+  };
   const detectOptions = (model: Model, from: number, until: number) => {
     const wb = options.writeBack, also = options.onScored;
     const written = wb
@@ -145,6 +175,7 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
         Math.max(from, wb.since ?? from),
         until,
         (a) => applyFeedback(a, decisions).kept,
+        timings,
       )
       : undefined;
     return {
@@ -178,16 +209,20 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     decisions = activeDecisions(feedback, options.now!);
     const opts = detectOptions(given!, windowStart(until), until);
     const onBatch = (batch: Series[]) => {
-      parts.push(detect(given!, batch, opts));
+      parts.push(timedDetect(given!, batch, opts));
       for (const s of batch) done.add(s.key);
     };
     const range = { from: windowStart(until) - history - extra, until };
     const asked = { token: options.token, fetch: options.fetch, onBatch };
+    const t0 = performance.now();
     ({ series, run } = options.history
       ? await options.history.fetch(range.from, range.until, asked)
       : await fetchSource(config, { ...range, ...asked }));
+    timings.fetch = performance.now() - t0 - timings.detect - timings.writeBack;
   } else {
+    const t0 = performance.now();
     ({ series, run } = await fetchSource(config));
+    timings.fetch = performance.now() - t0;
     // A partition's "now" is the end of all the files (its source run's), the same in every partition.
     end = config.partition
       ? Date.parse(run.until)
@@ -197,29 +232,33 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     series = series.map((s) => crop(s, -Infinity, until)).filter((s) => s.values.length > 0);
     decisions = activeDecisions(feedback, options.now ?? until);
   }
+  options.onStage?.("fetch");
   const from = windowStart(until);
   log(`${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`);
   let model: Model, trained = false;
   if (given) {
     model = given;
   } else {
+    const t0 = performance.now();
     model = train(historyBefore(series, from), {
       family: config.family,
       now: from,
       exclude: anomalousSpans(decisions),
     });
     trained = true;
+    timings.train = performance.now() - t0;
     log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
     for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
   }
-  parts.push(detect(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until)));
+  parts.push(timedDetect(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until)));
   const merged = mergeDetections(parts, series.map((s) => s.key));
   const { kept, dismissed } = applyFeedback(merged.anomalies, decisions);
   if (dismissed.length) {
     log(`${dismissed.length} anomalies dismissed by feedback (like episodes marked normal)`);
   }
   const detected = { ...merged, anomalies: kept, ...(decisions.length ? { dismissed } : {}) };
-  return { config, series, run, model, trained, from, until, end, detected };
+  options.onStage?.("detect");
+  return { config, series, run, model, trained, from, until, end, detected, timings };
 }
 
 /** Each series' points before `from` (the model never sees the window it judges). */
@@ -238,11 +277,16 @@ function writeBackOptions(
   from: number,
   until: number,
   keep: (anomalies: Anomaly[]) => Anomaly[],
+  timings: DetectionTimings,
 ) {
   const hook = wb.hook(family, from, until);
   return {
     ...(wb.band ? { band: { from: (s: Series) => wb.startFor(s.key, from) } } : {}),
     // What is written as anomalous is what is reported: feedback's dismissals are not.
-    onScored: (scored: ScoredSeries) => hook({ ...scored, anomalies: keep(scored.anomalies) }),
+    onScored: (scored: ScoredSeries) => {
+      const t0 = performance.now();
+      hook({ ...scored, anomalies: keep(scored.anomalies) });
+      timings.writeBack += performance.now() - t0;
+    },
   };
 }

@@ -55,6 +55,11 @@ export interface RunWatchOptions {
    * `overlap` before them (`historyCache`); false fetches the whole range every cycle. @default true
    */
   incremental?: boolean;
+  /**
+   * A directory where the kept series survive a restart (`historyCache`'s `cache`): a restarted watch fetches
+   * only what is new since it stopped. @default the config's `cache` (none: kept in memory only)
+   */
+  cache?: string;
 }
 
 const sleepUnless = (ms: number, control: WatchControl) =>
@@ -148,7 +153,11 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
   let lastCode = 0, failures = 0;
   let written: number | undefined; // where the next cycle's band begins (the write-back's new points)
   const history = live && incremental
-    ? historyCache(config, { overlap: config.overlap ? parseDurationMs(config.overlap) : undefined })
+    ? historyCache(config, {
+      overlap: config.overlap ? parseDurationMs(config.overlap) : undefined,
+      cache: options.cache ?? config.cache,
+      warn,
+    })
     : undefined;
   for (let cycle = 1; cycle <= maxCycles && !control.stopping; cycle++) {
     control.inCycle = true;

@@ -40,8 +40,28 @@ export interface CycleLog {
   writeBack?: WriteBackRecord;
   /** A live watch's kept series: what this cycle fetched (only the new points after the first) and kept. */
   history?: HistoryCacheStats;
+  /** Where the cycle's time went, ms, by stage (see {@link CycleStages}). */
+  stages?: CycleStages;
   error?: string;
 }
+
+/**
+ * A cycle's time by stage, ms: `fetch`, `train`, `detect` and `writeBack` as {@link runDetection} counts them
+ * (a first live fetch scores answers as they arrive: that is `detect`), then hydration, the fleet view (peer
+ * outliers and fleet incidents) and alerts (planning, delivery and the state file).
+ */
+export interface CycleStages {
+  fetch: number;
+  train: number;
+  detect: number;
+  writeBack: number;
+  hydrate: number;
+  fleet: number;
+  alerts: number;
+}
+
+/** A stage of a watch cycle, as {@link RunWatchCycleOptions.onStage} names it when it ends. */
+export type CycleStage = "fetch" | "detect" | "hydrate" | "fleet" | "alerts";
 
 /** What one watch cycle found and delivered (written to `--out` every cycle). */
 export interface CycleFindings {
@@ -79,6 +99,12 @@ export interface RunWatchCycleOptions {
   writeBack?: { to: WriteBack; since?: number };
   /** A live source's series kept across cycles: fetch only what is new. @default undefined (fetch the whole range) */
   history?: HistoryCache;
+  /**
+   * Called as each stage ends (the fleet view's peer outliers come before hydration, its incidents after: the
+   * two are reported as one stage, ending with the incidents), e.g. to read each stage's peak memory.
+   * @default none
+   */
+  onStage?: (stage: CycleStage) => void;
 }
 
 /** Process memory in MB, for the cycle log. */
@@ -110,9 +136,10 @@ export function memory(): { rssMb: number; heapMb: number; heapTotalMb: number; 
  * ```
  */
 export async function runWatchCycle(config: Config, options: RunWatchCycleOptions) {
-  const { sinks, statePath, cycle = 1, print = () => {} } = options;
+  const { sinks, statePath, cycle = 1, print = () => {}, onStage = () => {} } = options;
   noPartition(config);
   const det = await runDetection(config, {
+    onStage,
     loaded: options.model,
     until: options.until,
     now: options.now,
@@ -121,6 +148,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     history: options.history,
   });
   const { series, run, until, from, end } = det;
+  let t0 = performance.now(), hydrateMs = 0;
   const { peers, hydrated, incidents } = fleetView(
     scoredFleet(series, det.detected.notes),
     det.detected.anomalies,
@@ -129,13 +157,21 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
       until,
       fleet: config.fleet,
       // Hydration from the series already fetched (window + history cover ±12 h and the value 72 h earlier).
-      hydrate: (anomalies) =>
-        hydrate(anomalies, series, {
+      hydrate: (anomalies) => {
+        const h0 = performance.now();
+        const out = hydrate(anomalies, series, {
           before: parseDurationMs(config.hydrate.before),
           after: parseDurationMs(config.hydrate.after),
-        }),
+        });
+        hydrateMs = performance.now() - h0;
+        onStage("hydrate");
+        return out;
+      },
     },
   );
+  const fleetMs = performance.now() - t0 - hydrateMs;
+  onStage("fleet");
+  t0 = performance.now();
   const { plan, results, errors } = await alertOnce(hydrated, incidents, {
     alerts: config.alerts,
     until,
@@ -145,6 +181,18 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     statePath,
     print,
   });
+  const alertsMs = performance.now() - t0;
+  onStage("alerts");
+  const { fetch, train, detect, writeBack } = det.timings;
+  const stages: CycleStages = {
+    fetch: Math.round(fetch),
+    train: Math.round(train),
+    detect: Math.round(detect),
+    writeBack: Math.round(writeBack),
+    hydrate: Math.round(hydrateMs),
+    fleet: Math.round(fleetMs),
+    alerts: Math.round(alertsMs),
+  };
   const log: CycleLog = {
     cycle,
     now: new Date(until).toISOString(),
@@ -166,6 +214,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     ...memory(),
     ...(options.writeBack ? { writeBack: options.writeBack.to.record() } : {}),
     ...(options.history ? { history: options.history.stats } : {}),
+    stages,
   };
   const findings: CycleFindings = {
     run: { ...run, config: options.record ?? config, window: { from, until } },

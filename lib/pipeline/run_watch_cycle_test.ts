@@ -69,6 +69,35 @@ Deno.test("runWatchCycle() records the sinks that delivered when a later sink th
   }
 });
 
+Deno.test("runWatchCycle() logs every stage's time and calls onStage as each stage ends, in order", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "watch_cycle_" });
+  try {
+    const ended: string[] = [];
+    const { log } = await runWatchCycle(config, {
+      sinks: [],
+      statePath: `${dir}/state.json`,
+      onStage: (stage) => void ended.push(stage),
+    });
+    assert.deepEqual(ended, ["fetch", "detect", "hydrate", "fleet", "alerts"]);
+    const stages = log.stages!;
+    assert.deepEqual(Object.keys(stages).sort(), [
+      "alerts",
+      "detect",
+      "fetch",
+      "fleet",
+      "hydrate",
+      "train",
+      "writeBack",
+    ]);
+    for (const [stage, ms] of Object.entries(stages)) {
+      assert.ok(Number.isInteger(ms) && ms >= 0, `${stage}: ${ms}`);
+    }
+    assert.equal(stages.writeBack, 0, "no write-back configured");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("describeCycle() says how many new points an incremental cycle fetched, not a full one", () => {
   const log: CycleLog = {
     cycle: 2,

@@ -216,7 +216,7 @@ interface Header {
 function readHeader(row: string[], line: number, file: string): Header | undefined {
   const timeIdx = findTimeColumn(row);
   if (timeIdx < 0) return undefined;
-  const header = row.map((h) => h.trim());
+  const header = row.map((h) => detached(h.trim()));
   const lower = header.map((h) => h.toLowerCase());
   if (header.length === 3 && lower.includes("series") && lower.includes("value")) {
     return {
@@ -235,6 +235,15 @@ function readHeader(row: string[], line: number, file: string): Header | undefin
     );
   }
   return { header, headerLine: line, timeIdx, layout: "wide", seriesIdx: -1, valueIdx: -1 };
+}
+
+/**
+ * A copy of a string that shares no memory with the text it was cut from. V8 keeps a substring as a slice of
+ * its parent, so a series key taken from the header kept the whole file's text alive as long as the series:
+ * 10 000 series from 2 GB of exports held 2 GB of text.
+ */
+function detached(s: string): string {
+  return JSON.parse(JSON.stringify(s));
 }
 
 /** What the rows held: times and one column per header field (long layout: the values in column 0). */
@@ -432,8 +441,8 @@ function longSeries(
     out.jitter += grid.jitter;
     out.gaps += grid.gaps;
     out.series.push({
-      key,
-      labels: labelsOf(key),
+      key: detached(key),
+      labels: labelsOf(detached(key)),
       start: grid.start,
       step: grid.step,
       values: grid.columns[0],

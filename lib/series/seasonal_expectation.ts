@@ -1,9 +1,7 @@
 import type { Series } from "./types.ts";
 import { DAY, HOUR, smallMedian, weekSlot } from "./robust.ts";
-
-const cache = new WeakMap<Float64Array, Map<string, Float64Array>>();
-const profileIds = new WeakMap<readonly number[], number>();
-let profiles = 0;
+import { derivedOf } from "./derived.ts";
+import { profileId } from "./_profile_id.ts";
 
 /** Options for {@link seasonalExpectation}. */
 export interface SeasonalExpectationOptions {
@@ -31,7 +29,7 @@ export interface SeasonalExpectationOptions {
  * the days just before stand in: the median of the values 1, 2 and 3 days earlier, as many as exist (the 1 d
  * lag alone on the second day), as robust to one bad day.
  * Causal: `e[i]` uses only earlier points. `NaN` where fewer than `minLags` lagged values exist. The result is
- * cached per values array (treat it as read-only; series values are not mutated after loading).
+ * kept with the values array's derived series (`derivedOf`; treat it as read-only).
  *
  * @param series The series.
  * @param options See {@link SeasonalExpectationOptions}.
@@ -49,14 +47,11 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 1, early: useEarly = true, dayChange = null } = options;
   const { values, step, start } = series;
   // Several detectors need the same expectation of the same series: cache it per values array.
-  let profileId = 0;
-  if (dayChange) {
-    profileId = profileIds.get(dayChange) ?? 0;
-    if (!profileId) profileIds.set(dayChange, profileId = ++profiles);
-  }
-  const cacheKey = `${step}|${start}|${minLags}|${useEarly}|${lags.join(",")}|${profileId}`;
-  let perValues = cache.get(values);
-  const hit = perValues?.get(cacheKey);
+  const cacheKey = `seasonalExpectation|${step}|${start}|${minLags}|${useEarly}|${lags.join(",")}|${
+    profileId(dayChange)
+  }`;
+  const derived = derivedOf(values);
+  const hit = derived.get(cacheKey) as Float64Array | undefined;
   if (hit) return hit;
   const n = values.length;
   if (!useEarly) {
@@ -65,8 +60,7 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
     const longest = Math.max(0, ...lags.map((l) => Math.round(l / step)).filter((l) => l >= 1));
     const out = full.slice();
     out.fill(NaN, 0, Math.min(n, longest));
-    if (!perValues) cache.set(values, perValues = new Map());
-    perValues.set(cacheKey, out);
+    derived.set(cacheKey, out);
     return out;
   }
   const lagPts = lags.map((l) => Math.round(l / step)).filter((l) => l >= 1);
@@ -109,7 +103,6 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
     }
     if (m >= minLags) out[i] = smallMedian(buf, m);
   }
-  if (!perValues) cache.set(values, perValues = new Map());
-  perValues.set(cacheKey, out);
+  derived.set(cacheKey, out);
   return out;
 }

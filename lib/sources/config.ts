@@ -125,6 +125,9 @@ export const ConfigSchema = z.object({
   /** The watch loop keeps the series it fetched and asks each cycle for the new points only, and for this much
    * before them again (Graphite may fill late points). Default: 3 steps of each series. */
   overlap: duration.optional(),
+  /** A directory where a live watch keeps the series it fetched across restarts (a binary file per source and
+   * fleet, rewritten atomically after every cycle): a restarted watch fetches only what is new. Default: off. */
+  cache: z.string().min(1).optional(),
   /** Hydration: the context around each anomaly's peak. */
   hydrate: z.object({ before: duration.default("12h"), after: duration.default("12h") }).strict().default({
     before: "12h",

@@ -24,6 +24,11 @@ Runs the benchmarks, each run in a fresh process, and prints medians; writes the
   backtest    deno task backtest on 600 series (100 shards × 6 aggregators) × 30 days at 1-minute steps, replayed at
               a 5-minute interval (8641 cycles) for both profiles, every minimum severity and the threshold sweep,
               with a model trained on its first week: wall time of the whole process (CSV read, scoring, replay, HTML)
+  scale       one watch cycle for 10 000 series (1 667 machines × 6 aggregators at 1 minute, 24 h + 15 d of
+              history: 230 M points), replayed from CSV exports loaded into memory (tests/bench/bench_scale.ts):
+              cold (the whole range), warm (5 new minutes) and restarted with --cache, time and peak RSS per
+              stage; at most 3 runs, each
+              a fresh process; not in the default set (generating the fleet takes minutes, each run a few)
   original    the original method in pandas + scikit-learn on the same CSVs, in the same run
               (/usr/bin/python3 ../shared/bench/original_method.py perf DIR; Debian python3-pandas python3-sklearn)
 
@@ -31,7 +36,8 @@ Options:
   --runs N          runs per benchmark (default 5)
   --python-runs N   runs of the original method (default 3; it takes a while)
   --rows N          rows in the generated CSV for csv_parse (default 1500000)
-  --only LIST       comma-separated subset: csv_parse,train,detect,report,live,backtest,original
+  --machines N      machines of the scale benchmark (default 1667: 10 002 series)
+  --only LIST       comma-separated subset: csv_parse,train,detect,report,live,backtest,original, or scale
   --out FILE        where to write the JSON (default reports/bench.json)`;
 
 /** Median of numbers. */
@@ -89,6 +95,135 @@ async function runWorker(args: string[]): Promise<Record<string, number>> {
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
+/** Per stage of a scale cycle: its time and peak RSS in each run, as medians. */
+function scaleSummary(cycles: ScaleCycle[]) {
+  const stages = Object.keys(cycles[0].stages);
+  return {
+    median_ms: Math.round(median(cycles.map((c) => c.ms))),
+    peak_rss_mb: Math.round(median(cycles.map((c) => c.peakMb))),
+    stages_ms: Object.fromEntries(stages.map((k) => [k, Math.round(median(cycles.map((c) => c.stages[k])))])),
+    stage_peak_rss_mb: Object.fromEntries(
+      Object.keys(cycles[0].peaks).map((k) => [k, Math.round(median(cycles.map((c) => c.peaks[k])))]),
+    ),
+    series: cycles[0].series,
+    anomalies: cycles[0].anomalies,
+    points_fetched: cycles[0].fetched,
+    points_kept: cycles[0].kept,
+    // Writing the cache file (watch --cache), within the fetch stage.
+    cache_save_ms: Math.round(median(cycles.map((c) => c.saveMs ?? 0))),
+    cache_bytes: cycles[0].savedBytes,
+    runs_ms: cycles.map((c) => Math.round(c.ms)),
+  };
+}
+
+interface ScaleCycle {
+  ms: number;
+  peakMb: number;
+  stages: Record<string, number>;
+  peaks: Record<string, number>;
+  series: number;
+  anomalies: number;
+  fetched: number;
+  kept: number;
+  saveMs?: number;
+  savedBytes?: number;
+}
+
+/** The scale benchmark (tests/bench/bench_scale.ts): generate the fleet once, then `runs` fresh processes. */
+async function benchScale(
+  dir: string,
+  machines: number,
+  runs: number,
+  results: Record<string, Record<string, unknown>>,
+): Promise<string[][]> {
+  if (!(Number.isInteger(machines) && machines >= 1)) {
+    throw new RangeError(`Cannot bench: --machines must be a positive integer, current value is ${machines}`);
+  }
+  const script = new URL("./bench_scale.ts", import.meta.url).pathname;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const fleet = join(dir, "scale"), end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const call = async (kind: string) => {
+    const res = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", "--config", config, script, kind, fleet, String(machines), String(end)],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (!res.success) {
+      throw new Error(`Cannot run benchmark scale ${kind}: ${new TextDecoder().decode(res.stderr).trim()}`);
+    }
+    return new TextDecoder().decode(res.stdout);
+  };
+  console.error(`generating ${machines * 6} series × 16 days at 1-minute steps as CSV exports ...`);
+  let t0 = performance.now();
+  await call("generate");
+  const generateMs = performance.now() - t0;
+  const samples: {
+    series: number;
+    points: number;
+    load: { ms: number; peakMb: number };
+    cycles: ScaleCycle[];
+  }[] = [];
+  for (let r = 0; r < runs; r++) {
+    t0 = performance.now();
+    samples.push(JSON.parse(await call("run")));
+    const [cold, , warm] = samples[r].cycles;
+    console.error(
+      `scale run ${r + 1}/${runs}: cold ${Math.round(cold.ms)} ms, warm ${Math.round(warm.ms)} ms ` +
+        `(process ${Math.round(performance.now() - t0)} ms)`,
+    );
+  }
+  const cold = scaleSummary(samples.map((s) => s.cycles[0]));
+  const warm = scaleSummary(samples.map((s) => s.cycles[2]));
+  const restarted = scaleSummary(samples.map((s) => s.cycles[3]));
+  const load = {
+    median_ms: Math.round(median(samples.map((s) => s.load.ms))),
+    peak_rss_mb: Math.round(median(samples.map((s) => s.load.peakMb))),
+  };
+  results.scale = {
+    series: samples[0].series,
+    points: samples[0].points,
+    runs,
+    generate_ms: Math.round(generateMs),
+    csv_load: load,
+    cold,
+    warm,
+    warm_first: scaleSummary(samples.map((s) => s.cycles[1])),
+    restarted,
+    target: "10 000 series, warm incremental cycle ≤ 60 s and ≤ 4 GB peak",
+  };
+  const dominant = (s: typeof cold) => Object.entries(s.stages_ms).sort((a, b) => b[1] - a[1])[0][0];
+  return [
+    [
+      `scale: warm watch cycle, ${samples[0].series} series`,
+      `${(warm.median_ms / 1000).toFixed(1)} s`,
+      `${warm.points_fetched} points fetched, ${dominant(warm)} ${
+        (warm.stages_ms[dominant(warm)] / 1000).toFixed(1)
+      } s`,
+      `${warm.peak_rss_mb} MB`,
+      "",
+    ],
+    [
+      `scale: cold watch cycle, ${samples[0].series} series`,
+      `${(cold.median_ms / 1000).toFixed(1)} s`,
+      `${cold.points_fetched} points fetched, ${dominant(cold)} ${
+        (cold.stages_ms[dominant(cold)] / 1000).toFixed(1)
+      } s`,
+      `${cold.peak_rss_mb} MB`,
+      `(CSV load ${(load.median_ms / 1000).toFixed(1)} s before it, ${load.peak_rss_mb} MB)`,
+    ],
+    [
+      `scale: restarted watch with --cache, ${samples[0].series} series`,
+      `${(restarted.median_ms / 1000).toFixed(1)} s`,
+      `${restarted.points_fetched} points fetched, cache written ${
+        (warm.cache_save_ms / 1000).toFixed(1)
+      } s/cycle`,
+      `${restarted.peak_rss_mb} MB`,
+      "",
+    ],
+  ];
+}
+
 /** Runs the original method's perf mode; undefined when Python or its packages are missing. */
 async function runOriginal(dir: string): Promise<Record<string, number> | string> {
   const script = new URL("../../../shared/bench/original_method.py", import.meta.url).pathname;
@@ -120,6 +255,7 @@ export const command: Command = {
       runs: { type: "string", default: "5" },
       "python-runs": { type: "string", default: "3" },
       rows: { type: "string", default: "1500000" },
+      machines: { type: "string", default: "1667" },
       only: { type: "string", default: "csv_parse,train,detect,report,live,backtest,original" },
       out: { type: "string", default: "reports/bench.json" },
     });
@@ -394,6 +530,9 @@ export const command: Command = {
           "",
           "",
         ]);
+      }
+      if (only.has("scale")) {
+        table.push(...await benchScale(dir, Number(values.machines), Math.min(runs, 3), results));
       }
       if (only.has("live")) {
         console.error("live cycle against a real Graphite on loopback ...");
