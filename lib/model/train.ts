@@ -51,6 +51,7 @@ function commonStep(series: readonly Series[]): number {
  * training data (so scores of different detectors and shards are comparable), learns the normal ranges
  * (p05/p50/p95/p99), seasonality and the ensemble thresholds of the `permissive` and `strict` profiles: the
  * p95 / p99 of the per-series-day maximum ensemble score on normal days, read from a Gumbel fit to its bulk.
+ * Slots after the newest point of any series (a live source's edge, not yet written) are not training data.
  *
  * @param series Training series (on one step; finer series are averaged to the common step).
  * @param options See {@link TrainOptions}.
@@ -96,13 +97,14 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     );
   }
   const step = commonStep(mine);
-  const train = mine.map((s) => (s.step < step && step % s.step === 0 ? resample(s, step) : s));
-  const odd = train.find((s) => s.step !== step);
+  const resampled = mine.map((s) => (s.step < step && step % s.step === 0 ? resample(s, step) : s));
+  const odd = resampled.find((s) => s.step !== step);
   if (odd) {
     throw new RangeError(
       `Cannot train: series ${odd.key} has step ${odd.step} ms, not a divisor of the common step, current value is ${odd.step}`,
     );
   }
+  const train = beforeLiveEdge(resampled);
   const points = train.reduce((a, s) => a + s.values.length, 0);
   const minPoints = Math.max(10, Math.round(minHistory / step));
   const usable = train.filter((s) => s.values.length >= minPoints);
@@ -271,6 +273,28 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     events: { episodeGap: 6 * 3_600_000, minDuration: 2 * 3_600_000, singlePointMargin: 0.1 },
   };
   return model;
+}
+
+/**
+ * The series up to the newest point any of them holds. Slots after it are empty in every series: a live source's
+ * edge not yet written (Graphite's current minute, a collector that reports late), or a window that reaches past
+ * the data, not a dropout of the whole fleet. Kept, they would be runs of missing data that every series ends
+ * with (two empty minutes made a 2-minute gap look 100× more common than it is) and would fall in the last daily
+ * block of every series, raising the profile thresholds (a 3-day model's strict from 5.2 to 7.9 decades: a
+ * two-minute spike then went unreported). A series whose own data stops earlier keeps its gap up to that point.
+ */
+function beforeLiveEdge(series: readonly Series[]): readonly Series[] {
+  let newest = -Infinity;
+  for (const s of series) {
+    let i = s.values.length - 1;
+    while (i >= 0 && s.values[i] !== s.values[i]) i--;
+    if (i >= 0) newest = Math.max(newest, s.start + i * s.step);
+  }
+  if (newest === -Infinity) return series;
+  return series.map((s) => {
+    const n = Math.min(s.values.length, Math.floor((newest - s.start) / s.step) + 1);
+    return n > 0 && n < s.values.length ? { ...s, values: s.values.subarray(0, n) } : s;
+  });
 }
 
 /** The series with the given spans' points set missing (copies only the series a span names). */

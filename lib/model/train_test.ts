@@ -217,3 +217,23 @@ Deno.test("train() with exclude: a span confirmed anomalous no longer shifts the
   assert.deepEqual(fam(excluded).thresholds, fam(cleanExcluded).thresholds);
   assert.ok(far(excluded) < 1.5 * far(base), `P(robust_z ≥ 8) ${far(excluded)} vs ${far(base)}`);
 });
+
+Deno.test("train() leaves out the live edge: slots after the newest point of any series are not training data", () => {
+  // The window Graphite answers two steps after the data's last point: the first two points gone, two empty
+  // slots at the end of every series (not written yet).
+  const k = 2;
+  const late = corpus.series.map((s) => {
+    const values = new Float64Array(s.values.length).fill(NaN);
+    values.set(s.values.subarray(k));
+    return { ...s, start: s.start + k * s.step, values };
+  });
+  const written = late.map((s) => ({ ...s, values: s.values.slice(0, -k) }));
+  assert.deepEqual(train(late), train(written));
+  // A series silent at the end while the others report keeps its gap: that is missing data.
+  const silent = written.map((s, i) =>
+    i === 0 ? { ...s, values: s.values.map((v, j) => j >= 900 ? NaN : v) } : s
+  );
+  const m = train(silent);
+  assert.equal(m.trainedOn.points, written.reduce((a, s) => a + s.values.length, 0));
+  assert.equal(m.trainedOn.to, train(written).trainedOn.to);
+});
