@@ -2,7 +2,7 @@ import type { Series } from "../series/types.ts";
 import { DAY, ewAlpha, pointsIn, RobustLevel, warmupPoints } from "../series/robust.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { derivedOf } from "../series/derived.ts";
-import { profileId } from "../series/_profile_id.ts";
+import { profileId } from "../series/profile_id.ts";
 
 /**
  * ρ[i] = ln((x + c) / (e + c)): the log ratio of a value to its seasonal expectation, the median of the same

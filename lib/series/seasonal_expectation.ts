@@ -1,7 +1,7 @@
 import type { Series } from "./types.ts";
 import { DAY, HOUR, smallMedian, weekSlot } from "./robust.ts";
 import { derivedOf } from "./derived.ts";
-import { profileId } from "./_profile_id.ts";
+import { profileId } from "./profile_id.ts";
 
 /** Options for {@link seasonalExpectation}. */
 export interface SeasonalExpectationOptions {
@@ -47,24 +47,31 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 1, early: useEarly = true, dayChange = null } = options;
   const { values, step, start } = series;
   // Several detectors need the same expectation of the same series: cache it per values array.
-  const cacheKey = `seasonalExpectation|${step}|${start}|${minLags}|${useEarly}|${lags.join(",")}|${
-    profileId(dayChange)
-  }`;
+  const cacheKey = keyOf(series, lags, minLags, useEarly, dayChange);
   const derived = derivedOf(values);
   const hit = derived.get(cacheKey) as Float64Array | undefined;
   if (hit) return hit;
   const n = values.length;
-  if (!useEarly) {
-    // The same as with the early lag from the longest lag on: derive it rather than compute it twice.
-    const full = seasonalExpectation(series, { lags, minLags, early: true, dayChange });
-    const longest = Math.max(0, ...lags.map((l) => Math.round(l / step)).filter((l) => l >= 1));
-    const out = full.slice();
-    out.fill(NaN, 0, Math.min(n, longest));
+  if (!useEarly || minLags > 1) {
+    // The same medians as with the early lags and one lagged value, where this asks for no early lags (NaN before
+    // the longest lag) or for more lagged values (NaN where fewer exist): derived, not computed again.
+    const baseKey = keyOf(series, lags, 1, true, dayChange);
+    let counts = derived.get(`${baseKey}|n`) as Uint8Array | undefined;
+    if (!counts) derived.delete(baseKey);
+    const base = seasonalExpectation(series, { lags, minLags: 1, early: true, dayChange });
+    counts = derived.get(`${baseKey}|n`) as Uint8Array;
+    const out = base.slice();
+    if (!useEarly) {
+      const longest = Math.max(0, ...lags.map((l) => Math.round(l / step)).filter((l) => l >= 1));
+      out.fill(NaN, 0, Math.min(n, longest));
+    }
+    if (minLags > 1) { for (let i = 0; i < n; i++) if (counts[i] < minLags) out[i] = NaN; }
     derived.set(cacheKey, out);
     return out;
   }
   const lagPts = lags.map((l) => Math.round(l / step)).filter((l) => l >= 1);
   const out = new Float64Array(n).fill(NaN);
+  const counts = new Uint8Array(n);
   const buf = new Float64Array(Math.max(8, lagPts.length));
   const shortest = Math.min(...lagPts), longest = Math.max(...lagPts);
   // Until the longest lag exists, the days just before stand in: 1, 2 and 3 shortest lags back (their median is
@@ -101,8 +108,23 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
       const k = later ? lagDays[j] : earlyDays[j];
       buf[m++] = k ? v * carry[k] : v;
     }
-    if (m >= minLags) out[i] = smallMedian(buf, m);
+    counts[i] = m;
+    if (m >= 1) out[i] = smallMedian(buf, m);
   }
   derived.set(cacheKey, out);
+  derived.set(`${cacheKey}|n`, counts);
   return out;
+}
+
+/** The derived-series key of one expectation of one series. */
+function keyOf(
+  series: Series,
+  lags: number[],
+  minLags: number,
+  early: boolean,
+  dayChange: readonly number[] | null,
+): string {
+  return `seasonalExpectation|${series.step}|${series.start}|${minLags}|${early}|${lags.join(",")}|${
+    profileId(dayChange)
+  }`;
 }

@@ -3,14 +3,14 @@ let next = 0;
 
 /**
  * A small number naming one weekly profile array (by identity), for the keys of derived series: 0 for none.
- * Private to lib/series and the detectors.
+ * Shared by the seasonal expectation and the detectors that derive from it.
  *
  * @param profile A `weeklyDayChange` profile, or `null`.
  * @returns Its id, the same for the same array.
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { profileId } from "./_profile_id.ts";
+ * import { profileId } from "./profile_id.ts";
  * const p = new Array(168).fill(0);
  * assert.equal(profileId(p), profileId(p));
  * assert.notEqual(profileId(p), profileId(p.slice()));
