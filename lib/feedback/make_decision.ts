@@ -1,6 +1,7 @@
 import type { FeedbackDecision, FeedbackSpan } from "./types.ts";
 import type { FoundEpisode } from "./find_episode.ts";
 import { episodeShape } from "./episode_shape.ts";
+import type { Anomaly } from "../detect/types.ts";
 
 /** Options of {@link makeDecision}. */
 export interface MakeDecisionOptions {
@@ -47,28 +48,14 @@ export function makeDecision(
   } else if (target.kind === "anomaly") {
     const a = target.anomaly;
     anomaly = a.id;
-    spans = [{
-      series: a.series,
-      from: a.start,
-      until: a.end,
-      shape: episodeShape(a),
-      machine: a.machine,
-      aggregator: a.aggregator,
-    }];
+    spans = [spanOf(a)];
   } else {
     const { incident, members } = target;
     anomaly = incident.id;
     // Its members' own anomalies when the file holds them, else each member series over the incident.
     spans = members.length === 0
       ? incident.series.map((series) => ({ series, from: incident.start, until: incident.end }))
-      : members.map((a) => ({
-        series: a.series,
-        from: a.start,
-        until: a.end,
-        shape: episodeShape(a),
-        machine: a.machine,
-        aggregator: a.aggregator,
-      }));
+      : members.map(spanOf);
   }
   return {
     id: options.id,
@@ -80,5 +67,17 @@ export function makeDecision(
     at: new Date(options.at).toISOString(),
     ...(options.reason ? { reason: options.reason } : {}),
     ...(options.expires !== undefined ? { expires: new Date(options.expires).toISOString() } : {}),
+  };
+}
+
+/** One anomaly's span, with its shape and where it sat, as a decision keeps it. */
+function spanOf(a: Anomaly): FeedbackSpan {
+  return {
+    series: a.series,
+    from: a.start,
+    until: a.end,
+    shape: episodeShape(a),
+    machine: a.machine,
+    aggregator: a.aggregator,
   };
 }

@@ -55,11 +55,9 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   if (!useEarly || minLags > 1) {
     // The same medians as with the early lags and one lagged value, where this asks for no early lags (NaN before
     // the longest lag) or for more lagged values (NaN where fewer exist): derived, not computed again.
-    const baseKey = keyOf(series, lags, 1, true, dayChange);
-    let counts = derived.get(`${baseKey}|n`) as Uint8Array | undefined;
-    if (!counts) derived.delete(baseKey);
     const base = seasonalExpectation(series, { lags, minLags: 1, early: true, dayChange });
-    counts = derived.get(`${baseKey}|n`) as Uint8Array;
+    // Stored with it (and cleared with it: detect clears a series' derived entries together).
+    const counts = derived.get(`${keyOf(series, lags, 1, true, dayChange)}|n`) as Uint8Array;
     const out = base.slice();
     if (!useEarly) {
       const longest = Math.max(0, ...lags.map((l) => Math.round(l / step)).filter((l) => l >= 1));
@@ -93,8 +91,8 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
     // and 7 d alone is the mean of two days, neither robust to a bad day nor the weekly profile.
     const later = i >= longest;
     const use = later ? lagPts : early;
-    const t = start + i * step;
-    if (maxDays > 0 && Math.floor(t / HOUR) !== hour) {
+    if (maxDays > 0 && Math.floor((start + i * step) / HOUR) !== hour) {
+      const t = start + i * step;
       hour = Math.floor(t / HOUR);
       for (let k = 1; k <= maxDays; k++) {
         carry[k] = carry[k - 1] * Math.exp(dayChange![weekSlot(t - (k - 1) * DAY)]);

@@ -95,6 +95,24 @@ async function runWorker(args: string[]): Promise<Record<string, number>> {
   return JSON.parse(new TextDecoder().decode(out.stdout));
 }
 
+/** Runs a CLI command (`lib/cli/main.ts`, read and write only) in a fresh process; its wall time in ms. */
+async function timeCli(command: string, args: string[]): Promise<number> {
+  const main = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
+  const config = new URL("../../deno.json", import.meta.url).pathname;
+  const t0 = performance.now();
+  const res = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--config", config, main, command, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const ms = performance.now() - t0;
+  if (!res.success) {
+    throw new Error(`Cannot run benchmark ${command}: ${new TextDecoder().decode(res.stderr).trim()}`);
+  }
+  return ms;
+}
+
 /** Per stage of a scale cycle: its time and peak RSS in each run, as medians. */
 function scaleSummary(cycles: ScaleCycle[]) {
   const stages = Object.keys(cycles[0].stages);
@@ -401,34 +419,9 @@ export const command: Command = {
         await writeCorpus(generateCorpus({ shards: 100, days: 8, step: 60_000, seed: 11 }), fleet);
         const model = join(dir, "fleet-model.json");
         await runWorker(["train", fleet, model]);
-        const main = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
-        const config = new URL("../../deno.json", import.meta.url).pathname;
         const wall = async (extra: string[]) => {
           const out = join(dir, "report-out");
-          const t0 = performance.now();
-          const res = await new Deno.Command(Deno.execPath(), {
-            args: [
-              "run",
-              "--allow-read",
-              "--allow-write",
-              "--config",
-              config,
-              main,
-              "report",
-              "--data",
-              fleet,
-              "--out",
-              out,
-              ...extra,
-            ],
-            env: { NO_COLOR: "1" },
-            stdout: "piped",
-            stderr: "piped",
-          }).output();
-          const ms = performance.now() - t0;
-          if (!res.success) {
-            throw new Error(`Cannot run benchmark report: ${new TextDecoder().decode(res.stderr).trim()}`);
-          }
+          const ms = await timeCli("report", ["--data", fleet, "--out", out, ...extra]);
           return { ms, bytes: (await Deno.stat(join(out, "index.html"))).size };
         };
         const variants: Array<[string, string, string[]]> = [
@@ -473,40 +466,21 @@ export const command: Command = {
           labels: [],
         }, week);
         await runWorker(["train", week, model]);
-        const main = new URL("../../lib/cli/main.ts", import.meta.url).pathname;
-        const config = new URL("../../deno.json", import.meta.url).pathname;
         const s: { ms: number; cycles: number; replayMs: number; scoreMs: number }[] = [];
         for (let r = 0; r < runs; r++) {
           const out = join(dir, "backtest-out");
-          const t0 = performance.now();
-          const res = await new Deno.Command(Deno.execPath(), {
-            args: [
-              "run",
-              "--allow-read",
-              "--allow-write",
-              "--config",
-              config,
-              main,
-              "backtest",
-              "--model",
-              model,
-              "--data",
-              fleet,
-              "--from",
-              "-30d",
-              "--interval",
-              "5m",
-              "--out",
-              out,
-            ],
-            env: { NO_COLOR: "1" },
-            stdout: "piped",
-            stderr: "piped",
-          }).output();
-          const ms = performance.now() - t0;
-          if (!res.success) {
-            throw new Error(`Cannot run benchmark backtest: ${new TextDecoder().decode(res.stderr).trim()}`);
-          }
+          const ms = await timeCli("backtest", [
+            "--model",
+            model,
+            "--data",
+            fleet,
+            "--from",
+            "-30d",
+            "--interval",
+            "5m",
+            "--out",
+            out,
+          ]);
           const { run } = JSON.parse(await Deno.readTextFile(join(out, "backtest.json")));
           s.push({ ms, cycles: run.span.cycles, replayMs: run.timing.replayMs, scoreMs: run.timing.scoreMs });
           console.error(`backtest run ${r + 1}/${runs}: ${ms.toFixed(0)} ms`);

@@ -7,6 +7,7 @@
  */
 import { FONT, FONT_SIZE, INK, MUTED, RULE } from "./_theme.ts";
 import { textWidth } from "./_format.ts";
+import { SEVERITIES, SEVERITY_COLOR } from "../../detect/types.ts";
 import { SVG_NS, withXmlns } from "../../_svg.ts";
 
 /** Creates an element with attributes and text / element children (text always as text nodes). */
@@ -66,6 +67,20 @@ export function figure(document: Document, head: FigureHead): HTMLElement {
     style: `margin:0 0 28px;max-width:${width}px;font-family:${FONT};color:${INK};` +
       "break-inside:avoid;page-break-inside:avoid",
   }, caption);
+}
+
+/** A chart figure holding `svg` under a legend of the severities' lines ("from low up" …). */
+export function severityFigure(document: Document, head: FigureHead, svg: Element): HTMLElement {
+  const fig = figure(document, head);
+  fig.appendChild(
+    legend(
+      document,
+      SEVERITIES.map((s) => ({ label: `from ${s} up`, color: SEVERITY_COLOR[s], kind: "line" as const })),
+      head.width,
+    ),
+  );
+  fig.appendChild(withXmlns(svg));
+  return fig;
 }
 
 /** A chart figure that says there is nothing to draw (instead of throwing). */

@@ -1,8 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Severity } from "../../detect/types.ts";
 import { SEVERITIES, SEVERITY_COLOR } from "../../detect/types.ts";
-import { figure, legend, noData } from "./_dom.ts";
-import { withXmlns } from "../../_svg.ts";
+import { noData, severityFigure } from "./_dom.ts";
 import { utcTick } from "./_format.ts";
 import { PLOT_STYLE, WIDTH } from "./_theme.ts";
 
@@ -82,19 +81,10 @@ export function alertsPerDayChart(
       Plot.ruleY([0]),
     ],
   });
-  const fig = figure(document, {
+  return severityFigure(document, {
     kind: "alerts-per-day",
     title,
     width,
     subtitle: subtitle ? [subtitle] : [],
-  });
-  fig.appendChild(
-    legend(
-      document,
-      SEVERITIES.map((s) => ({ label: `from ${s} up`, color: SEVERITY_COLOR[s], kind: "line" })),
-      width,
-    ),
-  );
-  fig.appendChild(withXmlns(svg));
-  return fig;
+  }, svg);
 }

@@ -1,8 +1,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Severity } from "../../detect/types.ts";
 import { SEVERITIES, SEVERITY_COLOR } from "../../detect/types.ts";
-import { figure, legend, noData } from "./_dom.ts";
-import { withXmlns } from "../../_svg.ts";
+import { noData, severityFigure } from "./_dom.ts";
 import { FAINT, PLOT_STYLE, WIDTH } from "./_theme.ts";
 
 /** One threshold of the curve. */
@@ -92,19 +91,10 @@ export function thresholdSweepChart(
       Plot.ruleY([0]),
     ],
   });
-  const fig = figure(document, {
+  return severityFigure(document, {
     kind: "threshold-sweep",
     title,
     width,
     subtitle: ["mean alerts per day over the replay, by minimum severity · dashed: the profiles' thresholds"],
-  });
-  fig.appendChild(
-    legend(
-      document,
-      SEVERITIES.map((s) => ({ label: `from ${s} up`, color: SEVERITY_COLOR[s], kind: "line" })),
-      width,
-    ),
-  );
-  fig.appendChild(withXmlns(svg));
-  return fig;
+  }, svg);
 }
