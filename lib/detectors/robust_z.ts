@@ -1,7 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
 import { num, span } from "./_explain.ts";
-import { DAY, medianOf, pointsIn } from "../series/robust.ts";
+import { DAY, pointsIn } from "../series/robust.ts";
 
 /** Params of {@link robustZ}. */
 export interface RobustZParams extends Record<string, unknown> {
@@ -67,7 +67,7 @@ function judge(
   const stride = Math.max(1, Math.floor(w / params.refreshes));
   const warm = Math.ceil(w / 2);
   const every = Math.max(1, Math.ceil(w / 256));
-  const buf = new Float64Array(w);
+  const sample = new TrailingSample(values, w, every, stride % every === 0);
   const out = new Float64Array(n).fill(NaN);
   const center = withBasis ? new Float64Array(n).fill(NaN) : undefined;
   const unit = withBasis ? new Float64Array(n).fill(NaN) : undefined;
@@ -76,17 +76,11 @@ function judge(
     if (i % stride === 0 && i >= warm) {
       // At most ~256 evenly spaced points of the window: the median and MAD of a long window at a fine step
       // (1440 points a day at 1 minute) are as good from a sample (standard error ~0.08 σ) and cheaper.
-      let m = 0, tot = 0;
-      for (let j = i - 1; j >= Math.max(0, i - w); j -= every) {
-        tot++;
-        const v = values[j];
-        if (v === v) buf[m++] = v;
-      }
+      const tot = sample.moveTo(i), m = sample.size;
       // While the history is shorter than the window, the first hours suffice; after that, half the window.
       if (m >= (i < w ? Math.ceil(warm / every) : tot / 2)) {
-        med = medianOf(buf, m);
-        for (let j = 0; j < m; j++) buf[j] = Math.abs(buf[j] - med);
-        mad = medianOf(buf, m);
+        med = sample.median();
+        mad = sample.medianDeviation(med);
       } else {
         med = mad = NaN;
       }
@@ -101,4 +95,121 @@ function judge(
     if (x === x) out[i] = Math.abs(x - med) / u;
   }
   return { raw: out, center, unit };
+}
+
+/**
+ * The valid values at i − 1, i − 1 − every, … down to i − w (or 0), kept sorted as i moves forward. When each
+ * move is a multiple of `every` (`aligned`), the points leaving and entering are merged into the sorted sample
+ * in one pass; otherwise it is sorted again. The median and MAD read off the sorted sample are those of the same
+ * values in any order.
+ */
+class TrailingSample {
+  #sorted: Float64Array;
+  #next: Float64Array;
+  #in: Float64Array;
+  #out: Float64Array;
+  #at = -1;
+  size = 0;
+  constructor(
+    readonly values: Float64Array,
+    readonly w: number,
+    readonly every: number,
+    readonly aligned: boolean,
+  ) {
+    const cap = Math.ceil(w / every) + 1;
+    this.#sorted = new Float64Array(cap);
+    this.#next = new Float64Array(cap);
+    this.#in = new Float64Array(cap);
+    this.#out = new Float64Array(cap);
+  }
+
+  /** The sample for point i (i only grows); returns how many positions it covers, missing values included. */
+  moveTo(i: number): number {
+    const { values, w, every } = this;
+    const lowest = Math.max(0, i - w);
+    const tot = i - 1 >= lowest ? Math.floor((i - 1 - lowest) / every) + 1 : 0;
+    const prev = this.#at;
+    this.#at = i;
+    if (!this.aligned || prev < 0 || !this.#merge(prev, i, lowest)) {
+      let m = 0;
+      for (let j = i - 1; j >= lowest; j -= every) {
+        const v = values[j];
+        if (v === v) this.#sorted[m++] = v;
+      }
+      this.#sorted.subarray(0, m).sort();
+      this.size = m;
+    }
+    return tot;
+  }
+
+  /** Merges the points entering since `prev` and drops those below `lowest`; false if the sample disagrees. */
+  #merge(prev: number, i: number, lowest: number): boolean {
+    const { values, every } = this;
+    const inV = this.#in, outV = this.#out;
+    let nIn = 0, nOut = 0;
+    for (let j = i - 1; j > prev - 1; j -= every) {
+      const v = values[j];
+      if (v === v) inV[nIn++] = v;
+    }
+    const prevLowest = Math.max(0, prev - this.w);
+    if (prev - 1 >= prevLowest) {
+      for (let j = prev - 1 - Math.floor((prev - 1 - prevLowest) / every) * every; j < lowest; j += every) {
+        const v = values[j];
+        if (v === v) outV[nOut++] = v;
+      }
+    }
+    insertionSort(inV, nIn);
+    insertionSort(outV, nOut);
+    const s = this.#sorted, next = this.#next, size = this.size;
+    let a = 0, b = 0, c = 0, k = 0;
+    while (a < size || c < nIn) {
+      if (a < size && b < nOut && s[a] === outV[b]) {
+        a++;
+        b++;
+      } else if (c < nIn && (a >= size || inV[c] < s[a])) next[k++] = inV[c++];
+      else next[k++] = s[a++];
+    }
+    if (b !== nOut) return false;
+    this.#next = s;
+    this.#sorted = next;
+    this.size = k;
+    return true;
+  }
+
+  /** The median (the mean of the middle two for an even count). */
+  median(): number {
+    const s = this.#sorted, m = this.size;
+    return m % 2 ? s[m >> 1] : (s[(m >> 1) - 1] + s[m >> 1]) / 2;
+  }
+
+  /** The median of |value − med| over the sample: the two sides' distances merged outward from `med`. */
+  medianDeviation(med: number): number {
+    const s = this.#sorted, m = this.size;
+    let lo = 0, hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (s[mid] < med) lo = mid + 1;
+      else hi = mid;
+    }
+    let left = lo - 1, right = lo, prev = NaN, d = NaN;
+    for (let t = 0; t <= m >> 1; t++) {
+      prev = d;
+      if (right >= m || (left >= 0 && med - s[left] <= s[right] - med)) d = med - s[left--];
+      else d = s[right++] - med;
+    }
+    return m % 2 ? d : (prev + d) / 2;
+  }
+}
+
+/** Sorts a[0..n) in place (n small). */
+function insertionSort(a: Float64Array, n: number): void {
+  for (let x = 1; x < n; x++) {
+    const v = a[x];
+    let y = x - 1;
+    while (y >= 0 && a[y] > v) {
+      a[y + 1] = a[y];
+      y--;
+    }
+    a[y + 1] = v;
+  }
 }

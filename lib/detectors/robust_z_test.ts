@@ -73,3 +73,48 @@ Deno.test("robustZ.score() with a constant window stays finite (MAD 0 is floored
   // MAD 0: the denominator is 1e-3 · |median| = 0.002 → |3 − 2| / 0.002 = 500
   assert.ok(Math.abs(s[40] - 500) < 1e-6, `${s[40]}`);
 });
+
+Deno.test("robustZ.basis() keeps its sorted sample exact: median and MAD as if sorted afresh at every refresh", () => {
+  // The sample moves forward by merging the points entering and leaving; a missing or repeated value must
+  // neither be lost nor counted twice. Against a reference that sorts each refresh's sample from scratch, at
+  // steps where the refresh stride is a multiple of the sampling interval (merged) and where it is not (sorted).
+  const rng = createRng(11);
+  for (const [step, window, refreshes] of [[60_000, DAY, 16], [7 * 60_000, DAY, 16], [HOUR, 6 * HOUR, 2]]) {
+    const n = Math.round((4 * DAY) / step);
+    const values = Float64Array.from({ length: n }, () => Math.round(20 * Math.exp(0.3 * rng.normal())) / 10);
+    for (let i = 0; i < n; i += 1 + Math.floor(rng.uniform(0, 40))) values[i] = NaN;
+    values.fill(NaN, Math.floor(n / 3), Math.floor(n / 3) + Math.round(window / step / 2));
+    const { raw, center, unit } = robustZ.basis!({ key: "k", labels: {}, start: 0, step, values }, {
+      window,
+      refreshes,
+    });
+    const w = Math.round(window / step), stride = Math.max(1, Math.floor(w / refreshes));
+    const every = Math.max(1, Math.ceil(w / 256)), warm = Math.ceil(w / 2);
+    let med = NaN, u = NaN, checked = 0;
+    for (let i = 0; i < n; i++) {
+      if (i % stride === 0 && i >= warm) {
+        const sample: number[] = [];
+        let tot = 0;
+        for (let j = i - 1; j >= Math.max(0, i - w); j -= every, tot++) {
+          if (values[j] === values[j]) sample.push(values[j]);
+        }
+        const median = (a: number[]) => {
+          const s = [...a].sort((x, y) => x - y), m = s.length;
+          return m % 2 ? s[m >> 1] : (s[m / 2 - 1] + s[m / 2]) / 2;
+        };
+        const enough = sample.length >= (i < w ? Math.ceil(warm / every) : tot / 2);
+        med = enough ? median(sample) : NaN;
+        u = enough
+          ? 1.4826 * median(sample.map((v) => Math.abs(v - med))) + 1e-3 * Math.abs(med) + 1e-12
+          : NaN;
+      }
+      assert.ok(Object.is(center[i], med) || (center[i] !== center[i] && med !== med), `center ${step} ${i}`);
+      assert.ok(Object.is(unit[i], u) || (unit[i] !== unit[i] && u !== u), `unit ${step} ${i}`);
+      if (med === med && values[i] === values[i]) {
+        assert.equal(raw[i], Math.abs(values[i] - med) / u);
+        checked++;
+      }
+    }
+    assert.ok(checked > n / 2, `${checked} of ${n} points checked at step ${step}`);
+  }
+});
