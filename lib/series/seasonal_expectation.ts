@@ -84,16 +84,19 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   const maxDays = Math.max(0, ...earlyDays, ...lagDays);
   // carry[k] = the factor of the day-over-day changes from k days back to now at the current point's slot.
   const carry = new Float64Array(maxDays + 1).fill(1);
-  let hour = NaN;
+  // The point where the hour changes next (start and step are whole ms: exact), so the carries are recomputed
+  // once an hour without a division per point.
+  let nextHour = 0;
   for (let i = 0; i < n; i++) {
     let m = 0;
     // The longer lags join together once the longest exists (the weekly lags at two weeks): a median of 1 d
     // and 7 d alone is the mean of two days, neither robust to a bad day nor the weekly profile.
     const later = i >= longest;
     const use = later ? lagPts : early;
-    if (maxDays > 0 && Math.floor((start + i * step) / HOUR) !== hour) {
+    if (maxDays > 0 && i >= nextHour) {
       const t = start + i * step;
-      hour = Math.floor(t / HOUR);
+      const hour = Math.floor(t / HOUR);
+      nextHour = Math.max(i + 1, Math.ceil(((hour + 1) * HOUR - start) / step));
       for (let k = 1; k <= maxDays; k++) {
         carry[k] = carry[k - 1] * Math.exp(dayChange![weekSlot(t - (k - 1) * DAY)]);
       }
@@ -107,7 +110,12 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
       buf[m++] = k ? v * carry[k] : v;
     }
     counts[i] = m;
-    if (m >= 1) out[i] = smallMedian(buf, m);
+    if (m === 3) {
+      // The median of three without sorting (the middle value, as smallMedian finds it).
+      const a = buf[0], b = buf[1], c = buf[2];
+      out[i] = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+    } else if (m === 1) out[i] = buf[0];
+    else if (m >= 1) out[i] = smallMedian(buf, m);
   }
   derived.set(cacheKey, out);
   derived.set(`${cacheKey}|n`, counts);
