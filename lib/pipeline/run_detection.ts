@@ -8,6 +8,7 @@ import type { Model, Profile } from "../model/schema.ts";
 import { loadModel } from "../model/load_model.ts";
 import { train } from "../model/train.ts";
 import { detect, type DetectResult, type ScoredSeries } from "../detect/detect.ts";
+import type { DetectPool } from "../detect/detect_pool.ts";
 import type { Anomaly } from "../detect/types.ts";
 import type { FeedbackDecision } from "../feedback/types.ts";
 import { mergeDetections } from "./_merge_detections.ts";
@@ -107,6 +108,11 @@ export interface RunDetectionOptions {
    * (the write-back's lines are queued within it), e.g. to read the peak memory of each. @default none
    */
   onStage?: (stage: "fetch" | "detect") => void;
+  /**
+   * Score on these worker threads (`openDetectPool`) instead of this one: the same anomalies, scored on every
+   * core. Not used with `keepScores` or `onScored` (every point's scores stay in the workers). @default undefined
+   */
+  pool?: DetectPool;
 }
 
 /**
@@ -166,6 +172,19 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     timings.detect += performance.now() - t0 - (timings.writeBack - wb0);
     return result;
   };
+  // On a pool, each batch is sent off as it arrives and the results are awaited once the fetch is over: the
+  // time detect adds is the wait after that.
+  const pool = options.pool && !options.keepScores && !options.onScored ? options.pool : undefined;
+  const pending: Promise<DetectResult>[] = [];
+  const dispatch = (model: Model, batch: Series[], opts: ReturnType<typeof detectOptions>) => {
+    if (pool) pending.push(pool.detect(model, batch, opts));
+    else parts.push(timedDetect(model, batch, opts));
+  };
+  const settle = async () => {
+    const t0 = performance.now(), wb0 = timings.writeBack;
+    parts.push(...await Promise.all(pending.splice(0)));
+    timings.detect += performance.now() - t0 - (timings.writeBack - wb0);
+  };
   const detectOptions = (model: Model, from: number, until: number) => {
     const wb = options.writeBack, also = options.onScored;
     const written = wb
@@ -209,7 +228,7 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     decisions = activeDecisions(feedback, options.now!);
     const opts = detectOptions(given!, windowStart(until), until);
     const onBatch = (batch: Series[]) => {
-      parts.push(timedDetect(given!, batch, opts));
+      dispatch(given!, batch, opts);
       for (const s of batch) done.add(s.key);
     };
     const range = { from: windowStart(until) - history - extra, until };
@@ -250,7 +269,8 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
     for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
   }
-  parts.push(timedDetect(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until)));
+  dispatch(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until));
+  await settle();
   const merged = mergeDetections(parts, series.map((s) => s.key));
   const { kept, dismissed } = applyFeedback(merged.anomalies, decisions);
   if (dismissed.length) {
@@ -281,6 +301,8 @@ function writeBackOptions(
 ) {
   const hook = wb.hook(family, from, until);
   return {
+    // On a pool, each series' scores come back from where its write begins (see PoolDetectOptions).
+    tailFrom: (s: Series) => wb.startFor(s.key, from),
     ...(wb.band ? { band: { from: (s: Series) => wb.startFor(s.key, from) } } : {}),
     // What is written as anomalous is what is reported: feedback's dismissals are not.
     onScored: (scored: ScoredSeries) => {

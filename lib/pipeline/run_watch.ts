@@ -6,6 +6,8 @@ import { type CycleFindings, type CycleLog, memory, runWatchCycle } from "./run_
 import type { WriteBack } from "./write_back.ts";
 import { historyCache } from "./history_cache.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
+import { openDetectPool } from "../detect/detect_pool.ts";
+import { machineNames } from "../sources/machines.ts";
 
 /** How the caller stops a running watch (e.g. from a signal handler): set `stopping`, call `wake`. */
 export interface WatchControl {
@@ -159,57 +161,79 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
       warn,
     })
     : undefined;
-  for (let cycle = 1; cycle <= maxCycles && !control.stopping; cycle++) {
-    control.inCycle = true;
-    const t0 = performance.now();
-    try {
-      const until = replayNow !== undefined ? new Date(replayNow).toISOString() : start;
-      const out = await runWatchCycle(config, {
-        model,
-        until,
-        now: live ? clock() : undefined,
-        sinks,
-        statePath,
-        cycle,
-        token: options.token,
-        record: options.record,
-        print,
-        writeBack: options.writeBack && { to: options.writeBack, since: written },
-        history,
-      });
-      model ??= out.model;
-      // The band from a few steps before the last cycle's end: the write-back itself starts each series after
-      // the last point it wrote, and a point still empty at the live edge then is written once it has a value.
-      written = out.until - 3 * out.model.trainedOn.step;
-      if (start) {
-        replayNow = out.until + interval;
-        if (out.until >= out.end) control.stopping = true; // the replay reached the end of the data
-      }
-      const log = { ...out.log, ms: Math.round(performance.now() - t0) };
-      // Nothing scored although series answered (e.g. a model for another step) is a failure too.
-      const none = (log.asked > 0 && log.answered === 0) || (log.answered > 0 && log.scored === 0);
-      lastCode = none ? 1 : log.failed > 0 ? 2 : 0;
-      failures = lastCode === 1 ? failures + 1 : 0;
-      control.inCycle = false;
-      await options.onCycle?.(log, out.findings);
-    } catch (err) {
-      // Files that cannot be read on the first cycle are a mistake, not an outage.
-      if (!live && cycle === 1) throw err;
-      failures++;
-      lastCode = 1;
-      control.inCycle = false;
-      await options.onCycle?.(
-        failedLog(cycle, clock(), Math.round(performance.now() - t0), (err as Error).message),
-      );
-    }
-    if (cycle >= maxCycles || control.stopping) break;
-    const wait = failures > 0
-      ? Math.min(Math.max(4 * interval, 30_000), Math.max(interval, 1000) * 2 ** (failures - 1))
-      : start
-      ? 0
-      : interval;
-    if (failures > 0) warn(`source failing (${failures}×): next try in ${Math.round(wait / 1000)} s`);
-    await sleepUnless(wait, control);
+  const workers = poolSize(config);
+  const pool = workers > 1 ? openDetectPool(workers) : undefined;
+  try {
+    return await loop();
+  } finally {
+    pool?.close();
   }
-  return lastCode;
+  async function loop(): Promise<number> {
+    for (let cycle = 1; cycle <= maxCycles && !control.stopping; cycle++) {
+      control.inCycle = true;
+      const t0 = performance.now();
+      try {
+        const until = replayNow !== undefined ? new Date(replayNow).toISOString() : start;
+        const out = await runWatchCycle(config, {
+          model,
+          until,
+          now: live ? clock() : undefined,
+          sinks,
+          statePath,
+          cycle,
+          token: options.token,
+          record: options.record,
+          print,
+          writeBack: options.writeBack && { to: options.writeBack, since: written },
+          history,
+          pool,
+        });
+        model ??= out.model;
+        // The band from a few steps before the last cycle's end: the write-back itself starts each series after
+        // the last point it wrote, and a point still empty at the live edge then is written once it has a value.
+        written = out.until - 3 * out.model.trainedOn.step;
+        if (start) {
+          replayNow = out.until + interval;
+          if (out.until >= out.end) control.stopping = true; // the replay reached the end of the data
+        }
+        const log = { ...out.log, ms: Math.round(performance.now() - t0) };
+        // Nothing scored although series answered (e.g. a model for another step) is a failure too.
+        const none = (log.asked > 0 && log.answered === 0) || (log.answered > 0 && log.scored === 0);
+        lastCode = none ? 1 : log.failed > 0 ? 2 : 0;
+        failures = lastCode === 1 ? failures + 1 : 0;
+        control.inCycle = false;
+        await options.onCycle?.(log, out.findings);
+      } catch (err) {
+        // Files that cannot be read on the first cycle are a mistake, not an outage.
+        if (!live && cycle === 1) throw err;
+        failures++;
+        lastCode = 1;
+        control.inCycle = false;
+        await options.onCycle?.(
+          failedLog(cycle, clock(), Math.round(performance.now() - t0), (err as Error).message),
+        );
+      }
+      if (cycle >= maxCycles || control.stopping) break;
+      const wait = failures > 0
+        ? Math.min(Math.max(4 * interval, 30_000), Math.max(interval, 1000) * 2 ** (failures - 1))
+        : start
+        ? 0
+        : interval;
+      if (failures > 0) warn(`source failing (${failures}×): next try in ${Math.round(wait / 1000)} s`);
+      await sleepUnless(wait, control);
+    }
+    return lastCode;
+  }
+}
+
+/** Series a live fleet must have for `workers: "auto"` to score them on worker threads. */
+const AUTO_MIN_SERIES = 1000;
+
+/** The watch's worker threads: the config's number, or for `auto` one per core (at most 8) for a large live fleet. */
+function poolSize(config: Config): number {
+  if (config.workers !== "auto") return config.workers;
+  const asked = isLive(config)
+    ? machineNames(config.machines, config.partition).length * config.aggregators.length
+    : 0;
+  return asked >= AUTO_MIN_SERIES ? Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1)) : 1;
 }

@@ -12,6 +12,7 @@ import { noPartition } from "./_no_partition.ts";
 import { runDetection } from "./run_detection.ts";
 import type { WriteBack, WriteBackRecord } from "./write_back.ts";
 import type { HistoryCache, HistoryCacheStats } from "./history_cache.ts";
+import type { DetectPool } from "../detect/detect_pool.ts";
 
 /** One cycle's outcome, logged and written to `--out`. */
 export interface CycleLog {
@@ -99,6 +100,8 @@ export interface RunWatchCycleOptions {
   writeBack?: { to: WriteBack; since?: number };
   /** A live source's series kept across cycles: fetch only what is new. @default undefined (fetch the whole range) */
   history?: HistoryCache;
+  /** Worker threads that score the series (the watch's pool). @default undefined (this thread) */
+  pool?: DetectPool;
   /**
    * Called as each stage ends (the fleet view's peer outliers come before hydration, its incidents after: the
    * two are reported as one stage, ending with the incidents), e.g. to read each stage's peak memory.
@@ -146,6 +149,7 @@ export async function runWatchCycle(config: Config, options: RunWatchCycleOption
     token: options.token,
     writeBack: options.writeBack && { to: options.writeBack.to, since: options.writeBack.since },
     history: options.history,
+    pool: options.pool,
   });
   const { series, run, until, from, end } = det;
   let t0 = performance.now(), hydrateMs = 0;

@@ -1,0 +1,258 @@
+import type { Model } from "../model/schema.ts";
+import type { Series } from "../series/types.ts";
+import type { SeriesScores } from "../model/score_series.ts";
+import type { DetectOptions, DetectResult, ScoredSeries } from "./detect.ts";
+
+/** Options of {@link DetectPool.detect}: `detect`'s, less `keepScores` (every point's scores stay in the workers). */
+export interface PoolDetectOptions extends Omit<DetectOptions, "keepScores" | "onScored"> {
+  /**
+   * Called once per scored series with its scores, as `detect`'s `onScored`, but with the series and its combined
+   * scores and band from `tailFrom` on (and from its anomalies' onsets, if earlier): what a write-back needs, not
+   * the whole range. The per-detector scores (`calibrated`, `raw`, `driver`) are not carried back: empty.
+   * @default undefined
+   */
+  onScored?: (scored: ScoredSeries) => void;
+  /** Where each series' part seen by `onScored` begins, epoch ms. @default `from` */
+  tailFrom?: (series: Series) => number;
+}
+
+/** Scores series on worker threads, one per core. */
+export interface DetectPool {
+  /** Workers. */
+  readonly size: number;
+  /** Batches scored so far. */
+  readonly batches: number;
+  /**
+   * `detect` on the pool: the series are split into batches of at most {@link BATCH} and each idle worker takes
+   * the next. The same anomalies, notes and counts as `detect` in this thread, in the same order.
+   */
+  detect(model: Model, series: readonly Series[], options?: PoolDetectOptions): Promise<DetectResult>;
+  /** Stops the workers; detections still running reject. */
+  close(): void;
+}
+
+/** A scored series' part that comes back from a worker (see {@link PoolDetectOptions.onScored}). */
+export interface PoolTail {
+  key: string;
+  start: number;
+  threshold: number;
+  values: Float64Array;
+  combined: Float64Array;
+  band?: { expected: Float64Array; lower: Float64Array; upper: Float64Array; first: number };
+}
+
+/** What a worker is sent. */
+export type PoolRequest =
+  | { type: "model"; id: number; model: Model }
+  | {
+    type: "detect";
+    job: number;
+    model: number;
+    series: Series[];
+    options: Omit<DetectOptions, "band" | "onScored" | "keepScores"> & { band?: boolean };
+    bandFrom?: Record<string, number>;
+    tailFrom?: Record<string, number>;
+  };
+
+/** What a worker answers. */
+type PoolReply =
+  | { type: "done"; job: number; result: DetectResult; tails: PoolTail[] }
+  | { type: "failed"; job: number; message: string };
+
+/** Series per message: a bounded copy in flight (100 series of 16 days at 1 minute: 18 MB). */
+const BATCH = 100;
+
+interface Job {
+  id: number;
+  request: Extract<PoolRequest, { type: "detect" }>;
+  modelRef: Model;
+  done: (reply: PoolReply) => void;
+}
+
+/**
+ * Opens a pool of `size` workers that run `detect`: a watch of thousands of series scores them on every core (each
+ * series is independent of the others, and `detect` is most of a cycle). The series are copied to the workers in
+ * batches; the model once per worker. Close it when done, or the process stays alive.
+ *
+ * @param size Workers (at least 1).
+ * @returns The pool.
+ * @throws {RangeError} When `size` is not a whole number ≥ 1.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { openDetectPool } from "./detect_pool.ts";
+ * import { detect } from "./detect.ts";
+ * import { train } from "../model/train.ts";
+ * import { generateCorpus } from "../synth/generate.ts";
+ * const { series } = generateCorpus({ shards: 2, days: 6, seed: 3 });
+ * const model = train(series);
+ * const pool = openDetectPool(2);
+ * try {
+ *   const got = await pool.detect(model, series);
+ *   assert.deepEqual(got.anomalies, detect(model, series).anomalies);
+ * } finally {
+ *   pool.close();
+ * }
+ * ```
+ */
+export function openDetectPool(size: number): DetectPool {
+  if (!(Number.isInteger(size) && size >= 1)) {
+    throw new RangeError(
+      `Cannot open a detect pool: size must be a whole number ≥ 1, current value is ${size}`,
+    );
+  }
+  const url = new URL("./_detect_worker.ts", import.meta.url);
+  const queue: Job[] = [];
+  let nextJob = 0, nextModel = 0, closed = false, batches = 0;
+  const modelIds = new WeakMap<Model, number>();
+  interface Slot {
+    worker: Worker;
+    busy: Job | undefined;
+    models: Set<number>;
+  }
+  const slots: Slot[] = [];
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(url, { type: "module" }), busy: undefined, models: new Set() };
+    slot.worker.onmessage = (e: MessageEvent<PoolReply>) => {
+      const job = slot.busy;
+      slot.busy = undefined;
+      if (job && e.data.job === job.id) {
+        if (e.data.type === "done") batches++;
+        job.done(e.data);
+      }
+      pump();
+    };
+    slot.worker.onerror = (e: ErrorEvent) => {
+      e.preventDefault();
+      const job = slot.busy;
+      // A worker that died is replaced; the batch it held fails with the reason.
+      slot.worker.terminate();
+      slots[slots.indexOf(slot)] = spawn();
+      job?.done({ type: "failed", job: job.id, message: e.message });
+      pump();
+    };
+    return slot;
+  };
+  for (let k = 0; k < size; k++) slots.push(spawn());
+  const pump = () => {
+    for (const slot of slots) {
+      if (slot.busy || queue.length === 0) continue;
+      const job = queue.shift()!;
+      slot.busy = job;
+      if (!slot.models.has(job.request.model)) {
+        slot.worker.postMessage(
+          { type: "model", id: job.request.model, model: job.modelRef } satisfies PoolRequest,
+        );
+        slot.models.add(job.request.model);
+      }
+      slot.worker.postMessage(job.request);
+    }
+  };
+  const run = (job: Omit<Job, "done">) =>
+    new Promise<PoolReply>((resolve) => {
+      job.request.job = job.id;
+      queue.push({ ...job, done: resolve });
+      pump();
+    });
+  return {
+    size,
+    get batches() {
+      return batches;
+    },
+    async detect(model, series, options = {}) {
+      if (closed) throw new Error("Cannot detect: the detect pool is closed");
+      let id = modelIds.get(model);
+      if (id === undefined) modelIds.set(model, id = nextModel++);
+      const { onScored, tailFrom, band, ...rest } = options;
+      const bandOption = band === undefined ? undefined : band === true || band === false ? band : true;
+      const bandAt = typeof band === "object" ? band.from : undefined;
+      const batches: Series[][] = [];
+      for (let k = 0; k < series.length; k += BATCH) batches.push(series.slice(k, k + BATCH));
+      const replies = await Promise.all(batches.map((batch) => {
+        const byKey = (f: (s: Series) => number) => Object.fromEntries(batch.map((s) => [s.key, f(s)]));
+        return run({
+          id: nextJob++,
+          modelRef: model,
+          request: {
+            type: "detect",
+            job: -1,
+            model: id!,
+            series: batch,
+            options: { ...rest, ...(bandOption === undefined ? {} : { band: bandOption }) },
+            ...(bandAt !== undefined
+              ? { bandFrom: byKey(typeof bandAt === "function" ? bandAt : () => bandAt) }
+              : {}),
+            ...(onScored ? { tailFrom: byKey(tailFrom ?? (() => options.from ?? -Infinity)) } : {}),
+          },
+        }).then((reply) => {
+          if (reply.type === "failed") throw new Error(`Cannot detect on a worker: ${reply.message}`);
+          if (onScored) deliver(batch, reply, onScored);
+          return reply.result;
+        });
+      }));
+      if (replies.length === 0) {
+        return {
+          anomalies: [],
+          notes: [],
+          profile: options.profile ?? model.profile,
+          threshold: NaN,
+          scored: 0,
+        };
+      }
+      // Batches are contiguous runs of the series in order: their notes in batch order are in series order.
+      return {
+        anomalies: replies.flatMap((r) => r.anomalies).sort((a, b) =>
+          a.start - b.start || a.series.localeCompare(b.series)
+        ),
+        notes: replies.flatMap((r) => r.notes),
+        profile: replies[0].profile,
+        threshold: replies[0].threshold,
+        scored: replies.reduce((n, r) => n + r.scored, 0),
+      };
+    },
+    close() {
+      closed = true;
+      for (const slot of slots) {
+        slot.worker.terminate();
+        slot.busy?.done({ type: "failed", job: slot.busy.id, message: "the detect pool was closed" });
+        slot.busy = undefined;
+      }
+      for (const job of queue.splice(0)) {
+        job.done({ type: "failed", job: job.id, message: "the detect pool was closed" });
+      }
+    },
+  };
+}
+
+/** Calls `onScored` for each scored series of a batch, in the batch's order, with its tail. */
+function deliver(
+  batch: Series[],
+  reply: Extract<PoolReply, { type: "done" }>,
+  onScored: (s: ScoredSeries) => void,
+) {
+  const tails = new Map(reply.tails.map((t) => [t.key, t]));
+  const anomaliesOf = new Map<string, ScoredSeries["anomalies"]>();
+  for (const a of reply.result.anomalies) {
+    const list = anomaliesOf.get(a.series);
+    if (list) list.push(a);
+    else anomaliesOf.set(a.series, [a]);
+  }
+  for (const s of batch) {
+    const t = tails.get(s.key);
+    if (!t) continue;
+    const scores: SeriesScores = {
+      combined: t.combined,
+      driver: new Int8Array(0),
+      names: [],
+      calibrated: [],
+      raw: [],
+      ...(t.band ? { band: t.band } : {}),
+    };
+    onScored({
+      series: { key: s.key, labels: s.labels, start: t.start, step: s.step, values: t.values },
+      scores,
+      threshold: t.threshold,
+      anomalies: anomaliesOf.get(s.key) ?? [],
+    });
+  }
+}
