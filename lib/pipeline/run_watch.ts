@@ -7,7 +7,7 @@ import type { WriteBack } from "./write_back.ts";
 import { historyCache } from "./history_cache.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 import { openDetectPool } from "../detect/detect_pool.ts";
-import { machineNames } from "../sources/machines.ts";
+import { watchWorkers } from "./watch_workers.ts";
 
 /** How the caller stops a running watch (e.g. from a signal handler): set `stopping`, call `wake`. */
 export interface WatchControl {
@@ -161,7 +161,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
       warn,
     })
     : undefined;
-  const workers = poolSize(config);
+  const workers = watchWorkers(config);
   const pool = workers > 1 ? openDetectPool(workers) : undefined;
   try {
     return await loop();
@@ -224,16 +224,4 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
     }
     return lastCode;
   }
-}
-
-/** Series a live fleet must have for `workers: "auto"` to score them on worker threads. */
-const AUTO_MIN_SERIES = 1000;
-
-/** The watch's worker threads: the config's number, or for `auto` one per core (at most 8) for a large live fleet. */
-function poolSize(config: Config): number {
-  if (config.workers !== "auto") return config.workers;
-  const asked = isLive(config)
-    ? machineNames(config.machines, config.partition).length * config.aggregators.length
-    : 0;
-  return asked >= AUTO_MIN_SERIES ? Math.max(1, Math.min(8, navigator.hardwareConcurrency || 1)) : 1;
 }

@@ -29,6 +29,8 @@ import { type CycleStage, runWatchCycle } from "../../lib/pipeline/run_watch_cyc
 import { openWriteBack } from "../../lib/pipeline/write_back.ts";
 import type { Alert, DeliveryResult, Sink } from "../../lib/alerts/types.ts";
 import { fleetModel } from "../support/fleet_model.ts";
+import { openDetectPool } from "../../lib/detect/detect_pool.ts";
+import { watchWorkers } from "../../lib/pipeline/watch_workers.ts";
 
 const STEP = 60_000, MINUTE = 60_000, CHUNK = 100;
 /** The range a cycle needs (24 h + 15 d), an hour more, and the 10 minutes the three cycles move through. */
@@ -135,6 +137,9 @@ async function run(): Promise<void> {
   })!;
   const cycles = [];
   let since: number | undefined;
+  // As the watch scores them: on one worker per core for a fleet this size (config `workers`, `auto`).
+  const workers = watchWorkers(config);
+  const pool = workers > 1 ? openDetectPool(workers) : undefined;
   try {
     for (const [n, at] of [[1, end - 10 * MINUTE], [2, end - 5 * MINUTE], [3, end], [4, end]]) {
       // The fourth: a watch restarted with the cache directory (the process's own cache let go first).
@@ -150,6 +155,7 @@ async function run(): Promise<void> {
         statePath: join(state, "state.json"),
         cycle: n,
         history: cache,
+        pool,
         writeBack: { to: writeBack, since },
         onStage: (stage) => {
           peaks[stage] = peakAndReset();
@@ -188,10 +194,11 @@ async function run(): Promise<void> {
       );
     }
   } finally {
+    pool?.close();
     await writeBack.close(0);
     await Deno.remove(state, { recursive: true });
   }
-  console.log(JSON.stringify({ series: loaded.length, points, load, cycles }));
+  console.log(JSON.stringify({ series: loaded.length, points, load, workers, cycles }));
 }
 
 if (kind === "generate") await generate();
