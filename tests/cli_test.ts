@@ -183,6 +183,25 @@ Deno.test("train then detect on the sample corpus finds the labelled anomalies o
       anomalies.length <= recent.length + 2,
       `few false events: ${anomalies.length} for ${recent.length} labels`,
     );
+    // On worker threads (the config's workers), the same anomalies.
+    const config = join(dir, "workers.json");
+    await Deno.writeTextFile(config, JSON.stringify({ workers: 2 }));
+    const pooled = join(dir, "pooled.json");
+    const again = await cli(
+      "detect",
+      "--config",
+      config,
+      "--model",
+      model,
+      "--csv",
+      join(ROOT, "data"),
+      "--from",
+      "now-24h",
+      "--out",
+      pooled,
+    );
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(JSON.parse(await Deno.readTextFile(pooled)).anomalies, anomalies);
     // A corrupt model is one clear line, and the earlier output is left alone.
     await Deno.writeTextFile(model, '{"schemaVersion": 1, "family": 3}');
     const bad = await cli("detect", "--model", model, "--csv", join(ROOT, "data"), "--out", out);

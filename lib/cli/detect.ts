@@ -3,6 +3,8 @@ import { parseNumber, parseProfile, writeJsonAtomic } from "./_io.ts";
 import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
 import { isLive } from "../sources/config.ts";
 import { runDetection } from "../pipeline/run_detection.ts";
+import { detectWorkers } from "../pipeline/detect_workers.ts";
+import { openDetectPool } from "../detect/detect_pool.ts";
 import { countBySeverity } from "../detect/types.ts";
 import { openWriteBack } from "../pipeline/write_back.ts";
 import { WRITE_BACK_FLAG } from "./_write_back.ts";
@@ -63,10 +65,14 @@ export const command: Command = {
     if (config.partition) {
       return await detectPartition(config, { ...options, out: values.out, from: values.from });
     }
+    const workers = detectWorkers(config);
+    const pool = workers > 1 ? openDetectPool(workers) : undefined;
     const { run, from, until, detected, model } = await runDetection(config, {
       ...options,
       from: values.from,
-    });
+      pool,
+    })
+      .finally(() => pool?.close());
     const bySeverity = countBySeverity(detected.anomalies);
     // A stalled carbon holds the run for at most writeBack.wait; what is still pending is said, not lost silently.
     const written = await writeBack?.close(parseDurationMs(config.writeBack.wait));

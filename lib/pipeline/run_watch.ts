@@ -7,7 +7,7 @@ import type { WriteBack } from "./write_back.ts";
 import { historyCache } from "./history_cache.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 import { openDetectPool } from "../detect/detect_pool.ts";
-import { watchWorkers } from "./watch_workers.ts";
+import { detectWorkers } from "./detect_workers.ts";
 
 /** How the caller stops a running watch (e.g. from a signal handler): set `stopping`, call `wake`. */
 export interface WatchControl {
@@ -161,7 +161,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
       warn,
     })
     : undefined;
-  const workers = watchWorkers(config);
+  const workers = detectWorkers(config);
   const pool = workers > 1 ? openDetectPool(workers) : undefined;
   try {
     return await loop();

@@ -30,7 +30,7 @@ import { openWriteBack } from "../../lib/pipeline/write_back.ts";
 import type { Alert, DeliveryResult, Sink } from "../../lib/alerts/types.ts";
 import { fleetModel } from "../support/fleet_model.ts";
 import { openDetectPool } from "../../lib/detect/detect_pool.ts";
-import { watchWorkers } from "../../lib/pipeline/watch_workers.ts";
+import { detectWorkers } from "../../lib/pipeline/detect_workers.ts";
 
 const STEP = 60_000, MINUTE = 60_000, CHUNK = 100;
 /** The range a cycle needs (24 h + 15 d), an hour more, and the 10 minutes the three cycles move through. */
@@ -138,7 +138,7 @@ async function run(): Promise<void> {
   const cycles = [];
   let since: number | undefined;
   // As the watch scores them: on one worker per core for a fleet this size (config `workers`, `auto`).
-  const workers = watchWorkers(config);
+  const workers = detectWorkers(config);
   const pool = workers > 1 ? openDetectPool(workers) : undefined;
   try {
     for (const [n, at] of [[1, end - 10 * MINUTE], [2, end - 5 * MINUTE], [3, end], [4, end]]) {

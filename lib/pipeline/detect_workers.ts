@@ -5,7 +5,7 @@ import { machineNames } from "../sources/machines.ts";
 const AUTO_MIN_SERIES = 1000;
 
 /**
- * How many worker threads a watch scores its series on (`openDetectPool`): the config's `workers`, or for `auto`
+ * How many worker threads `watch` and `detect` score a live fleet on (`openDetectPool`): the config's `workers`, or for `auto`
  * one per core (at most 8) for a live fleet of at least 1 000 series (machines × aggregators), else 1 (the watch's
  * own thread: below that a cycle takes a few seconds, and the workers' start and copies would be most of it).
  *
@@ -15,18 +15,18 @@ const AUTO_MIN_SERIES = 1000;
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { watchWorkers } from "./watch_workers.ts";
+ * import { detectWorkers } from "./detect_workers.ts";
  * import { parseConfig } from "../sources/config.ts";
  * const fleet = (machines: number, workers?: number) =>
  *   parseConfig({ source: "graphite", url: "http://g.invalid", workers,
  *     machines: { prefix: "n", from: 1, to: machines, suffix: "" } }, "inline");
- * assert.equal(watchWorkers(fleet(100), 4), 1);
- * assert.equal(watchWorkers(fleet(200), 4), 4);
- * assert.equal(watchWorkers(fleet(200), 16), 8);
- * assert.equal(watchWorkers(fleet(100, 3), 4), 3);
+ * assert.equal(detectWorkers(fleet(100), 4), 1);
+ * assert.equal(detectWorkers(fleet(200), 4), 4);
+ * assert.equal(detectWorkers(fleet(200), 16), 8);
+ * assert.equal(detectWorkers(fleet(100, 3), 4), 3);
  * ```
  */
-export function watchWorkers(config: Config, cores = navigator.hardwareConcurrency || 1): number {
+export function detectWorkers(config: Config, cores = navigator.hardwareConcurrency || 1): number {
   if (config.workers !== "auto") return config.workers;
   const asked = isLive(config)
     ? machineNames(config.machines, config.partition).length * config.aggregators.length
