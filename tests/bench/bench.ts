@@ -162,7 +162,18 @@ async function benchScale(
   const fleet = join(dir, "scale"), end = Math.floor(Date.now() / 3_600_000) * 3_600_000;
   const call = async (kind: string) => {
     const res = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", "--config", config, script, kind, fleet, String(machines), String(end)],
+      args: [
+        "run",
+        "--allow-all",
+        "--v8-flags=--expose-gc",
+        "--config",
+        config,
+        script,
+        kind,
+        fleet,
+        String(machines),
+        String(end),
+      ],
       env: { NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",

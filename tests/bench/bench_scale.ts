@@ -5,9 +5,10 @@
  *   bench_scale.ts generate DIR MACHINES END   writes the fleet as Grafana CSV exports (100 machines a directory)
  *   bench_scale.ts run DIR MACHINES END        one run in this fresh process; prints one JSON line
  *
- * A run loads the CSV exports (the replay's data) into memory once, then serves them to a watch as a live source
- * would: `historyCache` over a source that answers each (from, until] from what was loaded, one batch per
- * aggregator, as Graphite's wildcard requests arrive. No HTTP and no Graphite: what is measured is the watch's
+ * A run loads the CSV exports (the replay's data) once and stores their values in one binary file, letting the
+ * loaded series go, then serves them to a watch as a live source would: `historyCache` over a source that
+ * answers each (from, until] from that file, one batch per aggregator, as Graphite's wildcard requests arrive;
+ * so the peak RSS measured is the watch's own. No HTTP and no Graphite: what is measured is the watch's
  * own work. Then, as `deno task watch --cache DIR` runs them, `runWatchCycle` three times on one cache: cold at
  * END − 10 min (the whole range), warm at END − 5 min and at END (5 new minutes and the 3-minute overlap each),
  * the cache rewritten to its file after each fetch; then once more at END with a new cache on the same directory,
@@ -67,31 +68,70 @@ function rssMb(): number {
   return Deno.memoryUsage().rss / 2 ** 20;
 }
 
-/** A source answering (from, until] from the loaded series, one batch per aggregator. */
-function replaySource(loaded: Series[]): RangeFetch {
-  const byAggregator = Map.groupBy(loaded, (s) => s.labels.aggregator);
+/** What the replay keeps of a loaded series once its values are on disk: where they are in the file. */
+interface Stored extends Omit<Series, "values"> {
+  length: number;
+  offset: number;
+}
+
+/**
+ * Writes the loaded series' values to one file (float64, one block per series) and returns where each is, so the
+ * replay's data is not in this process's memory while the watch runs: what is measured is the watch's own.
+ */
+function store(loaded: Series[], path: string): Stored[] {
+  const file = Deno.openSync(path, { write: true, create: true, truncate: true });
+  const index: Stored[] = [];
+  let offset = 0;
+  try {
+    for (const { values, ...rest } of loaded) {
+      const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+      for (let k = 0; k < bytes.length;) k += file.writeSync(bytes.subarray(k));
+      index.push({ ...rest, length: values.length, offset });
+      offset += bytes.length;
+    }
+  } finally {
+    file.close();
+  }
+  return index;
+}
+
+/** A source answering (from, until] from the stored series, read from the file, one batch per aggregator. */
+function replaySource(stored: Stored[], path: string): RangeFetch {
+  const byAggregator = Map.groupBy(stored, (s) => s.labels.aggregator);
   return async (from, until, options) => {
     const lo = Math.floor(from / 1000) * 1000, hi = Math.floor(until / 1000) * 1000;
     const series: Series[] = [];
-    for (const batch of byAggregator.values()) {
-      await Promise.resolve(); // each answer arrives on its own turn, as over a network
-      const answered: Series[] = [];
-      for (const s of batch) {
-        const i0 = Math.max(0, Math.floor((lo - s.start) / s.step) + 1);
-        const i1 = Math.min(s.values.length - 1, Math.floor((hi - s.start) / s.step));
-        if (i1 < i0) continue;
-        answered.push({ ...s, start: s.start + i0 * s.step, values: s.values.subarray(i0, i1 + 1) });
+    const file = await Deno.open(path, { read: true });
+    try {
+      for (const batch of byAggregator.values()) {
+        const answered: Series[] = [];
+        for (const { length, offset, ...s } of batch) {
+          const i0 = Math.max(0, Math.floor((lo - s.start) / s.step) + 1);
+          const i1 = Math.min(length - 1, Math.floor((hi - s.start) / s.step));
+          if (i1 < i0) continue;
+          const values = new Float64Array(i1 - i0 + 1);
+          const bytes = new Uint8Array(values.buffer);
+          await file.seek(offset + i0 * 8, Deno.SeekMode.Start);
+          for (let k = 0; k < bytes.length;) {
+            const n = await file.read(bytes.subarray(k));
+            if (n === null) throw new Error(`Cannot replay ${s.key}: the stored file ends early`);
+            k += n;
+          }
+          answered.push({ ...s, start: s.start + i0 * s.step, values });
+        }
+        options.onBatch?.(answered); // each answer on its own, as over a network
+        series.push(...answered);
       }
-      options.onBatch?.(answered);
-      series.push(...answered);
+    } finally {
+      file.close();
     }
     const run = {
-      source: "replay (in memory)",
+      source: "replay (from a file)",
       from: new Date(from).toISOString(),
       until: new Date(until).toISOString(),
-      asked: loaded.length,
+      asked: stored.length,
       answered: series.length,
-      failed: loaded.length - series.length,
+      failed: stored.length - series.length,
       failures: [],
       requests: byAggregator.size,
     };
@@ -118,18 +158,24 @@ async function run(): Promise<void> {
   const dirs = [...Deno.readDirSync(dir)].filter((e) => e.isDirectory || e.isSymlink).map((e) =>
     join(dir, e.name)
   ).sort();
-  const { series: loaded } = await loadCsv(dirs, { extraLabels: { family: "presence" } });
+  let { series: loaded } = await loadCsv(dirs, { extraLabels: { family: "presence" } });
   const load = { ms: performance.now() - t0, peakMb: peakAndReset(), rssMb: rssMb() };
   const points = loaded.reduce((a, s) => a + s.values.length, 0);
+  const state = await Deno.makeTempDir({ prefix: "bench-scale-" });
+  const replayFile = join(state, "replay.bin");
+  const stored = store(loaded, replayFile);
+  const seriesCount = loaded.length;
+  // The loaded arrays let go and collected before the first cycle (the bench's process runs with --expose-gc).
+  loaded = [];
+  (globalThis as { gc?: () => void }).gc?.();
   const model = fleetModel(end);
   const config = parseConfig({
     source: "graphite",
     url: "http://replay.invalid",
     machines: { prefix: "n", from: 200, to: 200 + machines - 1, suffix: "-primary-meraki-com" },
   }, "bench");
-  const state = await Deno.makeTempDir({ prefix: "bench-scale-" });
   // As `deno task watch --cache DIR` keeps it: on disk too, rewritten after every fetch.
-  const cached = { source: replaySource(loaded), cache: join(state, "history") };
+  const cached = { source: replaySource(stored, replayFile), cache: join(state, "history") };
   let cache = historyCache(config, cached);
   const writeBack = openWriteBack(config, {
     carbon: "127.0.0.1:9",
@@ -198,7 +244,7 @@ async function run(): Promise<void> {
     await writeBack.close(0);
     await Deno.remove(state, { recursive: true });
   }
-  console.log(JSON.stringify({ series: loaded.length, points, load, workers, cycles }));
+  console.log(JSON.stringify({ series: seriesCount, points, load, workers, cycles }));
 }
 
 if (kind === "generate") await generate();
