@@ -174,7 +174,8 @@ async function benchScale(
         String(machines),
         String(end),
       ],
-      env: { NO_COLOR: "1" },
+      // As `deno task watch` runs (deno.json): two malloc arenas, however many threads (the workers) allocate.
+      env: { NO_COLOR: "1", MALLOC_ARENA_MAX: "2" },
       stdout: "piped",
       stderr: "piped",
     }).output();
