@@ -25,10 +25,10 @@ Runs the benchmarks, each run in a fresh process, and prints medians; writes the
               a 5-minute interval (8641 cycles) for both profiles, every minimum severity and the threshold sweep,
               with a model trained on its first week: wall time of the whole process (CSV read, scoring, replay, HTML)
   scale       one watch cycle for 10 000 series (1 667 machines × 6 aggregators at 1 minute, 24 h + 15 d of
-              history: 230 M points), replayed from CSV exports loaded into memory (tests/bench/bench_scale.ts):
-              cold (the whole range), warm (5 new minutes) and restarted with --cache, time and peak RSS per
-              stage; at most 3 runs, each
-              a fresh process; not in the default set (generating the fleet takes minutes, each run a few)
+              history: 230 M points), replayed from CSV exports (loaded once, their values read back from one
+              binary file per answer, so the RSS is the watch's own; tests/bench/bench_scale.ts): cold (the
+              whole range), warm (5 new minutes) and restarted with --cache, time and peak RSS per stage; at
+              most 3 runs, each a fresh process; not in the default set (generating the fleet takes minutes)
   original    the original method in pandas + scikit-learn on the same CSVs, in the same run
               (/usr/bin/python3 ../shared/bench/original_method.py perf DIR; Debian python3-pandas python3-sklearn)
 
