@@ -19,9 +19,8 @@ const models = new Map<number, Model>();
 self.onmessage = (event: MessageEvent<PoolRequest>) => {
   const msg = event.data;
   if (msg.type === "model") {
-    // A watch sends one model and keeps it; the latest few are plenty.
+    // Kept for the worker's life, as the pool remembers what it sent (a watch sends one).
     models.set(msg.id, msg.model);
-    for (const id of models.keys()) if (models.size > 4 && id !== msg.id) models.delete(id);
     return;
   }
   try {

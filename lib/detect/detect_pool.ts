@@ -1,12 +1,13 @@
 import type { Model } from "../model/schema.ts";
 import type { Series } from "../series/types.ts";
 import type { SeriesScores } from "../model/score_series.ts";
-import type { DetectOptions, DetectResult, ScoredSeries } from "./detect.ts";
+import { detect, type DetectOptions, type DetectResult, type ScoredSeries } from "./detect.ts";
 
 /** Options of {@link DetectPool.detect}: `detect`'s, less `keepScores` (every point's scores stay in the workers). */
 export interface PoolDetectOptions extends Omit<DetectOptions, "keepScores" | "onScored"> {
   /**
-   * Called once per scored series with its scores, as `detect`'s `onScored`, but with the series and its combined
+   * Called once per scored series with its scores, as `detect`'s `onScored` (in series order within a batch, the
+   * batches in the order they finish), but with the series and its combined
    * scores and band from `tailFrom` on (and from its anomalies' onsets, if earlier): what a write-back needs, not
    * the whole range. The per-detector scores (`calibrated`, `raw`, `driver`) are not carried back: empty.
    * @default undefined
@@ -14,6 +15,8 @@ export interface PoolDetectOptions extends Omit<DetectOptions, "keepScores" | "o
   onScored?: (scored: ScoredSeries) => void;
   /** Where each series' part seen by `onScored` begins, epoch ms. @default `from` */
   tailFrom?: (series: Series) => number;
+  /** Gives up: batches not yet sent are dropped, and none is delivered to `onScored` any more. @default none */
+  signal?: AbortSignal;
 }
 
 /** Scores series on worker threads, one per core. */
@@ -103,7 +106,11 @@ export function openDetectPool(size: number): DetectPool {
   }
   const url = new URL("./_detect_worker.ts", import.meta.url);
   const queue: Job[] = [];
-  let nextJob = 0, nextModel = 0, closed = false, batches = 0;
+  let nextJob = 0, nextModel = 0, batches = 0;
+  // Why the pool stopped taking work (closed, or its workers cannot start); undefined while it works.
+  let broken: string | undefined;
+  // Workers that died in a row without finishing a batch: a worker that cannot start is not started forever.
+  let deaths = 0;
   const modelIds = new WeakMap<Model, number>();
   interface Slot {
     worker: Worker;
@@ -111,24 +118,48 @@ export function openDetectPool(size: number): DetectPool {
     models: Set<number>;
   }
   const slots: Slot[] = [];
+  const fail = (job: Job, message: string) => job.done({ type: "failed", job: job.id, message });
+  const stop = (reason: string) => {
+    broken ??= reason;
+    for (const slot of slots) {
+      slot.worker.terminate();
+      if (slot.busy) fail(slot.busy, reason);
+      slot.busy = undefined;
+    }
+    for (const job of queue.splice(0)) fail(job, reason);
+  };
   const spawn = (): Slot => {
     const slot: Slot = { worker: new Worker(url, { type: "module" }), busy: undefined, models: new Set() };
-    slot.worker.onmessage = (e: MessageEvent<PoolReply>) => {
+    const settle = (reply: PoolReply) => {
       const job = slot.busy;
       slot.busy = undefined;
-      if (job && e.data.job === job.id) {
-        if (e.data.type === "done") batches++;
-        job.done(e.data);
-      }
+      if (job && reply.job === job.id) job.done(reply);
       pump();
+    };
+    slot.worker.onmessage = (e: MessageEvent<PoolReply>) => {
+      if (e.data.type === "done") {
+        batches++;
+        deaths = 0;
+      }
+      settle(e.data);
+    };
+    slot.worker.onmessageerror = () => {
+      settle({ type: "failed", job: slot.busy?.id ?? -1, message: "a worker's answer could not be read" });
     };
     slot.worker.onerror = (e: ErrorEvent) => {
       e.preventDefault();
-      const job = slot.busy;
-      // A worker that died is replaced; the batch it held fails with the reason.
       slot.worker.terminate();
-      slots[slots.indexOf(slot)] = spawn();
-      job?.done({ type: "failed", job: job.id, message: e.message });
+      const job = slot.busy;
+      slot.busy = undefined;
+      const at = slots.indexOf(slot);
+      if (job) fail(job, e.message);
+      if (broken !== undefined || at < 0) return;
+      // A worker that died is replaced, unless they die as they start (a module that cannot load).
+      if (++deaths >= 3 * size) {
+        stop(`the detect pool's workers keep failing (${e.message})`);
+        return;
+      }
+      slots[at] = spawn();
       pump();
     };
     return slot;
@@ -136,46 +167,65 @@ export function openDetectPool(size: number): DetectPool {
   for (let k = 0; k < size; k++) slots.push(spawn());
   const pump = () => {
     for (const slot of slots) {
-      if (slot.busy || queue.length === 0) continue;
+      if (slot.busy || queue.length === 0 || broken !== undefined) continue;
       const job = queue.shift()!;
       slot.busy = job;
-      if (!slot.models.has(job.request.model)) {
-        slot.worker.postMessage(
-          { type: "model", id: job.request.model, model: job.modelRef } satisfies PoolRequest,
-        );
-        slot.models.add(job.request.model);
+      try {
+        if (!slot.models.has(job.request.model)) {
+          slot.worker.postMessage(
+            { type: "model", id: job.request.model, model: job.modelRef } satisfies PoolRequest,
+          );
+          slot.models.add(job.request.model);
+        }
+        slot.worker.postMessage(job.request);
+      } catch (err) {
+        slot.busy = undefined;
+        fail(job, (err as Error).message);
+        continue;
       }
-      slot.worker.postMessage(job.request);
+      // Copied to the worker: the series are not held here any longer.
+      job.request.series = [];
     }
   };
-  const run = (job: Omit<Job, "done">) =>
-    new Promise<PoolReply>((resolve) => {
-      job.request.job = job.id;
-      queue.push({ ...job, done: resolve });
-      pump();
-    });
   return {
     size,
     get batches() {
       return batches;
     },
     async detect(model, series, options = {}) {
-      if (closed) throw new Error("Cannot detect: the detect pool is closed");
+      if (broken !== undefined) throw new Error(`Cannot detect: ${broken}`);
+      // Nothing to send: detect here says what it says of an empty fleet (its threshold, a missing family).
+      if (series.length === 0) return detect(model, [], { ...options, onScored: undefined, band: undefined });
       let id = modelIds.get(model);
       if (id === undefined) modelIds.set(model, id = nextModel++);
-      const { onScored, tailFrom, band, ...rest } = options;
+      const { onScored, tailFrom, band, signal, ...rest } = options;
       const bandOption = band === undefined ? undefined : band === true || band === false ? band : true;
       const bandAt = typeof band === "object" ? band.from : undefined;
-      const batches: Series[][] = [];
-      for (let k = 0; k < series.length; k += BATCH) batches.push(series.slice(k, k + BATCH));
-      const replies = await Promise.all(batches.map((batch) => {
-        const byKey = (f: (s: Series) => number) => Object.fromEntries(batch.map((s) => [s.key, f(s)]));
-        return run({
-          id: nextJob++,
-          modelRef: model,
-          request: {
+      // One call's batches: once one fails (or the caller gives up), those still queued are dropped and those
+      // running deliver nothing, so no batch of a failed call reaches onScored after it has thrown.
+      const call = { over: false };
+      const mine: Job[] = [];
+      const giveUp = () => {
+        if (call.over) return;
+        call.over = true;
+        for (const job of mine) {
+          const at = queue.indexOf(job);
+          if (at >= 0) {
+            queue.splice(at, 1);
+            fail(job, "the detection was abandoned");
+          }
+        }
+      };
+      signal?.addEventListener("abort", giveUp, { once: true });
+      try {
+        const pending = Array.from({ length: Math.ceil(series.length / BATCH) }, (_, k) => {
+          const batch = series.slice(k * BATCH, (k + 1) * BATCH);
+          const byKey = (f: (s: Series) => number) => Object.fromEntries(batch.map((s) => [s.key, f(s)]));
+          // What deliver needs of each series, not its values (they were copied to the worker).
+          const meta = batch.map(({ key, labels, step }) => ({ key, labels, step }));
+          const request: Extract<PoolRequest, { type: "detect" }> = {
             type: "detect",
-            job: -1,
+            job: nextJob++,
             model: id!,
             series: batch,
             options: { ...rest, ...(bandOption === undefined ? {} : { band: bandOption }) },
@@ -183,50 +233,50 @@ export function openDetectPool(size: number): DetectPool {
               ? { bandFrom: byKey(typeof bandAt === "function" ? bandAt : () => bandAt) }
               : {}),
             ...(onScored ? { tailFrom: byKey(tailFrom ?? (() => options.from ?? -Infinity)) } : {}),
-          },
-        }).then((reply) => {
-          if (reply.type === "failed") throw new Error(`Cannot detect on a worker: ${reply.message}`);
-          if (onScored) deliver(batch, reply, onScored);
-          return reply.result;
+          };
+          return new Promise<PoolReply>((resolve) => {
+            const job: Job = { id: request.job, request, modelRef: model, done: resolve };
+            mine.push(job);
+            if (call.over) fail(job, "the detection was abandoned");
+            else queue.push(job);
+          }).then((reply) => {
+            if (reply.type === "failed") {
+              giveUp();
+              throw new Error(`Cannot detect on a worker: ${reply.message}`);
+            }
+            if (call.over) throw new Error("Cannot detect: the detection was abandoned");
+            if (onScored) deliver(meta, reply, onScored);
+            return reply.result;
+          });
         });
-      }));
-      if (replies.length === 0) {
+        pump();
+        const replies = await Promise.all(pending);
+        // Batches are contiguous runs of the series in order: their notes in batch order are in series order.
         return {
-          anomalies: [],
-          notes: [],
-          profile: options.profile ?? model.profile,
-          threshold: NaN,
-          scored: 0,
+          anomalies: replies.flatMap((r) => r.anomalies).sort((a, b) =>
+            a.start - b.start || a.series.localeCompare(b.series)
+          ),
+          notes: replies.flatMap((r) => r.notes),
+          profile: replies[0].profile,
+          threshold: replies[0].threshold,
+          scored: replies.reduce((n, r) => n + r.scored, 0),
         };
+      } catch (err) {
+        giveUp();
+        throw err;
+      } finally {
+        signal?.removeEventListener("abort", giveUp);
       }
-      // Batches are contiguous runs of the series in order: their notes in batch order are in series order.
-      return {
-        anomalies: replies.flatMap((r) => r.anomalies).sort((a, b) =>
-          a.start - b.start || a.series.localeCompare(b.series)
-        ),
-        notes: replies.flatMap((r) => r.notes),
-        profile: replies[0].profile,
-        threshold: replies[0].threshold,
-        scored: replies.reduce((n, r) => n + r.scored, 0),
-      };
     },
     close() {
-      closed = true;
-      for (const slot of slots) {
-        slot.worker.terminate();
-        slot.busy?.done({ type: "failed", job: slot.busy.id, message: "the detect pool was closed" });
-        slot.busy = undefined;
-      }
-      for (const job of queue.splice(0)) {
-        job.done({ type: "failed", job: job.id, message: "the detect pool was closed" });
-      }
+      stop("the detect pool was closed");
     },
   };
 }
 
-/** Calls `onScored` for each scored series of a batch, in the batch's order, with its tail. */
+/** Calls `onScored` for each scored series of a batch, in the batch's order (batches in the order they finish). */
 function deliver(
-  batch: Series[],
+  batch: Pick<Series, "key" | "labels" | "step">[],
   reply: Extract<PoolReply, { type: "done" }>,
   onScored: (s: ScoredSeries) => void,
 ) {

@@ -45,7 +45,9 @@ Deno.test("openDetectPool(): detect on workers finds what detect in this thread 
         [here.scored, here.threshold, here.profile],
       );
     }
-    assert.deepEqual(await pool.detect(model, []).then((r) => [r.scored, r.anomalies.length]), [0, 0]);
+    // No series: what detect says of none (its threshold, not NaN).
+    const none = await pool.detect(model, [], { from });
+    assert.deepEqual(none, detect(model, [], { from }));
   } finally {
     pool.close();
   }
@@ -103,7 +105,41 @@ Deno.test("openDetectPool(): a closed pool refuses, and a size that is not a who
   const running = pool.detect(model, series);
   pool.close();
   await assert.rejects(running, /the detect pool was closed/);
-  await assert.rejects(pool.detect(model, series), /the detect pool is closed/);
+  await assert.rejects(pool.detect(model, series), /the detect pool was closed/);
+});
+
+Deno.test("openDetectPool(): a call that fails or is given up drops its queued batches and delivers nothing more", async () => {
+  const { series, model, from } = fleet();
+  const many = Array.from({ length: 8 }, (_, k) => series.map((s) => ({ ...s, key: `${s.key}#${k}` })))
+    .flat();
+  const pool = openDetectPool(1);
+  try {
+    // Given up after the first batch is delivered: of 5 batches, at most the one already running is scored.
+    const abandon = new AbortController();
+    let delivered = 0;
+    const before = pool.batches;
+    const given = pool.detect(model, many, {
+      from,
+      signal: abandon.signal,
+      onScored: () => {
+        delivered++;
+        abandon.abort();
+      },
+    });
+    await assert.rejects(given, /abandoned/);
+    const seen = delivered;
+    assert.ok(seen >= 1 && seen <= 100, `${seen} series delivered`);
+    assert.ok(pool.batches - before <= 2, `${pool.batches - before} batches scored`);
+    // A failing call (a model for another family: detect throws in the worker) rejects with the reason, and the
+    // pool goes on working.
+    const wrong = { ...model, family: "nope" };
+    await assert.rejects(pool.detect(wrong, many, { from }), /Cannot detect on a worker: .*no family "nope"/);
+    assert.equal(delivered, seen, "nothing delivered after the call was given up");
+    const again = await pool.detect(model, series, { from });
+    assert.deepEqual(again.anomalies, detect(model, series, { from }).anomalies);
+  } finally {
+    pool.close();
+  }
 });
 
 function order(series: Series[], key: string): number {

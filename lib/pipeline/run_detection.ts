@@ -176,13 +176,24 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
   // time detect adds is the wait after that.
   const pool = options.pool && !options.keepScores && !options.onScored ? options.pool : undefined;
   const pending: Promise<DetectResult>[] = [];
+  // If anything fails before the results are awaited, the batches still queued are dropped and none reaches
+  // the write-back after this run has thrown.
+  const abandon = new AbortController();
   const dispatch = (model: Model, batch: Series[], opts: ReturnType<typeof detectOptions>) => {
-    if (pool) pending.push(pool.detect(model, batch, opts));
-    else parts.push(timedDetect(model, batch, opts));
+    if (pool) {
+      const p = pool.detect(model, batch, { ...opts, signal: abandon.signal });
+      p.catch(() => {}); // a failure is thrown by settle, not as an unhandled rejection meanwhile
+      pending.push(p);
+    } else parts.push(timedDetect(model, batch, opts));
   };
   const settle = async () => {
     const t0 = performance.now(), wb0 = timings.writeBack;
-    parts.push(...await Promise.all(pending.splice(0)));
+    try {
+      parts.push(...await Promise.all(pending.splice(0)));
+    } catch (err) {
+      abandon.abort();
+      throw err;
+    }
     timings.detect += performance.now() - t0 - (timings.writeBack - wb0);
   };
   const detectOptions = (model: Model, from: number, until: number) => {
@@ -234,9 +245,14 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     const range = { from: windowStart(until) - history - extra, until };
     const asked = { token: options.token, fetch: options.fetch, onBatch };
     const t0 = performance.now();
-    ({ series, run } = options.history
-      ? await options.history.fetch(range.from, range.until, asked)
-      : await fetchSource(config, { ...range, ...asked }));
+    try {
+      ({ series, run } = options.history
+        ? await options.history.fetch(range.from, range.until, asked)
+        : await fetchSource(config, { ...range, ...asked }));
+    } catch (err) {
+      abandon.abort(); // the batches sent off as they arrived
+      throw err;
+    }
     timings.fetch = performance.now() - t0 - timings.detect - timings.writeBack;
   } else {
     const t0 = performance.now();
@@ -253,7 +269,9 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
   }
   options.onStage?.("fetch");
   const from = windowStart(until);
-  log(`${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`);
+  log(
+    `${run.answered}/${run.asked} series from ${run.source}${run.failed ? `, ${run.failed} failed` : ""}`,
+  );
   let model: Model, trained = false;
   if (given) {
     model = given;
