@@ -149,17 +149,8 @@ Deno.test("train then detect on the sample corpus finds the labelled anomalies o
     assert.equal(trained.code, 0, trained.stderr);
     assert.match(trained.stdout, /^trained presence on 36 series, 157248 points/);
     const out = join(dir, "anomalies.json");
-    const detected = await cli(
-      "detect",
-      "--model",
-      model,
-      "--csv",
-      join(ROOT, "data"),
-      "--from",
-      "now-24h",
-      "--out",
-      out,
-    );
+    const lastDay = ["--model", model, "--csv", join(ROOT, "data"), "--from", "now-24h"];
+    const detected = await cli("detect", ...lastDay, "--out", out);
     assert.equal(detected.code, 0, detected.stderr);
     const { run, anomalies } = JSON.parse(await Deno.readTextFile(out));
     assert.deepEqual([run.asked, run.answered, run.failed, run.scored], [36, 36, 0, 36]);
@@ -187,19 +178,7 @@ Deno.test("train then detect on the sample corpus finds the labelled anomalies o
     const config = join(dir, "workers.json");
     await Deno.writeTextFile(config, JSON.stringify({ workers: 2 }));
     const pooled = join(dir, "pooled.json");
-    const again = await cli(
-      "detect",
-      "--config",
-      config,
-      "--model",
-      model,
-      "--csv",
-      join(ROOT, "data"),
-      "--from",
-      "now-24h",
-      "--out",
-      pooled,
-    );
+    const again = await cli("detect", "--config", config, ...lastDay, "--out", pooled);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(JSON.parse(await Deno.readTextFile(pooled)).anomalies, anomalies);
     // A corrupt model is one clear line, and the earlier output is left alone.

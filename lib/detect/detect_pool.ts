@@ -2,6 +2,7 @@ import type { Model } from "../model/schema.ts";
 import type { Series } from "../series/types.ts";
 import type { SeriesScores } from "../model/score_series.ts";
 import { detect, type DetectOptions, type DetectResult, type ScoredSeries } from "./detect.ts";
+import { mergeDetections } from "./merge_detections.ts";
 
 /** Options of {@link DetectPool.detect}: `detect`'s, less `keepScores` (every point's scores stay in the workers). */
 export interface PoolDetectOptions extends Omit<DetectOptions, "keepScores" | "onScored"> {
@@ -199,7 +200,6 @@ export function openDetectPool(size: number): DetectPool {
       let id = modelIds.get(model);
       if (id === undefined) modelIds.set(model, id = nextModel++);
       const { onScored, tailFrom, band, signal, ...rest } = options;
-      const bandOption = band === undefined ? undefined : band === true || band === false ? band : true;
       const bandAt = typeof band === "object" ? band.from : undefined;
       // One call's batches: once one fails (or the caller gives up), those still queued are dropped and those
       // running deliver nothing, so no batch of a failed call reaches onScored after it has thrown.
@@ -228,7 +228,7 @@ export function openDetectPool(size: number): DetectPool {
             job: nextJob++,
             model: id!,
             series: batch,
-            options: { ...rest, ...(bandOption === undefined ? {} : { band: bandOption }) },
+            options: { ...rest, ...(band === undefined ? {} : { band: band !== false }) },
             ...(bandAt !== undefined
               ? { bandFrom: byKey(typeof bandAt === "function" ? bandAt : () => bandAt) }
               : {}),
@@ -250,17 +250,7 @@ export function openDetectPool(size: number): DetectPool {
           });
         });
         pump();
-        const replies = await Promise.all(pending);
-        // Batches are contiguous runs of the series in order: their notes in batch order are in series order.
-        return {
-          anomalies: replies.flatMap((r) => r.anomalies).sort((a, b) =>
-            a.start - b.start || a.series.localeCompare(b.series)
-          ),
-          notes: replies.flatMap((r) => r.notes),
-          profile: replies[0].profile,
-          threshold: replies[0].threshold,
-          scored: replies.reduce((n, r) => n + r.scored, 0),
-        };
+        return mergeDetections(await Promise.all(pending), series.map((s) => s.key));
       } catch (err) {
         giveUp();
         throw err;

@@ -1,7 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
 import { num, span } from "./_explain.ts";
-import { DAY, pointsIn } from "../series/robust.ts";
+import { DAY, insertionSort, pointsIn } from "../series/robust.ts";
 
 /** Params of {@link robustZ}. */
 export interface RobustZParams extends Record<string, unknown> {
@@ -198,18 +198,5 @@ class TrailingSample {
       else d = s[right++] - med;
     }
     return m % 2 ? d : (prev + d) / 2;
-  }
-}
-
-/** Sorts a[0..n) in place (n small). */
-function insertionSort(a: Float64Array, n: number): void {
-  for (let x = 1; x < n; x++) {
-    const v = a[x];
-    let y = x - 1;
-    while (y >= 0 && a[y] > v) {
-      a[y + 1] = a[y];
-      y--;
-    }
-    a[y + 1] = v;
   }
 }

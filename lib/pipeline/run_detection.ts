@@ -11,7 +11,7 @@ import { detect, type DetectResult, type ScoredSeries } from "../detect/detect.t
 import type { DetectPool } from "../detect/detect_pool.ts";
 import type { Anomaly } from "../detect/types.ts";
 import type { FeedbackDecision } from "../feedback/types.ts";
-import { mergeDetections } from "./_merge_detections.ts";
+import { mergeDetections } from "../detect/merge_detections.ts";
 import type { WriteBack } from "./write_back.ts";
 import type { HistoryCache } from "./history_cache.ts";
 import { readFeedback } from "../feedback/read_feedback.ts";
@@ -186,14 +186,18 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
       pending.push(p);
     } else parts.push(timedDetect(model, batch, opts));
   };
-  const settle = async () => {
-    const t0 = performance.now(), wb0 = timings.writeBack;
+  /** Awaits `p`; if it fails, the batches sent off are given up first. */
+  const orAbandon = async <T>(p: Promise<T>): Promise<T> => {
     try {
-      parts.push(...await Promise.all(pending.splice(0)));
+      return await p;
     } catch (err) {
       abandon.abort();
       throw err;
     }
+  };
+  const settle = async () => {
+    const t0 = performance.now(), wb0 = timings.writeBack;
+    parts.push(...await orAbandon(Promise.all(pending.splice(0))));
     timings.detect += performance.now() - t0 - (timings.writeBack - wb0);
   };
   const detectOptions = (model: Model, from: number, until: number) => {
@@ -245,14 +249,11 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     const range = { from: windowStart(until) - history - extra, until };
     const asked = { token: options.token, fetch: options.fetch, onBatch };
     const t0 = performance.now();
-    try {
-      ({ series, run } = options.history
-        ? await options.history.fetch(range.from, range.until, asked)
-        : await fetchSource(config, { ...range, ...asked }));
-    } catch (err) {
-      abandon.abort(); // the batches sent off as they arrived
-      throw err;
-    }
+    ({ series, run } = await orAbandon(
+      options.history
+        ? options.history.fetch(range.from, range.until, asked)
+        : fetchSource(config, { ...range, ...asked }),
+    ));
     timings.fetch = performance.now() - t0 - timings.detect - timings.writeBack;
   } else {
     const t0 = performance.now();
@@ -318,10 +319,11 @@ function writeBackOptions(
   timings: DetectionTimings,
 ) {
   const hook = wb.hook(family, from, until);
+  const writeStart = (s: Series) => wb.startFor(s.key, from);
   return {
     // On a pool, each series' scores come back from where its write begins (see PoolDetectOptions).
-    tailFrom: (s: Series) => wb.startFor(s.key, from),
-    ...(wb.band ? { band: { from: (s: Series) => wb.startFor(s.key, from) } } : {}),
+    tailFrom: writeStart,
+    ...(wb.band ? { band: { from: writeStart } } : {}),
     // What is written as anomalous is what is reported: feedback's dismissals are not.
     onScored: (scored: ScoredSeries) => {
       const t0 = performance.now();

@@ -164,11 +164,6 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
   const workers = detectWorkers(config);
   const pool = workers > 1 ? openDetectPool(workers) : undefined;
   try {
-    return await loop();
-  } finally {
-    pool?.close();
-  }
-  async function loop(): Promise<number> {
     for (let cycle = 1; cycle <= maxCycles && !control.stopping; cycle++) {
       control.inCycle = true;
       const t0 = performance.now();
@@ -223,5 +218,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
       await sleepUnless(wait, control);
     }
     return lastCode;
+  } finally {
+    pool?.close();
   }
 }

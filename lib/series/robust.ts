@@ -31,17 +31,22 @@ export function ewAlpha(halfLifePoints: number): number {
   return 1 - Math.pow(0.5, 1 / Math.max(1, halfLifePoints));
 }
 
+/** Sorts the first `n` entries of `a` in place, ascending (insertion sort: for a few values). */
+export function insertionSort(a: Float64Array, n: number): void {
+  for (let x = 1; x < n; x++) {
+    const v = a[x];
+    let y = x - 1;
+    while (y >= 0 && a[y] > v) {
+      a[y + 1] = a[y];
+      y--;
+    }
+    a[y + 1] = v;
+  }
+}
+
 /** Median of the first `n` entries of `buf` (n ≤ 8), sorting them in place. */
 export function smallMedian(buf: Float64Array, n: number): number {
-  for (let a = 1; a < n; a++) {
-    const v = buf[a];
-    let b = a - 1;
-    while (b >= 0 && buf[b] > v) {
-      buf[b + 1] = buf[b];
-      b--;
-    }
-    buf[b + 1] = v;
-  }
+  insertionSort(buf, n);
   return n % 2 ? buf[n >> 1] : (buf[(n >> 1) - 1] + buf[n >> 1]) / 2;
 }
 

@@ -222,35 +222,30 @@ async function benchScale(
     restarted,
     target: "10 000 series, warm incremental cycle ≤ 60 s and ≤ 4 GB peak",
   };
-  const dominant = (s: typeof cold) => Object.entries(s.stages_ms).sort((a, b) => b[1] - a[1])[0][0];
+  const row = (cycle: string, s: typeof cold, detail: string, extra = "") => [
+    `scale: ${cycle}, ${samples[0].series} series`,
+    `${(s.median_ms / 1000).toFixed(1)} s`,
+    `${s.points_fetched} points fetched, ${detail}`,
+    `${s.peak_rss_mb} MB`,
+    extra,
+  ];
+  const slowest = (s: typeof cold) => {
+    const [stage, ms] = Object.entries(s.stages_ms).sort((a, b) => b[1] - a[1])[0];
+    return `${stage} ${(ms / 1000).toFixed(1)} s`;
+  };
   return [
-    [
-      `scale: warm watch cycle, ${samples[0].series} series`,
-      `${(warm.median_ms / 1000).toFixed(1)} s`,
-      `${warm.points_fetched} points fetched, ${dominant(warm)} ${
-        (warm.stages_ms[dominant(warm)] / 1000).toFixed(1)
-      } s`,
-      `${warm.peak_rss_mb} MB`,
-      "",
-    ],
-    [
-      `scale: cold watch cycle, ${samples[0].series} series`,
-      `${(cold.median_ms / 1000).toFixed(1)} s`,
-      `${cold.points_fetched} points fetched, ${dominant(cold)} ${
-        (cold.stages_ms[dominant(cold)] / 1000).toFixed(1)
-      } s`,
-      `${cold.peak_rss_mb} MB`,
+    row("warm watch cycle", warm, slowest(warm)),
+    row(
+      "cold watch cycle",
+      cold,
+      slowest(cold),
       `(CSV load ${(load.median_ms / 1000).toFixed(1)} s before it, ${load.peak_rss_mb} MB)`,
-    ],
-    [
-      `scale: restarted watch with --cache, ${samples[0].series} series`,
-      `${(restarted.median_ms / 1000).toFixed(1)} s`,
-      `${restarted.points_fetched} points fetched, cache written ${
-        (warm.cache_save_ms / 1000).toFixed(1)
-      } s/cycle`,
-      `${restarted.peak_rss_mb} MB`,
-      "",
-    ],
+    ),
+    row(
+      "restarted watch with --cache",
+      restarted,
+      `cache written ${(warm.cache_save_ms / 1000).toFixed(1)} s/cycle`,
+    ),
   ];
 }
 

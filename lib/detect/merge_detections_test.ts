@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { detect } from "../detect/detect.ts";
-import { mergeDetections } from "./_merge_detections.ts";
+import { detect } from "./detect.ts";
+import { mergeDetections } from "./merge_detections.ts";
 import { train } from "../model/train.ts";
 import { generateCorpus } from "../synth/generate.ts";
 

@@ -1,9 +1,10 @@
-import type { DetectResult } from "../detect/detect.ts";
+import type { DetectResult } from "./detect.ts";
 
 /**
  * Joins the results of `detect` run on parts of a fleet (as answers arrive) into the result of one run over all
  * of it: anomalies by start then series, as `detect` orders them; notes and kept scores in the order of `keys`
- * (the fleet's series order); counts added. Every part must come from the same model and options. Private to `lib/pipeline/`.
+ * (the fleet's series order); counts added. Every part must come from the same model and options. Used by
+ * `runDetection` (parts scored as answers arrive) and the detect pool (its batches).
  *
  * @param parts Results of `detect` on disjoint sets of series.
  * @param keys Every series key, in the order one `detect` over all of them would have seen them.
@@ -11,7 +12,7 @@ import type { DetectResult } from "../detect/detect.ts";
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { mergeDetections } from "./_merge_detections.ts";
+ * import { mergeDetections } from "./merge_detections.ts";
  * const part = (series: string) => ({ anomalies: [], notes: [{ series, reason: "too_short" as const, detail: "" }],
  *   profile: "strict" as const, threshold: 0.9, scored: 1 });
  * const joined = mergeDetections([part("b"), part("a")], ["a", "b"]);
