@@ -1,5 +1,5 @@
 import { type Config, isLive } from "../sources/config.ts";
-import { machineNames } from "../sources/machines.ts";
+import { fleetSize } from "../sources/fleet_size.ts";
 
 /** Series a live fleet must have for `workers: "auto"` to score them on worker threads. */
 const AUTO_MIN_SERIES = 1000;
@@ -28,8 +28,6 @@ const AUTO_MIN_SERIES = 1000;
  */
 export function detectWorkers(config: Config, cores = navigator.hardwareConcurrency || 1): number {
   if (config.workers !== "auto") return config.workers;
-  const asked = isLive(config)
-    ? machineNames(config.machines, config.partition).length * config.aggregators.length
-    : 0;
+  const asked = isLive(config) ? fleetSize(config) : 0;
   return asked >= AUTO_MIN_SERIES ? Math.max(1, Math.min(8, cores)) : 1;
 }

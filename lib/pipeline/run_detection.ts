@@ -1,5 +1,6 @@
 import { type Config, isLive } from "../sources/config.ts";
 import { fetchSource, type SourceRun } from "../sources/fetch_source.ts";
+import { fleetSize } from "../sources/fleet_size.ts";
 import type { Series } from "../series/types.ts";
 import { crop } from "../series/crop.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
@@ -200,14 +201,14 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     parts.push(...await orAbandon(Promise.all(pending.splice(0))));
     timings.detect += performance.now() - t0 - (timings.writeBack - wb0);
   };
-  const detectOptions = (model: Model, from: number, until: number) => {
+  // `fleet`: the series the write-back shares its buffer among.
+  const detectOptions = (model: Model, from: number, until: number, fleet: number) => {
     const wb = options.writeBack, also = options.onScored;
     const written = wb
       ? writeBackOptions(
         wb.to,
         model.family,
-        Math.max(from, wb.since ?? from),
-        until,
+        { from: Math.max(from, wb.since ?? from), until, fleet },
         (a) => applyFeedback(a, decisions).kept,
         timings,
       )
@@ -241,7 +242,7 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     until = options.until ? parseWhen("--until", options.until, options.now!) : options.now!;
     end = until;
     decisions = activeDecisions(feedback, options.now!);
-    const opts = detectOptions(given!, windowStart(until), until);
+    const opts = detectOptions(given!, windowStart(until), until, fleetSize(config));
     const onBatch = (batch: Series[]) => {
       dispatch(given!, batch, opts);
       for (const s of batch) done.add(s.key);
@@ -288,7 +289,7 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
     for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
   }
-  dispatch(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until));
+  dispatch(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until, series.length));
   await settle();
   const merged = mergeDetections(parts, series.map((s) => s.key));
   const { kept, dismissed } = applyFeedback(merged.anomalies, decisions);
@@ -313,13 +314,12 @@ function historyBefore(series: readonly Series[], from: number): Series[] {
 function writeBackOptions(
   wb: WriteBack,
   family: string,
-  from: number,
-  until: number,
+  { from, until, fleet }: { from: number; until: number; fleet: number },
   keep: (anomalies: Anomaly[]) => Anomaly[],
   timings: DetectionTimings,
 ) {
-  const hook = wb.hook(family, from, until);
-  const writeStart = (s: Series) => wb.startFor(s.key, from);
+  const hook = wb.hook(family, from, until, fleet);
+  const writeStart = (s: Series) => wb.startFor(s, from, until, fleet);
   return {
     // On a pool, each series' scores come back from where its write begins (see PoolDetectOptions).
     tailFrom: writeStart,

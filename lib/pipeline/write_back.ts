@@ -26,13 +26,18 @@ export interface WriteBack {
   band: boolean;
   /** Lines queued so far by {@link WriteBack.hook}s. */
   lines: number;
-  /** Where a series' next write begins: after the last point with a value written for it, else `from`. */
-  startFor(key: string, from: number): number;
+  /**
+   * Where a series' write up to `until` begins: after the last point with a value written for it, else `from`;
+   * but never so early that a write of `fleet` series would queue more than the writer's buffer holds (each
+   * series then gets its most recent `buffer / (fleet × fields)` points: a first cycle of a large fleet makes
+   * no lines the buffer would only drop).
+   */
+  startFor(series: { key: string; step: number }, from: number, until: number, fleet?: number): number;
   /**
    * The `onScored` hook of detect that queues each scored series' lines up to `until`, from
-   * {@link WriteBack.startFor} (the next watch cycle writes only what is new).
+   * {@link WriteBack.startFor} (the next watch cycle writes only what is new), for a write of `fleet` series.
    */
-  hook(family: string, from: number, until: number): (scored: ScoredSeries) => void;
+  hook(family: string, from: number, until: number, fleet?: number): (scored: ScoredSeries) => void;
   /** What was written so far, for a cycle log or a run section. */
   record(): WriteBackRecord;
   /** Flushes for at most `timeoutMs` (never blocking longer), closes, and says what was written. */
@@ -78,8 +83,8 @@ export function openWriteBack(
 ): WriteBack | undefined {
   const target = options.carbon ?? config.writeBack.carbon;
   if (!target) return undefined;
-  const writer = openCarbonWriter(target, { buffer: config.writeBack.buffer, connect: options.connect });
-  const { prefix, series: fields } = config.writeBack;
+  const { prefix, series: fields, buffer } = config.writeBack;
+  const writer = openCarbonWriter(target, { buffer, connect: options.connect });
   // The last time with a value written, per series; the anomalies already written (back to their onset).
   const written = new Map<string, { any: number; value: number; step: number }>();
   // (by id, with its end: ids of anomalies long over are dropped each cycle, so a long watch stays small)
@@ -90,18 +95,20 @@ export function openWriteBack(
     fields,
     band: fields.some((f) => f === "expected" || f === "lower" || f === "upper"),
     lines: 0,
-    startFor: (key, from) => {
+    startFor: ({ key, step }, from, until, fleet = 1) => {
       const w = written.get(key);
       // After the last point written, but the last few empty ones again: Graphite fills its live edge late.
-      return w === undefined ? from : Math.max(w.value, w.any - EDGE_STEPS * w.step) + 1;
+      const next = w === undefined ? from : Math.max(w.value, w.any - EDGE_STEPS * w.step) + 1;
+      const share = Math.max(1, Math.floor(buffer / (Math.max(1, fleet) * fields.length)));
+      return Math.max(next, until - (share - 1) * step);
     },
-    hook: (family, from, until) => {
+    hook: (family, from, until, fleet = 1) => {
       for (const [id, end] of filled) if (end < from - FILLED_KEPT) filled.delete(id);
       return (scored) => {
         // Per series, from the point after the last one written: a point still empty at the live edge last time
         // is written once it has a value, and a series that missed cycles (a failed fetch) catches up.
         const { series, anomalies } = scored;
-        const start = wb.startFor(series.key, from);
+        const start = wb.startFor(series, from, until, fleet);
         // An anomaly's points before this write went out as 0 only if it is new to this write-back.
         const lines = writeBackLines(scored, {
           family,

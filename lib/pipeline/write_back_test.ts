@@ -72,3 +72,38 @@ Deno.test("openWriteBack() hooks: a series that missed a cycle catches up; a lon
   assert.deepEqual(await times(), [18, 19, 20, 21, 22]);
   await wb.close(1000);
 });
+
+Deno.test("openWriteBack() hooks: a write of a fleet too large for the buffer gives each series its most recent share, and drops nothing", async () => {
+  const config = parseConfig(
+    { writeBack: { carbon: "127.0.0.1:2003", series: ["score", "anomalous"], buffer: 1000 } },
+    "config.json",
+  );
+  const { wb, lines } = captureWriteBack(config);
+  const fleet = 10, n = 300, until = (n - 1) * MIN;
+  const series = (k: number, length: number) => {
+    const s = scored(Array.from({ length }, (_, i) => 1 + (i % 9)));
+    return { ...s, series: { ...s.series, key: `k${k}`, labels: { machine: `m${k}`, aggregator: "a" } } };
+  };
+  // 10 series × 2 fields × 300 points would be 6 000 lines: each series gets its last 1000 / 20 = 50 points.
+  assert.equal(wb.startFor({ key: "k0", step: MIN }, 0, until, fleet), (n - 50) * MIN);
+  const hook = wb.hook("presence", 0, until, fleet);
+  for (let k = 0; k < fleet; k++) hook(series(k, n));
+  await wb.writer.flush(1000);
+  assert.equal(lines.length, 1000);
+  assert.equal(wb.writer.stats().dropped, 0);
+  for (let k = 0; k < fleet; k++) {
+    const own = lines.filter((l) => l.startsWith(`anomaly.presence.m${k}.a.score `));
+    assert.deepEqual(
+      own.map((l) => Number(l.split(" ")[2]) / 60),
+      Array.from({ length: 50 }, (_, i) => n - 50 + i),
+    );
+  }
+  // The next cycle writes only its new points: the share bounds a write, not what comes after it.
+  lines.length = 0;
+  const next = wb.hook("presence", until - 3 * MIN, until + 5 * MIN, fleet);
+  for (let k = 0; k < fleet; k++) next(series(k, n + 5));
+  await wb.close(1000);
+  assert.equal(lines.length, fleet * 2 * 5);
+  // A fleet that fits is written from `from`, whole.
+  assert.equal(wb.startFor({ key: "new", step: MIN }, 0, until, 1), 0);
+});
