@@ -293,16 +293,14 @@ export function combineRaw(
   // A detector the training could not calibrate waits for a week of its own scores (a weekly cycle of them):
   // fitted to its first few hours instead, a level shift raised 37 false events a day on 60 series.
   const minAlone = Math.round(OWN_ALONE / step);
-  const calibrated = names.map(() => new Float64Array(n));
   const logP = names.map(() => new Float64Array(n));
   const segments: Segment[][] = names.map(() => []);
   names.forEach((name, d) => {
-    const r = raw[d], c = calibrated[d], lp = logP[d];
+    const r = raw[d], lp = logP[d];
     if (name === "static_breach") {
       for (let i = 0; i < n; i++) {
         const v = r[i];
         lp[i] = v === v ? Math.log10(BREACH_P[v]) : NaN;
-        c[i] = scoreOfLogP(lp[i], digits);
       }
       return;
     }
@@ -314,7 +312,6 @@ export function combineRaw(
     } else {
       ownLogP(r, cal, prior, minAlone, lp, band?.bases[d] ? segments[d] : undefined);
     }
-    for (let i = 0; i < n; i++) c[i] = scoreOfLogP(lp[i], digits);
   });
   const { combined, driver } = combineLogP(logP, digits);
   const strict = family.thresholds?.strict;
@@ -325,12 +322,14 @@ export function combineRaw(
     const strictL = -logPOfScore(strict, digits) + Math.log10(modelStep / step);
     raiseToOwnThreshold(combined, prior, Math.max(1, Math.round(DAY / step)), strictL, digits, shift);
   }
-  const scores: SeriesScores = { combined, driver, names, calibrated, raw };
+  const scores: SeriesScores = { combined, driver, names, calibrated: logP, raw };
   if (band) {
     const thresholdL = -logPOfScore(band.threshold, digits);
     const first = Math.max(0, Math.min(n, band.first ?? 0));
     scores.band = bandOf(band.values, names, band.bases, segments, logP, thresholdL, shift!, first);
   }
+  // Each detector's log10 p, no longer needed, becomes its calibrated 0..1 score in place (one array less each).
+  for (const lp of logP) for (let i = 0; i < n; i++) lp[i] = scoreOfLogP(lp[i], digits);
   return scores;
 }
 
