@@ -59,7 +59,10 @@ export interface RangeFetchOptions {
   onBatch?: (series: Series[]) => void;
 }
 
-/** A fetch of the configured fleet over a range (a test's fake source). */
+/**
+ * A fetch of the configured fleet over a range (a test's fake source). The arrays it answers with are handed
+ * over: the cache may keep them and shift them in place later, so a source makes them for each answer.
+ */
 export type RangeFetch = (
   from: number,
   until: number,
@@ -301,6 +304,14 @@ function merge(
   // A range that slid forward keeps its length: the kept array is reused (shifted in place), so a cycle does
   // not allocate a second copy of everything it keeps. Nothing derived from the old contents may survive.
   const reuse = kept !== undefined && kept.values.length === n && first >= kept.start;
+  // A first answer that is the whole range, in an array of its own, is kept as it is (a first cycle of 10 000
+  // series at 1 minute held 1.85 GB of answers and 1.85 GB of copies of them until the collector came by).
+  if (
+    !kept && fresh && fresh.start === first && fresh.values.length === n && fresh.values.byteOffset === 0 &&
+    fresh.values.byteLength === fresh.values.buffer.byteLength
+  ) {
+    return fresh;
+  }
   const values = reuse ? kept.values : new Float64Array(n);
   if (reuse) derivedOf(values).clear();
   let k = 0, m = 0; // the kept points land in values[k .. k + m)
