@@ -283,3 +283,41 @@ Deno.test("historyCache() warns and keeps going when its cache file cannot be wr
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("historyCache() keeps a first answer of the whole range as it is, and copies one that is a view of a larger array", async () => {
+  const g = fakeGraphite();
+  for (const k of KEYS) g.write(k, 0, 300, (m) => m % 11);
+  const until = 300 * MIN;
+  // Handed over: the kept series is the answer's own array (no second copy of the fleet in a first cycle).
+  const answers: Series[] = [];
+  const owned = historyCache(config, {
+    source: async (from, u, o) => {
+      const got = await g.source(from, u, o);
+      answers.push(...got.series);
+      return got;
+    },
+  });
+  const first = await owned.fetch(until - RANGE, until);
+  assert.equal(first.series.length, KEYS.length);
+  for (const s of first.series) assert.equal(s.values, answers.find((a) => a.key === s.key)!.values);
+  // A view into a larger array (a source that keeps its own storage) is copied: the cache shifts what it keeps in
+  // place later, which must not reach the source's storage.
+  const storage = new Map<string, Float64Array>();
+  const viewing = historyCache(config, {
+    source: async (from, u, o) => {
+      const got = await g.source(from, u, o);
+      const series = got.series.map((s) => {
+        const store = new Float64Array(s.values.length + 10);
+        store.set(s.values, 10);
+        storage.set(s.key, store);
+        return { ...s, values: store.subarray(10) };
+      });
+      return { ...got, series };
+    },
+  });
+  const viewed = await viewing.fetch(until - RANGE, until);
+  for (const s of viewed.series) {
+    assert.notEqual(s.values.buffer, storage.get(s.key)!.buffer);
+    assert.deepEqual([...s.values], [...first.series.find((f) => f.key === s.key)!.values]);
+  }
+});
