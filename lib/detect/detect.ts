@@ -6,7 +6,7 @@ import type { Anomaly, Reason } from "./types.ts";
 import { flaggedRuns } from "./flagged_runs.ts";
 import { episodeOnset } from "./episode_onset.ts";
 import { episodeVerdict } from "./episode_verdict.ts";
-import { scoreSeries, type SeriesScores } from "../model/score_series.ts";
+import { scoreOfLogP, scoreSeries, type SeriesScores } from "../model/score_series.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { expectationOptions } from "./expectation_options.ts";
 import { DETECTORS } from "../detectors/registry.ts";
@@ -151,7 +151,7 @@ function episodes(
     },
 ): Anomaly[] {
   const { values, start, step } = series;
-  const { combined, calibrated, raw, names } = scores;
+  const { combined, logP, raw, names } = scores;
   const out: Anomaly[] = [];
   const gap = Math.max(1, Math.round(opts.episodeGap / step));
   let expected: Float64Array | undefined;
@@ -169,9 +169,11 @@ function episodes(
     expected ??= seasonalExpectation(series, opts.expectation);
     const reasons: Reason[] = [];
     names.forEach((name, d) => {
+      // The detector's calibrated score over the episode (its log p converted here, for these points only).
+      const calibrated = (i: number) => scoreOfLogP(logP[d][i], opts.digits);
       let best = first;
-      for (let i = first; i <= last; i++) if (calibrated[d][i] > (calibrated[d][best] || -1)) best = i;
-      const c = calibrated[d][best];
+      for (let i = first; i <= last; i++) if (calibrated(i) > (calibrated(best) || -1)) best = i;
+      const c = calibrated(best);
       if (!(c >= 0.75 * threshold)) return;
       reasons.push({
         detector: name,

@@ -10,7 +10,7 @@ export interface PoolDetectOptions extends Omit<DetectOptions, "keepScores" | "o
    * Called once per scored series with its scores, as `detect`'s `onScored` (in series order within a batch, the
    * batches in the order they finish), but with the series and its combined
    * scores and band from `tailFrom` on (and from its anomalies' onsets, if earlier): what a write-back needs, not
-   * the whole range. The per-detector scores (`calibrated`, `raw`, `driver`) are not carried back: empty.
+   * the whole range. The per-detector scores (`logP`, `raw`, `driver`) are not carried back: empty.
    * @default undefined
    */
   onScored?: (scored: ScoredSeries) => void;
@@ -284,7 +284,7 @@ function deliver(
       combined: t.combined,
       driver: new Int8Array(0),
       names: [],
-      calibrated: [],
+      logP: [],
       raw: [],
       ...(t.band ? { band: t.band } : {}),
     };

@@ -16,7 +16,7 @@ const HOUR = 3_600_000;
  * import assert from "node:assert/strict";
  * import { episodeOnset } from "./episode_onset.ts";
  * const scores = { names: ["flatline"], driver: Int8Array.of(0, 0, 0, 0, 0), raw: [Float64Array.of(0, 0, 0, 0, 2)],
- *   calibrated: [], combined: new Float64Array(5) };
+ *   logP: [], combined: new Float64Array(5) };
  * // A value stuck for 2 hours at hourly steps began 2 points before it was flagged.
  * assert.equal(episodeOnset(scores, 4, 3_600_000), 2);
  * ```

@@ -17,8 +17,12 @@ export interface SeriesScores {
   driver: Int8Array;
   /** Detector names, in model order. */
   names: string[];
-  /** Calibrated score per detector per point, 0..1. */
-  calibrated: Float64Array[];
+  /**
+   * log10 tail probability per detector per point (≤ 0, `NaN` where the detector cannot say); its calibrated
+   * 0..1 score is {@link scoreOfLogP} of it. Kept as log p, not converted for every point: only an episode's
+   * reasons read it.
+   */
+  logP: Float64Array[];
   /** Raw score per detector per point. */
   raw: Float64Array[];
   /** With `band`: the values that would score below the threshold at each point (see {@link Band}). */
@@ -322,14 +326,12 @@ export function combineRaw(
     const strictL = -logPOfScore(strict, digits) + Math.log10(modelStep / step);
     raiseToOwnThreshold(combined, prior, Math.max(1, Math.round(DAY / step)), strictL, digits, shift);
   }
-  const scores: SeriesScores = { combined, driver, names, calibrated: logP, raw };
+  const scores: SeriesScores = { combined, driver, names, logP, raw };
   if (band) {
     const thresholdL = -logPOfScore(band.threshold, digits);
     const first = Math.max(0, Math.min(n, band.first ?? 0));
     scores.band = bandOf(band.values, names, band.bases, segments, logP, thresholdL, shift!, first);
   }
-  // Each detector's log10 p, no longer needed, becomes its calibrated 0..1 score in place (one array less each).
-  for (const lp of logP) for (let i = 0; i < n; i++) lp[i] = scoreOfLogP(lp[i], digits);
   return scores;
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { scoreSeries } from "./score_series.ts";
+import { scoreOfLogP, scoreSeries, type SeriesScores } from "./score_series.ts";
 import type { Calibration } from "./calibration.ts";
 import { tailProbability } from "./calibration.ts";
 import { train } from "./train.ts";
@@ -10,6 +10,8 @@ import { hourly } from "../../tests/support/test_series.ts";
 const LOG2 = Math.log10(2);
 /** The score of L = −log10 p: L / (L + digits). */
 const sc = (l: number, digits = 8) => l / (l + digits);
+/** Detector d's calibrated 0..1 scores: its log p as scored. */
+const calibrated = (r: SeriesScores, d: number, digits = 8) => r.logP[d].map((l) => scoreOfLogP(l, digits));
 
 /**
  * A hand-made calibration with P(raw ≥ x) = 1 at x ≤ 0, 0.1 on (0, 1] and 10^−x above 1
@@ -43,8 +45,8 @@ Deno.test("scoreSeries() calibrates and combines with a Bonferroni correction (h
   assertClose(r.raw[0], [0, 0, 1, 2, NaN, NaN, NaN, 0], "raw flatline");
   assertClose(r.raw[1], [0, 0, 0, 0, 1, 2, 3, 0], "raw missing_data");
   // calibrated = L / (L + 8) with L = −log10 p: p(1) = 0.1 → 1/9, p(2) = 0.01 → 2/10, p(3) = 0.001 → 3/11
-  assertClose(r.calibrated[0], [0, 0, 1 / 9, 2 / 10, NaN, NaN, NaN, 0], "calibrated flatline");
-  assertClose(r.calibrated[1], [0, 0, 0, 0, 1 / 9, 2 / 10, 3 / 11, 0], "calibrated missing_data");
+  assertClose(calibrated(r, 0), [0, 0, 1 / 9, 2 / 10, NaN, NaN, NaN, 0], "calibrated flatline");
+  assertClose(calibrated(r, 1), [0, 0, 0, 0, 1 / 9, 2 / 10, 3 / 11, 0], "calibrated missing_data");
   // combined = sc(−log10(min(1, D · min p))) with D the detectors that can say something at that point:
   // i=2: D=2, p=0.1 → sc(1 − log10 2); i=3: sc(2 − log10 2); i=4..6: D=1 → sc(1), sc(2), sc(3)
   assertClose(r.combined, [0, 0, sc(1 - LOG2), sc(2 - LOG2), sc(1), sc(2), sc(3), 0], "combined");
@@ -64,7 +66,7 @@ Deno.test("scoreSeries() scores never saturate: a rarer value always scores high
   const model = { detectors: { missing_data: {} }, ensemble: { digits: 2 } };
   const r = scoreSeries(model, { calibration: { missing_data: CAL } }, hourly([1, NaN, NaN, NaN, NaN, NaN]));
   // raw 1..5 → L = 1..5 → L / (L + 2); a capped L / digits put raw 2..5 all at 1
-  assertClose(r.calibrated[0], [0, 1 / 3, 2 / 4, 3 / 5, 4 / 6, 5 / 7], "calibrated");
+  assertClose(calibrated(r, 0, 2), [0, 1 / 3, 2 / 4, 3 / 5, 4 / 6, 5 / 7], "calibrated");
   assertClose(r.combined, [0, 1 / 3, 2 / 4, 3 / 5, 4 / 6, 5 / 7], "combined");
   for (let i = 2; i < 6; i++) assert.ok(r.combined[i] > r.combined[i - 1] && r.combined[i] < 1);
 });
@@ -76,7 +78,7 @@ Deno.test("scoreSeries() gives static breach levels fixed probabilities 1, 1e-5,
   };
   const r = scoreSeries(model, { calibration: { missing_data: CAL } }, hourly([30, 90, 150, NaN]));
   assertClose(r.raw[0], [0, 1, 2, NaN], "raw static_breach");
-  assertClose(r.calibrated[0], [0, sc(5), sc(9), NaN], "calibrated static_breach");
+  assertClose(calibrated(r, 0), [0, sc(5), sc(9), NaN], "calibrated static_breach");
   // i=1: D=2, p=1e-5 → sc(5 − log10 2); i=2: sc(9 − log10 2); i=3: only missing_data, p(1) = 0.1 → sc(1)
   assertClose(r.combined, [0, sc(5 - LOG2), sc(9 - LOG2), sc(1)], "combined");
   assert.deepEqual([...r.driver], [0, 0, 0, 1]);
@@ -120,8 +122,13 @@ Deno.test("scoreSeries() under a trained model follows the documented formula at
       assert.ok(r.combined[i] >= 0 && r.combined[i] <= 1, `${s.key} i=${i}: ${r.combined[i]}`);
       assert.ok(Math.abs(r.combined[i] - want) < 0.005, `${s.key} i=${i}: ${r.combined[i]} vs ${want}`);
       // The driver is the detector with the smallest p, i.e. the highest calibrated score.
-      const best = Math.max(...r.calibrated.map((c) => (c[i] === c[i] ? c[i] : -1)));
-      assert.ok(Math.abs(r.calibrated[r.driver[i]][i] - best) < 1e-12, `${s.key} i=${i}: driver`);
+      const best = Math.max(
+        ...r.logP.map((_, d) => scoreOfLogP(r.logP[d][i], digits)).map((c) => (c === c ? c : -1)),
+      );
+      assert.ok(
+        Math.abs(scoreOfLogP(r.logP[r.driver[i]][i], digits) - best) < 1e-12,
+        `${s.key} i=${i}: driver`,
+      );
     }
     assert.ok(scored > s.values.length / 2);
   }
@@ -134,10 +141,11 @@ Deno.test("scoreSeries() lets a detector the training could not calibrate wait f
   const model = { detectors: { robust_z: { window: 86_400_000, refreshes: 16 } }, ensemble: { digits: 8 } };
   const r = scoreSeries(model, { calibration: {} }, hourly([...values]));
   const firstRaw = r.raw[0].findIndex((x) => !Number.isNaN(x));
-  const firstCal = r.calibrated[0].findIndex((x) => !Number.isNaN(x));
+  const cal = calibrated(r, 0);
+  const firstCal = cal.findIndex((x) => !Number.isNaN(x));
   assert.ok(firstRaw >= 0 && firstRaw <= 12, `raw from ${firstRaw}`);
   assert.equal(firstCal, firstRaw + 168);
-  assert.ok(r.calibrated[0].subarray(firstCal).every((x) => x >= 0 && x < 1));
+  assert.ok(cal.subarray(firstCal).every((x) => x >= 0 && x < 1));
 });
 
 Deno.test("scoreSeries() raises a series' threshold to its own daily maxima once it outgrows its training", () => {

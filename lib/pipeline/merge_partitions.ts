@@ -133,7 +133,7 @@ export async function mergePartitions(
             combined,
             driver: new Int8Array(combined.length).fill(-1),
             names: [],
-            calibrated: [],
+            logP: [],
             raw: [],
           },
         });

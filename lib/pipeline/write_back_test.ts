@@ -24,7 +24,7 @@ const scored = (values: number[]) => ({
     combined: new Float64Array(values.map((v) => v === v ? v / 10 : 0)),
     driver: new Int8Array(values.length),
     names: [],
-    calibrated: [],
+    logP: [],
     raw: [],
   } as SeriesScores,
   threshold: 0.5,

@@ -50,7 +50,7 @@ const num = (v: number): string => String(Number(v.toPrecision(8)));
  * import { writeBackLines } from "./write_back_lines.ts";
  * const series = { key: "k", labels: { machine: "n1", aggregator: "A" }, start: 60_000, step: 60_000,
  *   values: new Float64Array([1, 2]) };
- * const scores = { combined: new Float64Array([NaN, 0.25]), driver: new Int8Array(2), names: [], calibrated: [], raw: [] };
+ * const scores = { combined: new Float64Array([NaN, 0.25]), driver: new Int8Array(2), names: [], logP: [], raw: [] };
  * const lines = writeBackLines({ series, scores, anomalies: [] }, { family: "presence", fields: ["score", "anomalous"] });
  * assert.deepEqual(lines, ["anomaly.presence.n1.A.score 0.25 120", "anomaly.presence.n1.A.anomalous 0 120"]);
  * ```

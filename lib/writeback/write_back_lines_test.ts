@@ -15,7 +15,7 @@ const scores: SeriesScores = {
   combined: f(NaN, 0.1, 0.2, 0.6, 0.7, 0.15),
   driver: new Int8Array(6),
   names: [],
-  calibrated: [],
+  logP: [],
   raw: [],
   band: {
     expected: f(NaN, 1, 1, 1, 1, 1),
