@@ -57,6 +57,8 @@ export const stall: Detector<StallParams, StallOptions> = {
     let held = NaN;
     let sum = 0, count = 0;
     const xs = new Float64Array(hours + 1), ys = new Float64Array(hours + 1);
+    // i % every, counted rather than divided.
+    let phase = 0;
     for (let i = 0; i < n; i++) {
       const r = rho[i];
       if (r === r) {
@@ -74,7 +76,9 @@ export const stall: Detector<StallParams, StallOptions> = {
       const s = scale.value;
       // The hourly line changes slowly: refit every `every` points (every point at hourly steps, every 10 min
       // at 1-minute steps) and hold the score in between — still causal, 10× cheaper at fine steps.
-      if (r === r && s === s && i % every !== 0 && held === held) {
+      const due = phase === 0;
+      phase = phase + 1 === every ? 0 : phase + 1;
+      if (r === r && s === s && !due && held === held) {
         out[i] = held;
       } else if (r === r && s === s) {
         let c = 0;

@@ -199,8 +199,9 @@ function raiseToOwnThreshold(
 ): void {
   const maxima: number[] = [];
   let count = 0, shift = 0, blockMax = -Infinity;
-  for (let i = 0; i < combined.length; i++) {
-    if (i >= 2 * perDay && i % perDay === 0) {
+  // i % perDay, counted rather than divided.
+  for (let i = 0, phase = 0; i < combined.length; i++, phase = phase + 1 === perDay ? 0 : phase + 1) {
+    if (i >= 2 * perDay && phase === 0) {
       if (blockMax > -Infinity) maxima.push(blockMax);
       blockMax = -Infinity;
       if (count > prior && maxima.length >= OWN_DAYS) {
