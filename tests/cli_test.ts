@@ -222,6 +222,30 @@ Deno.test("eval puts ours ahead of the original method on the sample labels", as
   }
 });
 
+Deno.test("eval --matrix runs the cells asked for with the labels per kind asked for, and refuses a bad count", async () => {
+  const { code, stdout, stderr } = await cli(
+    "eval",
+    "--matrix",
+    "--cells",
+    "step=1h,history=3d,weekly=off,noise=1",
+    "--labels-per-kind",
+    "3",
+  );
+  assert.equal(code, 0, stderr);
+  const rows = stdout.split("\n").filter((l) => l.startsWith("| 1 h |"));
+  assert.equal(rows.length, 1, stdout);
+  // Five kinds without a week of history (no rhythm loss), at least three labels each (series come six at a
+  // time), far fewer than the default's twelve each.
+  const labels = Number(rows[0].split("|")[6]);
+  assert.ok(labels >= 15 && labels < 30, rows[0]);
+  const bad = await cli("eval", "--matrix", "--labels-per-kind", "0");
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--labels-per-kind must be a positive integer, current value is "0"/);
+  const alone = await cli("eval", "--data", "data", "--labels", "x.json", "--labels-per-kind", "3");
+  assert.equal(alone.code, 1);
+  assert.match(alone.stderr, /--labels-per-kind go with --matrix/);
+});
+
 Deno.test({
   name: "nab writes one result row per input row and scores the subset above 45",
   ignore: !(await exists(NAB)) && Deno.env.get("CI") !== "true",

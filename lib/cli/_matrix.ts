@@ -11,11 +11,20 @@ export async function runMatrix(values: {
   "train-on"?: string;
   json?: string;
   seed?: string;
+  "labels-per-kind"?: string;
 }): Promise<number> {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) {
     throw new TypeError(
       `Cannot run the matrix: --seed must be an integer, current value is "${values.seed}"`,
+    );
+  }
+  const perKind = values["labels-per-kind"] === undefined ? undefined : Number(values["labels-per-kind"]);
+  if (perKind !== undefined && !(Number.isSafeInteger(perKind) && perKind >= 1)) {
+    throw new TypeError(
+      `Cannot run the matrix: --labels-per-kind must be a positive integer, current value is "${
+        values["labels-per-kind"]
+      }"`,
     );
   }
   const trainOn = values["train-on"] ?? "history";
@@ -30,6 +39,7 @@ export async function runMatrix(values: {
     ...Object.fromEntries(Object.entries(axes).filter(([, v]) => v !== undefined)),
     trainOn,
     ...(seed === undefined ? {} : { seed }),
+    ...(perKind === undefined ? {} : { labelsPerKind: perKind }),
     detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
     onCell: (c, i, total) => {
       if (!tty) return;

@@ -10,7 +10,8 @@ import { runMatrix } from "./_matrix.ts";
 
 const help =
   `Usage: deno task eval --data FILE|DIR... --labels FILE [--train DIR|--model FILE] [--detectors LIST] [--json FILE]
-       deno task eval --matrix [--cells SPEC] [--detectors LIST] [--train-on history|all] [--seed N] [--json FILE]
+       deno task eval --matrix [--cells SPEC] [--detectors LIST] [--train-on history|all] [--seed N]
+                               [--labels-per-kind N] [--json FILE]
 
 Event-level quality against labels: precision, recall and F1 overall and per anomaly kind, false events per
 series-month and median detection delay — ours (strict and permissive) and the original scripts' method
@@ -38,7 +39,8 @@ markdown table to stdout.
                      step=1m,history=3d  or  step=5m,step=1h,weekly=off,noise=2
                      (step: 1m 5m 1h; history: 3d 9d 30d 6mo; weekly: on off; noise: 1 2)
   --train-on WHAT    history (default): the history before the span; all: everything, span included
-  --seed N           another generator seed (a check that a change holds beyond seed 2718)`;
+  --seed N           another generator seed (a check that a change holds beyond seed 2718)
+  --labels-per-kind N  incidents of each kind per cell (default 12; more series, a narrower recall estimate)`;
 
 const pct = (v: number) => (v === v ? v.toFixed(3) : "-");
 
@@ -58,10 +60,13 @@ export const command: Command = {
       cells: { type: "string" },
       "train-on": { type: "string" },
       seed: { type: "string" },
+      "labels-per-kind": { type: "string" },
     });
     if (values.matrix) return await runMatrix(values);
-    if (values.cells || values["train-on"] || values.seed) {
-      throw new TypeError("Cannot evaluate: --cells, --train-on and --seed go with --matrix (see --help)");
+    if (values.cells || values["train-on"] || values.seed || values["labels-per-kind"]) {
+      throw new TypeError(
+        "Cannot evaluate: --cells, --train-on, --seed and --labels-per-kind go with --matrix (see --help)",
+      );
     }
     if (!values.data?.length || !values.labels) {
       throw new TypeError("Cannot evaluate: --data FILE|DIR and --labels FILE are required (see --help)");
