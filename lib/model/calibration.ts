@@ -156,6 +156,11 @@ export interface FitRunLengthOptions {
   first?: number;
   /** Fewest runs of the first length needed to read their continuation rate off the data. @default 30 */
   minRuns?: number;
+  /**
+   * How often normal runs must start, at least, for their continuation rate to be read off the data: once per
+   * this many hours of each series on average (in the score's unit). @default 168 (a week)
+   */
+  minRate?: number;
 }
 
 /**
@@ -164,9 +169,12 @@ export interface FitRunLengthOptions {
  * probability c, so P(run ≥ first + k steps) = s · c^k. Both are read off the normal runs — those that end
  * within 6 steps; the longer ones are taken for incidents, so the incidents in training data make neither a run
  * nor a long run look normal. s is their rate, each run counted once (Laplace-smoothed); c is the share of them
- * that went one step further, when there are at least `minRuns` of them;
- * with fewer (a noisy metric whose only runs are its incidents), it is s itself: each further repeat or missing
- * point as unlikely as the first one.
+ * that went one step further, when there are at least `minRuns` of them and they start at least once a week of
+ * each series on average (`minRate`); otherwise (a noisy metric whose only runs are its incidents), it is s
+ * itself: each further repeat or missing point as unlikely as the first one. The rate matters as much as the
+ * count: a fleet of 96 series with 6 months of hourly history holds 50 flatline incidents of 1–12 h, enough runs
+ * by count, all of them incidents; their continuation (0.99) made a 12-hour flatline as likely as a 1-hour one.
+ * Normal life is what a metric does every week; runs rarer than that are the incidents.
  *
  * @param samples Every raw score of the training data (not subsampled; NaN ignored).
  * @param options See {@link FitRunLengthOptions}.
@@ -185,7 +193,7 @@ export interface FitRunLengthOptions {
  * ```
  */
 export function fitRunLength(samples: ArrayLike<number>, options: FitRunLengthOptions): Calibration {
-  const { unit, first = 1, minRuns = 30 } = options;
+  const { unit, first = 1, minRuns = 30, minRate = 168 } = options;
   let n = 0, atFirst = 0, atNext = 0, atPlateau = 0, beyond = 0;
   for (let i = 0; i < samples.length; i++) {
     const v = samples[i];
@@ -210,7 +218,8 @@ export function fitRunLength(samples: ArrayLike<number>, options: FitRunLengthOp
   // their rate is how often a run starts, and their decay from one length to the next is their continuation rate.
   const normal = atFirst - atPlateau;
   const s = (normal + 1) / (n + 2);
-  const c = normal >= minRuns ? Math.min(0.99, Math.max(s, (atNext - atPlateau) / normal)) : s;
+  const often = normal >= minRuns && normal * minRate >= n * unit;
+  const c = often ? Math.min(0.99, Math.max(s, (atNext - atPlateau) / normal)) : s;
   const m = first * unit;
   return {
     n,

@@ -257,6 +257,31 @@ Deno.test("fitRunLength() is a memoryless run model whose start rate counts each
   });
 });
 
+Deno.test("fitRunLength() reads no continuation rate off runs rarer than one a series-week, however many", () => {
+  // 60 short runs (1–6 steps, ten of each) in 100 000 hourly points: more than minRuns by count, but one run per
+  // 1 667 hours (0.1 a week), as a large fleet's flatline incidents in 6 months of history. Read off them, the
+  // continuation would be 5/6 and a 6-hour flatline barely rarer than a 1-hour one.
+  const raw = new Float64Array(100_000);
+  for (let k = 0; k < 60; k++) {
+    const len = 1 + (k % 6);
+    for (let j = 1; j <= len; j++) raw[1_000 + k * 1_500 + j] = j;
+  }
+  const cal = fitRunLength(raw, { unit: 1 });
+  const s = (60 + 1) / (100_000 + 2);
+  assert.ok(Math.abs(tailProbability(cal, 1) / s - 1) < 1e-9);
+  assert.ok(Math.abs(tailProbability(cal, 2) / (s * s) - 1) < 1e-6, "each further hour as rare as the first");
+  // The same runs ten times as often (one per 10 days: 0.7 a week) still do not count; at 1.4 a week they do.
+  const dense = (every: number, n: number) => {
+    const r = new Float64Array(n);
+    for (let k = 0; k < 60; k++) for (let j = 1; j <= 1 + (k % 6); j++) r[100 + k * every + j] = j;
+    return r;
+  };
+  const rare = fitRunLength(dense(240, 15_000), { unit: 1 });
+  assert.ok(tailProbability(rare, 2) / tailProbability(rare, 1) < 1e-2);
+  const weekly = fitRunLength(dense(120, 7_300), { unit: 1 });
+  assert.ok(Math.abs(tailProbability(weekly, 2) / tailProbability(weekly, 1) - 50 / 60) < 1e-6);
+});
+
 Deno.test("fitRunLength() takes long runs for the series' nature when they fill more than 5 % of the time", () => {
   // A square wave at one step an hour: every run 12 steps long, half the time in runs of 6 steps or more.
   const square = new Float64Array(2_000);
