@@ -79,7 +79,7 @@ export function episodeTimeline(
       if (combined[i] > combined[peak]) peak = i;
       if (!(combined[i] >= threshold)) continue;
       const duration = (i - onset) * step + step;
-      const verdict = episodeVerdict(combined[peak], duration, threshold, options);
+      const verdict = episodeVerdict(combined[peak], duration, threshold, options, k + 1);
       ep.last[k] = i;
       ep.peak[k] = peak;
       ep.score[k] = round3(combined[peak]);

@@ -164,7 +164,9 @@ function episodes(
     for (let i = firstFlagged; i <= last; i++) if (combined[i] > combined[peak]) peak = i;
     const score = combined[peak];
     const duration = t1 - t0 + step;
-    const severity = episodeVerdict(score, duration, threshold, opts);
+    let flagged = 0;
+    for (let i = firstFlagged; i <= last; i++) if (combined[i] >= threshold) flagged++;
+    const severity = episodeVerdict(score, duration, threshold, opts, flagged);
     if (!severity) return;
     expected ??= seasonalExpectation(series, opts.expectation);
     const reasons: Reason[] = [];

@@ -1,3 +1,4 @@
+import { BLIP_POINTS, episodeVerdict } from "./episode_verdict.ts";
 import assert from "node:assert/strict";
 import { detect } from "./detect.ts";
 import type { Anomaly } from "./types.ts";
@@ -232,15 +233,43 @@ Deno.test("detect() episode options: a wider gap merges, a long minimum duration
   for (const a of merged.anomalies) perSeries.set(a.series, (perSeries.get(a.series) ?? 0) + 1);
   // With no two flagged points of a series ≥ 10 days apart unmerged, a 40-day series has at most 4 episodes.
   for (const [key, count] of perSeries) assert.ok(count <= 4, `${key}: ${count}`);
-  // A short episode needs score ≥ threshold + margin · (1 − threshold).
+  // A short episode needs score ≥ threshold + margin · (1 − threshold), unless 3 of its points crossed the
+  // threshold (then it is a run, not a blip).
   const margin = 0.3;
-  const strictShort = detect(model, corpus.series, { minDuration: 1000 * DAY, singlePointMargin: margin });
+  const strictShort = detect(model, corpus.series, {
+    minDuration: 1000 * DAY,
+    singlePointMargin: margin,
+    keepScores: true,
+  });
   const strong = result.threshold + margin * (1 - result.threshold);
   assert.ok(strictShort.anomalies.length < result.anomalies.length);
-  assert.ok(
-    strictShort.anomalies.every((a) => a.score >= strong - 1e-3),
-    JSON.stringify(strictShort.anomalies.map((a) => a.score)),
-  );
+  const over = (a: (typeof result.anomalies)[number]) => {
+    const { series, scores } = strictShort.scores!.get(a.series)!;
+    let n = 0;
+    for (let t = a.start; t <= a.end; t += series.step) {
+      if (scores.combined[(t - series.start) / series.step] >= result.threshold) n++;
+    }
+    return n;
+  };
+  let runs = 0;
+  for (const a of strictShort.anomalies) {
+    if (a.score >= strong - 1e-3) continue;
+    runs++;
+    assert.ok(over(a) >= BLIP_POINTS, `${a.series} ${a.timestamp}: score ${a.score}, ${over(a)} points over`);
+  }
+  // Runs are kept: without the rule, only the strong ones would be.
+  assert.ok(runs > 0, `${strictShort.anomalies.length} kept, none a weak run`);
+});
+
+Deno.test("episodeVerdict(): a short episode with three points over the threshold is a run, not a blip", () => {
+  const options = { minDuration: 2 * 3_600_000, singlePointMargin: 0.1, digits: 8 };
+  // 20 minutes at 1 minute, peak just over the threshold: one or two points crossing is a blip, three a run.
+  assert.equal(episodeVerdict(0.41, 20 * 60_000, 0.4, options, 1), undefined);
+  assert.equal(episodeVerdict(0.41, 20 * 60_000, 0.4, options, 2), undefined);
+  assert.equal(episodeVerdict(0.41, 20 * 60_000, 0.4, options, BLIP_POINTS), "low");
+  // Strong enough, a single point stands; long enough, so does a weak one.
+  assert.equal(episodeVerdict(0.47, 20 * 60_000, 0.4, options, 1), "medium"); // 1.8 decades over
+  assert.equal(episodeVerdict(0.41, 3 * 3_600_000, 0.4, options, 1), "medium");
 });
 
 Deno.test("detect() is deterministic and does not modify its input", () => {

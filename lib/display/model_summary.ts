@@ -1,3 +1,4 @@
+import { BLIP_POINTS } from "../detect/episode_verdict.ts";
 import type { Model } from "../model/schema.ts";
 import { htmlTable } from "./html_table.ts";
 import { escapeHtml, formatDuration, formatNumber, formatTime } from "./_format.ts";
@@ -45,7 +46,9 @@ export function modelSummary(model: Model): string {
       field: "episodes",
       value: `points within ${formatDuration(model.events.episodeGap)} merge; episodes shorter than ${
         formatDuration(model.events.minDuration)
-      } need +${formatNumber(model.events.singlePointMargin)} of the headroom`,
+      } with fewer than ${BLIP_POINTS} points over the threshold need +${
+        formatNumber(model.events.singlePointMargin)
+      } of the headroom`,
     },
     { field: "schema", value: `v${model.schemaVersion}, ${model.generator}` },
   ];
