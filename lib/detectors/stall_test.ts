@@ -1,3 +1,4 @@
+import { levelShift } from "./level_shift.ts";
 import assert from "node:assert/strict";
 import { daily, finite, HOUR, MISSING } from "../../tests/support/test_series.ts";
 import { createRng } from "../prng.ts";
@@ -65,4 +66,21 @@ Deno.test("stall.score() never scores a fall", () => {
   const s = stall.score(falling, p);
   // Once the window holds only the fall (k ≥ 4 of a 4-hour window), the slope is negative: score 0.
   for (let k = 4; k < 8; k++) assert.equal(s[AT + k], 0, `k=${k}`);
+});
+
+Deno.test("stall.score() and levelShift.score() stay sane on a shard idle at 0 every night from its first hour", () => {
+  // 20 days hourly, 0 from 00:00 to 08:00 UTC (the expectation too, so ρ is exactly 0 there), a daily rhythm
+  // with noise otherwise. ρ's first valid hours are a night: a running scale started from them was 0 for ever,
+  // and every morning's noise scored 1e10 scale units.
+  const values = Float64Array.from({ length: 24 * 20 }, (_, i) => {
+    const h = i % 24;
+    return h < 8 ? 0 : 0.01 * (1 + 0.3 * Math.sin((2 * Math.PI * h) / 24)) * (1 + 0.1 * Math.sin(i * 7.3));
+  });
+  const series = { key: "k", labels: {}, start: 0, step: 3_600_000, values };
+  const s = stall.score(series, stall.fit([]));
+  const l = levelShift.score(series, levelShift.fit([]));
+  const max = (a: Float64Array) => a.reduce((m, v) => (v > m ? v : m), 0);
+  assert.ok(max(s) < 50, `stall max ${max(s)}`);
+  assert.ok(max(l) < 50, `level shift max ${max(l)}`);
+  assert.ok(s.some((v) => v > 0) || l.some((v) => v > 0), "scored at all");
 });

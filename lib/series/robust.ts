@@ -86,7 +86,10 @@ export function medianOf(a: Float64Array, n: number): number {
 
 /**
  * A causal, robust running scale of a signal: an exponentially weighted mean of |d| whose updates are clipped
- * at `clip` × the current scale, so an anomaly barely moves it. Returns `NaN` until `warmup` values were seen.
+ * at `clip` × the current scale, so an anomaly barely moves it. Returns `NaN` until `warmup` values other than 0
+ * were seen: exact zeros (a value and its expectation both at 0, an idle shard's night) say nothing about the
+ * scale, and a scale started at 0 would stay there, every later value clipped to `clip` × 0 (an idle shard whose
+ * first hours were its night then scored every deviation against 1e-12). After the warm-up, zeros count.
  */
 export class RobustScale {
   #sum = 0;
@@ -101,6 +104,7 @@ export class RobustScale {
   update(absD: number): void {
     if (absD !== absD) return;
     if (this.#count < this.warmup) {
+      if (absD === 0) return;
       this.#sum += absD;
       this.#count++;
       if (this.#count === this.warmup) this.#scale = this.#sum / this.warmup;

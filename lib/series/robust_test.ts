@@ -85,6 +85,19 @@ Deno.test("RobustScale is NaN during warm-up, then the mean of the warm-up value
   assert.equal(scale.value, 2); // (1 + 2 + 3) / 3
 });
 
+Deno.test("RobustScale's warm-up skips exact zeros, so it never starts at 0; after it, zeros count", () => {
+  const scale = new RobustScale(0.5, 2);
+  for (let i = 0; i < 8; i++) scale.update(0); // an idle night: nothing about the scale yet
+  assert.ok(Number.isNaN(scale.value));
+  scale.update(2);
+  scale.update(4);
+  assert.equal(scale.value, 3); // (2 + 4) / 2, not (0 · 8 + 2 + 4) / 10 or 0
+  scale.update(0); // 3 + 0.5 · (0 − 3)
+  assert.equal(scale.value, 1.5);
+  scale.update(100); // clipped at 4 · 1.5 = 6: it can grow again
+  assert.equal(scale.value, 3.75);
+});
+
 Deno.test("RobustScale clips updates at clip × the current scale", () => {
   const scale = new RobustScale(0.5, 1); // clip defaults to 4
   scale.update(2);
