@@ -262,3 +262,26 @@ Deno.test("scoreSeries() band from a time on equals the whole band there, and is
     assert.ok(whole[field].subarray(k).some((v) => Number.isFinite(v)), `${field} has values`);
   }
 });
+
+Deno.test("scoreSeries() judges a run only beyond the run the series has at that hour on most of the last 3 days", () => {
+  // Hourly, 6 days: stuck at 0 from 00:00 to 04:00 every night (4 points: runs of 1, 2, 3 h after the first),
+  // with values changing otherwise; on day 5 the night run goes on to 10:00 (stuck 9 h at 09:00).
+  const values: number[] = [];
+  for (let d = 0; d < 6; d++) {
+    for (let h = 0; h < 24; h++) values.push(h < 4 || (d === 5 && h < 10) ? 0 : 1 + ((d * 24 + h) % 7));
+  }
+  const model = { detectors: { flatline: { tolerance: 1e-9 } }, ensemble: { digits: 8 } };
+  const r = scoreSeries(model, { calibration: { flatline: CAL } }, hourly(values));
+  const at = (d: number, h: number) => 0 - r.logP[0][d * 24 + h];
+  // The first three nights are judged in full (no 3 days before them): 3 h stuck → L = 3.
+  assert.ok(Math.abs(at(2, 3) - 3) < 1e-9, `day 2: ${at(2, 3)}`);
+  // From day 3 the night's run is routine: nothing beyond it, L = 0.
+  assert.equal(at(3, 3), 0);
+  assert.equal(at(4, 3), 0);
+  // Day 5 runs on: at 09:00 stuck 9 h where the last days had no run at all: judged in full (beyond the tail's
+  // floor, 6.2).
+  assert.ok(Math.abs(at(5, 9) + Math.log10(tailProbability(CAL, 9))) < 1e-3, `day 5: ${at(5, 9)}`);
+  assert.ok(at(5, 9) > 6);
+  // Raw scores stay the hours stuck (the onset and the reasons read them).
+  assert.equal(r.raw[0][5 * 24 + 9], 9);
+});
