@@ -1,0 +1,58 @@
+/**
+ * A fleet with idle shards: 72 series, 60 days, every tenth of them at exactly 0 from 00:00 to 08:00 UTC every
+ * night (value and expectation both 0: an aggregator with nothing to do), the rest with their labelled
+ * incidents. Trained on all of it, as a user trains; then prints the false events on the idle series (their
+ * nights are their normal life) and the quality on the others (the idle nights must not raise the fleet's
+ * threshold either). With no idle series at all for comparison.
+ *
+ *     deno run --allow-read tests/bench/idle_fleet.ts [STEP_MINUTES=60] [SEED=77]
+ *
+ * @module
+ */
+import { generateCorpus } from "../../lib/synth/generate.ts";
+import { train } from "../../lib/model/train.ts";
+import { detect } from "../../lib/detect/detect.ts";
+import { eventMetrics } from "../../lib/eval/event_metrics.ts";
+
+const step = Number(Deno.args[0] ?? 60) * 60_000;
+const seed = Number(Deno.args[1] ?? 77);
+const DAYS = 60;
+
+for (const idleEvery of [0, 10]) {
+  const corpus = generateCorpus({ shards: 12, days: DAYS, step, seed, anomalyRate: 2 });
+  const idle = new Set(
+    idleEvery ? corpus.series.filter((_, i) => i % idleEvery === 0).map((s) => s.key) : [],
+  );
+  const series = corpus.series.map((s) => {
+    if (!idle.has(s.key)) return s;
+    const values = s.values.slice();
+    for (let i = 0; i < values.length; i++) {
+      if (new Date(s.start + i * s.step).getUTCHours() < 8) values[i] = 0;
+    }
+    return { ...s, values };
+  });
+  const model = train(series);
+  const active = series.filter((s) => !idle.has(s.key));
+  const found = detect(model, active).anomalies;
+  const m = eventMetrics(found, corpus.labels.filter((l) => !idle.has(l.series)), {
+    seriesMonths: (active.length * DAYS) / 30,
+  });
+  const recall = Object.entries(m.perKind).filter(([, k]) => k.labels > 0)
+    .map(([kind, k]) => `${kind} ${k.recall!.toFixed(2)}`).join(", ");
+  console.log(
+    `${idle.size} idle of ${series.length}: active series F1 ${m.f1.toFixed(3)}, ${m.fp} false events ` +
+      `(${m.falseEventsPerSeriesMonth.toFixed(2)} per series-month); recall ${recall}`,
+  );
+  if (idle.size) {
+    const quiet = detect(model, series.filter((s) => idle.has(s.key))).anomalies;
+    const by = new Map<string, number>();
+    for (const a of quiet) {
+      by.set(a.reasons[0]?.detector ?? "?", (by.get(a.reasons[0]?.detector ?? "?") ?? 0) + 1);
+    }
+    console.log(
+      `  idle series: ${quiet.length} false events in ${idle.size * DAYS} series-days (${
+        ((quiet.length / (idle.size * DAYS)) * 30).toFixed(2)
+      } per series-month), by driver ${JSON.stringify(Object.fromEntries(by))}`,
+    );
+  }
+}
