@@ -160,12 +160,13 @@ function episodes(
     const first = episodeOnset(scores, firstFlagged, step);
     const t0 = start + first * step, t1 = start + last * step;
     if (t1 < opts.from || t0 > opts.until) return;
-    let peak = firstFlagged;
-    for (let i = firstFlagged; i <= last; i++) if (combined[i] > combined[peak]) peak = i;
+    let peak = firstFlagged, flagged = 0;
+    for (let i = firstFlagged; i <= last; i++) {
+      if (combined[i] > combined[peak]) peak = i;
+      if (combined[i] >= threshold) flagged++;
+    }
     const score = combined[peak];
     const duration = t1 - t0 + step;
-    let flagged = 0;
-    for (let i = firstFlagged; i <= last; i++) if (combined[i] >= threshold) flagged++;
     const severity = episodeVerdict(score, duration, threshold, opts, flagged);
     if (!severity) return;
     expected ??= seasonalExpectation(series, opts.expectation);

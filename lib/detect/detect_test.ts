@@ -1,4 +1,3 @@
-import { BLIP_POINTS, episodeVerdict } from "./episode_verdict.ts";
 import assert from "node:assert/strict";
 import { detect } from "./detect.ts";
 import type { Anomaly } from "./types.ts";
@@ -6,6 +5,7 @@ import { train } from "../model/train.ts";
 import { type AnomalyLabel, generateCorpus } from "../synth/generate.ts";
 import type { Series } from "../series/types.ts";
 import { derivedOf } from "../series/derived.ts";
+import { BLIP_POINTS, episodeVerdict } from "./episode_verdict.ts";
 
 const DAY = 86_400_000;
 const AGGREGATORS = ["AggA", "AggB"];

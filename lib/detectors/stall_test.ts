@@ -1,9 +1,9 @@
-import { levelShift } from "./level_shift.ts";
 import assert from "node:assert/strict";
 import { daily, finite, HOUR, MISSING } from "../../tests/support/test_series.ts";
 import { createRng } from "../prng.ts";
 import { stall } from "./stall.ts";
 import type { Series } from "../series/types.ts";
+import { levelShift } from "./level_shift.ts";
 
 const AT = 18 * 24 + 2; // the climb starts at 02:00 on day 18
 

@@ -6,6 +6,7 @@ import { fitCalibration } from "./calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
 import type { Basis } from "../detectors/types.ts";
 import { gumbelLevel } from "./gumbel.ts";
+import { smallMedian } from "../series/robust.ts";
 
 const DAY = 86_400_000;
 
@@ -175,26 +176,40 @@ function ownLogP(
 const ROUTINE_LAGS = [1, 2, 3];
 
 /**
- * The run length that is routine at each point: the median of the run-length score at the same time 1, 2 and
- * 3 days earlier (0 until all three exist, or where the step does not divide a day). A shard idle at 0 every
- * night is stuck for 3 hours at 03:00 every day: a run that long at that hour is its rhythm, and only the hours
- * beyond it are judged. A gap or a stuck value at an hour the series usually reports still counts in full (two
- * of the three days must have had a run then). Causal.
+ * log10 p of a run-length score beyond the run that is routine at each point: the median of the score at the
+ * same time 1, 2 and 3 days earlier (nothing routine until all three exist, or where the step does not divide a
+ * day). A shard idle at 0 every night is stuck for 3 hours at 03:00 every day: a run that long at that hour is
+ * its rhythm, and only the hours beyond it are judged. A gap or a stuck value at an hour the series usually
+ * reports still counts in full (two of the three days must have had a run then). Causal. Into `out`.
  */
-function routineRun(raw: Float64Array, step: number): Float64Array {
+function runLengthLogP(
+  raw: Float64Array,
+  log10p: (x: number) => number,
+  step: number,
+  out: Float64Array,
+): void {
   const n = raw.length;
-  const out = new Float64Array(n);
-  if (!(step > 0) || DAY % step !== 0) return out;
-  const perDay = DAY / step;
+  const perDay = step > 0 && DAY % step === 0 ? DAY / step : 0;
   const lags = ROUTINE_LAGS.map((d) => d * perDay);
-  for (let i = lags[lags.length - 1]; i < n; i++) {
-    const a = raw[i - lags[0]], b = raw[i - lags[1]], c = raw[i - lags[2]];
-    // Most points: no run at that hour on any of the days (or not known), nothing routine.
-    if (!(a > 0) && !(b > 0) && !(c > 0)) continue;
-    const x = a === a ? a : 0, y = b === b ? b : 0, z = c === c ? c : 0;
-    out[i] = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+  const first = perDay > 0 ? lags[lags.length - 1] : n;
+  const lagged = new Float64Array(lags.length);
+  for (let i = 0; i < n; i++) {
+    const x = raw[i];
+    if (i >= first && x === x) {
+      // Most points: no run at that hour on any of the days (or not known), nothing routine.
+      let any = false;
+      for (let k = 0; k < lags.length; k++) {
+        const v = raw[i - lags[k]];
+        lagged[k] = v > 0 ? v : 0;
+        any ||= v > 0;
+      }
+      if (any) {
+        out[i] = log10p(Math.max(0, x - smallMedian(lagged, lags.length)));
+        continue;
+      }
+    }
+    out[i] = log10p(x);
   }
-  return out;
 }
 
 /** A calibration (raw → log10 p) and the first point it applies to. */
@@ -338,12 +353,7 @@ export function combineRaw(
     const cal = family.calibration[name];
     if (RUN_LENGTH.has(name)) {
       if (!cal) throw new RangeError(`Cannot score ${key}: the model has no calibration for "${name}"`);
-      const log10p = compiled(cal);
-      const routine = routineRun(r, step);
-      for (let i = 0; i < n; i++) {
-        const x = r[i], u = routine[i];
-        lp[i] = log10p(u > 0 && x === x ? Math.max(0, x - u) : x);
-      }
+      runLengthLogP(r, compiled(cal), step, lp);
     } else {
       ownLogP(r, cal, prior, minAlone, lp, band?.bases[d] ? segments[d] : undefined);
     }
