@@ -1,7 +1,9 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { lagList, num } from "./_explain.ts";
+import { lagList, num, span } from "./_explain.ts";
 import { DAY, ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale } from "../series/robust.ts";
+
+const MINUTE = 60_000;
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { weeklyDayChange } from "../series/weekly_day_change.ts";
 
@@ -24,6 +26,11 @@ export interface SeasonalLagParams extends Record<string, unknown> {
   rhythm?: number | null;
   /** The family's day-over-day change by hour of the week ({@link weeklyDayChange}); absent or `null`: none. */
   weekly?: number[] | null;
+  /**
+   * Span of the short window whose mean deviation is judged beside each point's, ms (used where it holds at
+   * least 2 points); absent or 0 (a model trained before it): each point alone.
+   */
+  window?: number;
 }
 
 /** Options of {@link seasonalLag}'s `fit`. */
@@ -36,12 +43,20 @@ export interface SeasonalLagOptions {
   floor?: number;
   /** @default 1 */
   minLags?: number;
+  /** @default 30 minutes */
+  window?: number;
 }
 
 /**
  * Seasonal lag: how far a value is from the same time 1, 7 and 14 days earlier (their median, robust to one
  * bad day), relative to the expected value and in units of the series' own running scale of such deviations.
  * Scale-free, so shards of different sizes share one calibration.
+ *
+ * On two time scales: the point's own deviation, and the mean deviation over the last `window` (30 minutes,
+ * where that holds at least 2 points) in units of its own running scale; the score is the larger. A deviation
+ * that lasts a few points is judged on all of them together — a ×3 spike for 20 minutes at 1-minute steps is
+ * 3.7 noise units in each point at twice `data/`'s noise, and over 10 in their mean — while a single point is
+ * judged as before. The calibration is fitted to this score, so the second scale costs its share of the tail.
  *
  * @example
  * ```ts
@@ -56,9 +71,15 @@ export interface SeasonalLagOptions {
 export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
   name: "seasonal_lag",
   description:
-    "value vs the same time 1/2/3/7 days earlier (median), in units of the series' usual deviation",
+    "value vs the same time 1/2/3/7 days earlier (median), alone and as the last 30 min's mean, in units of the series' usual deviation",
   fit(_train, options = {}) {
-    const { lags = [DAY, 7 * DAY, 14 * DAY], scaleHalfLife = 3 * DAY, floor = 0.1, minLags = 1 } = options;
+    const {
+      lags = [DAY, 7 * DAY, 14 * DAY],
+      scaleHalfLife = 3 * DAY,
+      floor = 0.1,
+      minLags = 1,
+      window = 30 * MINUTE,
+    } = options;
     const weekly = weeklyDayChange(_train);
     return {
       lags,
@@ -67,6 +88,7 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
       minLags,
       rhythm: rhythmRatio(_train, lags, minLags, weekly),
       weekly,
+      window,
     };
   },
   score(series: Series, params) {
@@ -79,9 +101,12 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
   explain(_raw, observed, expected, params) {
     const first = Math.min(...params.lags);
     const carried = params.weekly?.some((d) => d !== 0) ? ", carried over the family's weekly rhythm" : "";
+    const mean = params.window ? `, alone or over the last ${span(params.window)}` : "";
     return `${num(observed)} vs ${num(expected)} expected (median of the same time ${
       lagList(params.lags)
-    } earlier; before the longest exists, ${lagList([first, 2 * first, 3 * first])} earlier${carried})`;
+    } earlier; before the longest exists, ${
+      lagList([first, 2 * first, 3 * first])
+    } earlier${carried}${mean})`;
   },
 };
 
@@ -101,24 +126,57 @@ function judge(
   const out = new Float64Array(n).fill(NaN);
   const unit = withBasis ? new Float64Array(n).fill(NaN) : undefined;
   const hl = pointsIn(params.scaleHalfLife, step);
+  const floor = params.floor;
   const level = new RobustLevel(ewAlpha(hl), pointsIn(DAY, step));
   const scale = new RobustScale(ewAlpha(hl), pointsIn(DAY, step));
+  // The short window: a ring of its deviations and their running sum, recomputed each time the ring wraps so
+  // its rounding never drifts (w < 2: none).
+  const w = params.window ? Math.round(params.window / step) : 0;
+  const ring = new Float64Array(Math.max(1, w)).fill(NaN);
+  let at = 0, sum = 0, count = 0;
+  const meanScale = new RobustScale(ewAlpha(hl), pointsIn(DAY, step));
   for (let i = 0; i < n; i++) {
     const x = values[i];
     const ex = e[i];
     const lv = level.value;
     if (unit && ex === ex && lv === lv) {
       // |x − ex| / (|ex| + floor · level) / scale, as below, is |x − ex| / unit.
-      unit[i] = (scale.value + 1e-12) * (Math.abs(ex) + params.floor * lv + 1e-12);
+      unit[i] = (scale.value + 1e-12) * (Math.abs(ex) + floor * lv + 1e-12);
     }
-    if (x !== x) continue;
-    if (ex === ex && lv === lv) {
-      const d = (x - ex) / (Math.abs(ex) + params.floor * lv + 1e-12);
-      const s = scale.value;
-      if (s === s) out[i] = Math.abs(d) / (s + 1e-12);
-      scale.update(Math.abs(d));
+    const d = x === x && ex === ex && lv === lv ? (x - ex) / (Math.abs(ex) + floor * lv + 1e-12) : NaN;
+    let m = NaN;
+    if (w >= 2) {
+      const old = ring[at];
+      if (old === old) {
+        sum -= old;
+        count--;
+      }
+      ring[at] = d;
+      if (d === d) {
+        sum += d;
+        count++;
+      }
+      if (++at === w) {
+        at = 0;
+        sum = 0;
+        for (let k = 0; k < w; k++) if (ring[k] === ring[k]) sum += ring[k];
+      }
+      // |mean| of the valid ones, once at least half the window is.
+      if (2 * count >= w) m = Math.abs(sum / count);
     }
-    level.update(x);
+    if (d === d) {
+      const s = scale.value, ad = d < 0 ? -d : d;
+      let z = ad / (s + 1e-12);
+      scale.update(ad);
+      if (m === m) {
+        const sm = meanScale.value, zm = m / (sm + 1e-12);
+        if (zm > z) z = zm;
+        meanScale.update(m);
+      }
+      // NaN until the point's own scale exists (a NaN in z or zm leaves the other, so test s).
+      if (s === s) out[i] = z;
+    }
+    if (x === x) level.update(x);
   }
   return { raw: out, center: withBasis ? e : undefined, unit };
 }
