@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { daily, finite, MISSING } from "../../tests/support/test_series.ts";
-import { hourlyMedian, levelShift } from "./level_shift.ts";
+import { hourlyLevel, hourlyMedian, levelShift } from "./level_shift.ts";
 import { medianOf } from "../series/robust.ts";
 import { createRng } from "../prng.ts";
 
@@ -122,6 +122,43 @@ Deno.test("hourlyMedian() is the median of the valid values among the last k, as
       );
     }
   }
+});
+
+Deno.test("hourlyLevel() is the median of the hour's clock-aligned block means, as computed from scratch", () => {
+  const rng = createRng(2);
+  for (const [k, offset] of [[60, 0], [60, 3], [60, -7], [120, 1234567], [24, 5]]) {
+    const b = k / 12;
+    // Ties, 10 % missing points, and a whole missing hour (fewer than half the points valid).
+    const x = Float64Array.from(
+      { length: 3000 },
+      (_, i) => (rng.next() < 0.1 || (i >= 1000 && i < 1000 + k) ? NaN : Math.round(rng.normal() * 5)),
+    );
+    const got = hourlyLevel(x, k, offset);
+    for (let i = 0; i < x.length; i++) {
+      // The block holding i starts at the last clock boundary: (offset + j) a multiple of b.
+      let first = i;
+      while (((offset + first) % b + b) % b !== 0 && first > 0) first--;
+      const blockMeans: number[] = [];
+      let valid = 0;
+      for (let q = 0; q < 12; q++) {
+        const lo = q === 0 ? first : first - q * b, hi = q === 0 ? i : first - (q - 1) * b - 1;
+        const vals = [];
+        for (let j = Math.max(0, lo); j <= hi; j++) if (x[j] === x[j]) vals.push(x[j]);
+        valid += vals.length;
+        if (vals.length) blockMeans.push(vals.reduce((a, c) => a + c, 0) / vals.length);
+      }
+      const want = x[i] !== x[i] || 2 * valid < k
+        ? NaN
+        : medianOf(Float64Array.from(blockMeans), blockMeans.length);
+      assert.ok(
+        Math.abs(got[i] - want) < 1e-9 || (got[i] !== got[i] && want !== want),
+        `k=${k} offset=${offset} i=${i}: ${got[i]} vs ${want}`,
+      );
+    }
+  }
+  // At 5 minutes and coarser (k ≤ 12), the median of the points.
+  const x = Float64Array.from({ length: 200 }, () => rng.normal());
+  assert.deepEqual(hourlyLevel(x, 12, 7), hourlyMedian(x, 12));
 });
 
 Deno.test("levelShift.score() sees a lost rhythm in the second week once the family's weekly rhythm is known", () => {
