@@ -27,8 +27,9 @@ export interface SeasonalLagParams extends Record<string, unknown> {
   /** The family's day-over-day change by hour of the week ({@link weeklyDayChange}); absent or `null`: none. */
   weekly?: number[] | null;
   /**
-   * Span of the short window whose mean deviation is judged beside each point's, ms (used where it holds at
-   * least 2 points); absent or 0 (a model trained before it): each point alone.
+   * Longest span of a run of points beyond the typical deviation on one side, judged together beside each
+   * point alone, ms (used where it holds at least 2 points); absent or 0 (a model trained before it): each
+   * point alone.
    */
   window?: number;
 }
@@ -52,11 +53,16 @@ export interface SeasonalLagOptions {
  * bad day), relative to the expected value and in units of the series' own running scale of such deviations.
  * Scale-free, so shards of different sizes share one calibration.
  *
- * On two time scales: the point's own deviation, and the mean deviation over the last `window` (30 minutes,
- * where that holds at least 2 points) in units of its own running scale; the score is the larger. A deviation
- * that lasts a few points is judged on all of them together — a ×3 spike for 20 minutes at 1-minute steps is
- * 3.7 noise units in each point at twice `data/`'s noise, and over 10 in their mean — while a single point is
- * judged as before. The calibration is fitted to this score, so the second scale costs its share of the tail.
+ * Each point alone, and with the run it ends: the points before it, up to `window` (30 minutes, where that holds
+ * at least 2 points), each beyond the typical deviation (z ≥ 1 in units of the running scale) and on the same
+ * side, scored together as |Σ z| / √count (Stouffer's combination); the score is the larger. A deviation that
+ * lasts a few points is judged on all of them — a ×3 spike for 20 minutes at 1-minute steps is about 3.7
+ * noise units in each point at twice `data/`'s noise, as far as a quiet day's own noise reaches, and over 20
+ * as a run — and a run of k points at z = h scores h√k, the matched statistic for a run of that length,
+ * whatever its length up to the window. The first point back within the typical deviation (or on the other
+ * side) ends the run, so the score falls back with the values (a fixed window's mean stayed high for the
+ * window's length after, and stretched every short episode by as much). The calibration is fitted to this
+ * score, so the runs cost their share of the tail.
  *
  * @example
  * ```ts
@@ -71,7 +77,7 @@ export interface SeasonalLagOptions {
 export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
   name: "seasonal_lag",
   description:
-    "value vs the same time 1/2/3/7 days earlier (median), alone and as the last 30 min's mean, in units of the series' usual deviation",
+    "value vs the same time 1/2/3/7 days earlier (median), alone and with its run on one side (up to 30 min), in units of the series' usual deviation",
   fit(_train, options = {}) {
     const {
       lags = [DAY, 7 * DAY, 14 * DAY],
@@ -101,7 +107,7 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
   explain(_raw, observed, expected, params) {
     const first = Math.min(...params.lags);
     const carried = params.weekly?.some((d) => d !== 0) ? ", carried over the family's weekly rhythm" : "";
-    const mean = params.window ? `, alone or over the last ${span(params.window)}` : "";
+    const mean = params.window ? `; alone or with its run on one side, up to ${span(params.window)}` : "";
     return `${num(observed)} vs ${num(expected)} expected (median of the same time ${
       lagList(params.lags)
     } earlier; before the longest exists, ${
@@ -129,12 +135,10 @@ function judge(
   const floor = params.floor;
   const level = new RobustLevel(ewAlpha(hl), pointsIn(DAY, step));
   const scale = new RobustScale(ewAlpha(hl), pointsIn(DAY, step));
-  // The short window: a ring of its deviations and their running sum, recomputed each time the ring wraps so
-  // its rounding never drifts (w < 2: none).
+  // The run: the z of its latest points (at most `window` of them, in a ring), their sum, and how many.
   const w = params.window ? Math.round(params.window / step) : 0;
-  const ring = new Float64Array(Math.max(1, w)).fill(NaN);
-  let at = 0, sum = 0, count = 0;
-  const meanScale = new RobustScale(ewAlpha(hl), pointsIn(DAY, step));
+  const ring = new Float64Array(Math.max(1, w));
+  let size = 0, sum = 0, head = 0;
   for (let i = 0; i < n; i++) {
     const x = values[i];
     const ex = e[i];
@@ -144,36 +148,36 @@ function judge(
       unit[i] = (scale.value + 1e-12) * (Math.abs(ex) + floor * lv + 1e-12);
     }
     const d = x === x && ex === ex && lv === lv ? (x - ex) / (Math.abs(ex) + floor * lv + 1e-12) : NaN;
-    let m = NaN;
-    if (w >= 2) {
-      const old = ring[at];
-      if (old === old) {
-        sum -= old;
-        count--;
-      }
-      ring[at] = d;
-      if (d === d) {
-        sum += d;
-        count++;
-      }
-      if (++at === w) {
-        at = 0;
-        sum = 0;
-        for (let k = 0; k < w; k++) if (ring[k] === ring[k]) sum += ring[k];
-      }
-      // |mean| of the valid ones, once at least half the window is.
-      if (2 * count >= w) m = Math.abs(sum / count);
-    }
     if (d === d) {
-      const s = scale.value, ad = d < 0 ? -d : d;
-      let z = ad / (s + 1e-12);
-      scale.update(ad);
-      if (m === m) {
-        const sm = meanScale.value, zm = m / (sm + 1e-12);
-        if (zm > z) z = zm;
-        meanScale.update(m);
+      const s = scale.value;
+      const zd = d / (s + 1e-12);
+      let z = zd < 0 ? -zd : zd;
+      scale.update(d < 0 ? -d : d);
+      if (w >= 2) {
+        // A run is a stretch of points each beyond the typical deviation (z ≥ 1, the running scale), on one
+        // side: a point within it or on the other side ends the run, so the score falls back with the values.
+        // In a full ring the oldest leaves. Its score is |Σ z| / √count (Stouffer's): a run of k points at z = h
+        // scores h√k, a lone one its own z.
+        if (!(z >= 1) || (size > 0 && (zd > 0) !== (sum > 0))) {
+          size = sum = 0;
+        } else {
+          if (size === w) sum -= ring[head];
+          else size++;
+          ring[head] = zd;
+          sum += zd;
+          if (++head === w) {
+            head = 0;
+            // Re-summed as the ring wraps, so a run that lasts days never drifts.
+            if (size === w) {
+              sum = 0;
+              for (let k = 0; k < w; k++) sum += ring[k];
+            }
+          }
+          const run = (sum < 0 ? -sum : sum) / Math.sqrt(size);
+          if (run > z) z = run;
+        }
       }
-      // NaN until the point's own scale exists (a NaN in z or zm leaves the other, so test s).
+      // NaN until the point's own scale exists.
       if (s === s) out[i] = z;
     }
     if (x === x) level.update(x);

@@ -124,26 +124,28 @@ Deno.test("rhythmRatio() is well under 1 for a daily rhythm, about √2 for whit
   assert.deepEqual(JSON.parse(JSON.stringify(p)), p);
 });
 
-Deno.test("seasonalLag judges a short run of deviations by their mean: a ×3 20-minute spike in loud noise", () => {
+Deno.test("seasonalLag judges a run of deviations together: a ×3 20-minute spike in loud noise, and no longer", () => {
   // 1-minute steps, log-normal noise of σ 0.3 (twice data/'s loudest): each point of a ×3 spike is ~3.7 noise
-  // units, as far as the day's own noise reaches; their 20-minute mean is far beyond it.
+  // units, as far as the day's own noise reaches; the run of them is far beyond it.
   const step = 60_000, n = 4 * 1440, rng = createRng(5);
   const values = Float64Array.from({ length: n }, () => Math.exp(0.3 * rng.normal()));
   const at = 3 * 1440 + 600;
   for (let i = at; i < at + 20; i++) values[i] = 3;
   const series: Series = { key: "k", labels: {}, start: 0, step, values };
-  const withMean = seasonalLag.score(series, seasonalLag.fit([]));
+  const withRun = seasonalLag.score(series, seasonalLag.fit([]));
   const alone = seasonalLag.score(series, seasonalLag.fit([], { window: 0 }));
   assert.equal(seasonalLag.fit([]).window, 30 * 60_000);
   const day = (s: Float64Array) => maxOf(s, 2 * 1440, 3 * 1440);
-  const spike = (s: Float64Array) => maxOf(s, at, at + 30);
+  const spike = (s: Float64Array) => maxOf(s, at, at + 20);
   // Each point alone: the spike no higher than the quiet day before it reaches.
   assert.ok(spike(alone) < 1.5 * day(alone), `alone: spike ${spike(alone)}, day ${day(alone)}`);
-  // With the 30-minute mean: clear of the quiet day.
-  assert.ok(
-    spike(withMean) > 2 * day(withMean),
-    `with the mean: spike ${spike(withMean)}, day ${day(withMean)}`,
-  );
+  // With its run: clear of the quiet day.
+  assert.ok(spike(withRun) > 2 * day(withRun), `with the run: spike ${spike(withRun)}, day ${day(withRun)}`);
+  // The run ends with the first value back below its expectation: within a few points of the spike's end the
+  // score is back among the day's own (a 30-minute mean would stay up for 30 minutes).
+  let back = at + 20;
+  while (withRun[back] > day(withRun)) back++;
+  assert.ok(back - (at + 20) <= 1, `back to the day's level ${back - (at + 20)} points after the spike`);
   // Points outside any run are judged as before (the score is the larger of the two).
-  for (let i = 1440 * 2; i < at; i++) assert.ok(!(withMean[i] < alone[i]), `point ${i}`);
+  for (let i = 1440 * 2; i < at; i++) assert.ok(!(withRun[i] < alone[i]), `point ${i}`);
 });

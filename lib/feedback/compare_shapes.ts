@@ -10,7 +10,7 @@ export interface ShapeComparison {
   duration: number;
   /** Minutes between their onsets' times of day (0..720). */
   minutesApart: number;
-  /** Shared detectors over all detectors of the two (Jaccard, 0..1). */
+  /** The share of the later episode's detectors that also fired in the marked one (0..1). */
   detectors: number;
 }
 
@@ -22,7 +22,7 @@ export const RESEMBLANCE = Object.freeze({
   duration: 2,
   /** Onsets within this many minutes of each other in the day. */
   minutes: 60,
-  /** At least this share of their detectors in common. */
+  /** At least this share of the later episode's detectors also in the marked one. */
   detectors: 0.5,
 });
 
@@ -39,7 +39,8 @@ const within = (ratio: number, factor: number) => ratio >= 1 / factor && ratio <
  *   like 10×); where either has none (a gap, a stuck value), their scores' L = −log10 p within that factor;
  * - **duration** within a factor 2;
  * - **time of day**: onsets within 60 minutes of each other, across midnight too;
- * - **detectors**: at least half of the detectors that fired in either fired in both.
+ * - **detectors**: at least half of the detectors that fired in the later episode also fired in the marked one
+ *   (the same bump fires fewer detectors on a quieter night; one that fires others is something else).
  *
  * @param later The later episode.
  * @param marked The episode marked normal.
@@ -62,9 +63,8 @@ export function compareShapes(later: EpisodeShape, marked: EpisodeShape): ShapeC
   const duration = later.durationMs / marked.durationMs;
   const d = Math.abs(later.minuteOfDay - marked.minuteOfDay) % 1440;
   const minutesApart = Math.min(d, 1440 - d);
-  const all = new Set([...later.detectors, ...marked.detectors]);
   const shared = later.detectors.filter((x) => marked.detectors.includes(x)).length;
-  const detectors = all.size ? shared / all.size : 1;
+  const detectors = later.detectors.length ? shared / later.detectors.length : 1;
   const like = within(magnitude, RESEMBLANCE.magnitude) && within(duration, RESEMBLANCE.duration) &&
     minutesApart <= RESEMBLANCE.minutes && detectors >= RESEMBLANCE.detectors;
   return { like, magnitude, duration, minutesApart, detectors };

@@ -89,6 +89,20 @@ Deno.test("compareShapes() holds each count to its tolerance", () => {
     ["three times as long", { end: T + D + 50 * MIN }, D, false],
     ["90 min later in the day", {}, D + 90 * MIN, false],
     ["other detectors", { reasons: [{ detector: "stall", score: 0.6, detail: "" }] }, D, false],
+    [
+      "fewer detectors than marked (a quieter night)",
+      { reasons: [{ detector: "seasonal_lag", score: 0.6, detail: "" }] },
+      D,
+      true,
+    ],
+    [
+      "more detectors than marked, most of them new",
+      {
+        reasons: ["robust_z", "stall", "flatline"].map((detector) => ({ detector, score: 0.6, detail: "" })),
+      },
+      D,
+      false,
+    ],
     ["a gap (no magnitude): by the scores", { observed: null, score: 0.62 }, D, true],
   ];
   for (const [what, o, shift, like] of cases) {

@@ -39,7 +39,7 @@ export interface SeriesScores {
  * the same own-threshold shift; its values are then `center ± limit · unit`. The band is where all of them
  * agree (their intersection). A value outside it is flagged by construction; inside it a point is flagged
  * only by a detector that judges something else (a flatline, a gap, a sustained shift or a climb) or by
- * `seasonal_lag`'s mean over its short window (a run of values near the edge, all on one side).
+ * `seasonal_lag`'s run (values near the edge, several in a row on one side).
  */
 export interface Band {
   /** The judging baseline's value: the seasonal expectation where it exists, else the trailing median. */
