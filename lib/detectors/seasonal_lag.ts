@@ -2,10 +2,10 @@ import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
 import { lagList, num, span } from "./_explain.ts";
 import { DAY, ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale } from "../series/robust.ts";
-
-const MINUTE = 60_000;
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { weeklyDayChange } from "../series/weekly_day_change.ts";
+
+const MINUTE = 60_000;
 
 /** Params of {@link seasonalLag}. */
 export interface SeasonalLagParams extends Record<string, unknown> {
@@ -107,12 +107,10 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
   explain(_raw, observed, expected, params) {
     const first = Math.min(...params.lags);
     const carried = params.weekly?.some((d) => d !== 0) ? ", carried over the family's weekly rhythm" : "";
-    const mean = params.window ? `; alone or with its run on one side, up to ${span(params.window)}` : "";
+    const run = params.window ? `; alone or with its run on one side, up to ${span(params.window)}` : "";
     return `${num(observed)} vs ${num(expected)} expected (median of the same time ${
       lagList(params.lags)
-    } earlier; before the longest exists, ${
-      lagList([first, 2 * first, 3 * first])
-    } earlier${carried}${mean})`;
+    } earlier; before the longest exists, ${lagList([first, 2 * first, 3 * first])} earlier${carried}${run})`;
   },
 };
 

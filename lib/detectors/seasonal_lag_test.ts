@@ -141,7 +141,7 @@ Deno.test("seasonalLag judges a run of deviations together: a ×3 20-minute spik
   assert.ok(spike(alone) < 1.5 * day(alone), `alone: spike ${spike(alone)}, day ${day(alone)}`);
   // With its run: clear of the quiet day.
   assert.ok(spike(withRun) > 2 * day(withRun), `with the run: spike ${spike(withRun)}, day ${day(withRun)}`);
-  // The run ends with the first value back below its expectation: within a few points of the spike's end the
+  // The run ends with the first value back within its typical deviation: at most a point after the spike the
   // score is back among the day's own (a 30-minute mean would stay up for 30 minutes).
   let back = at + 20;
   while (withRun[back] > day(withRun)) back++;
