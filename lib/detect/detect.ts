@@ -172,11 +172,12 @@ function episodes(
     expected ??= seasonalExpectation(series, opts.expectation);
     const reasons: Reason[] = [];
     names.forEach((name, d) => {
-      // The detector's calibrated score over the episode (its log p converted here, for these points only).
-      const calibrated = (i: number) => scoreOfLogP(logP[d][i], opts.digits);
-      let best = first;
-      for (let i = first; i <= last; i++) if (calibrated(i) > (calibrated(best) || -1)) best = i;
-      const c = calibrated(best);
+      // The detector's strongest point in the episode: its smallest log p (the first of equals), converted to a
+      // calibrated score once, for that point only.
+      const lp = logP[d];
+      let best = -1;
+      for (let i = first; i <= last; i++) if (lp[i] < 0 && (best < 0 || lp[i] < lp[best])) best = i;
+      const c = best < 0 ? NaN : scoreOfLogP(lp[best], opts.digits);
       if (!(c >= 0.75 * threshold)) return;
       reasons.push({
         detector: name,
