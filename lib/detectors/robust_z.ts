@@ -24,7 +24,9 @@ export interface RobustZOptions {
  * median and MAD refreshed every window/16 points, from at most ~256 evenly spaced points of the window, so
  * long windows at fine steps stay cheap. It needs no
  * seasonal history: it scores once half its window (12 hours) is behind — a MAD of fewer hours misses the range
- * of a daily rhythm and flagged the first morning of every series.
+ * of a daily rhythm and flagged the first morning of every series. Values recorded on a grid (a percentage
+ * with one decimal, a count) can leave most of a quiet window on one value: a MAD of 0 there counts as half a
+ * step of the finest grid the windows have been seen on, so one step is not hundreds of standard deviations.
  *
  * @example
  * ```ts
@@ -71,7 +73,7 @@ function judge(
   const out = new Float64Array(n).fill(NaN);
   const center = withBasis ? new Float64Array(n).fill(NaN) : undefined;
   const unit = withBasis ? new Float64Array(n).fill(NaN) : undefined;
-  let med = NaN, mad = NaN;
+  let med = NaN, mad = NaN, resolution = Infinity;
   for (let i = 0; i < n; i++) {
     if (i % stride === 0 && i >= warm) {
       // At most ~256 evenly spaced points of the window: the median and MAD of a long window at a fine step
@@ -81,12 +83,18 @@ function judge(
       if (m >= (i < w ? Math.ceil(warm / every) : tot / 2)) {
         med = sample.median();
         mad = sample.medianDeviation(med);
+        resolution = Math.min(resolution, sample.grid());
       } else {
         med = mad = NaN;
       }
     }
     if (med !== med) continue;
-    const u = 1.4826 * mad + 1e-3 * Math.abs(med) + 1e-12;
+    // Values recorded at a resolution q (a percentage with one decimal, a count) leave more than half of a quiet
+    // window on one value, a MAD of 0, and one step of q would be hundreds of "standard deviations": a MAD of 0
+    // only says the spread is below half a step, so it counts as half a step (q, the finest grid the
+    // trailing windows' values have been seen on; values recorded in full have none, and nothing changes).
+    const spread = resolution < Infinity && mad < resolution / 2 ? resolution / 2 : mad;
+    const u = 1.4826 * spread + 1e-3 * Math.abs(med) + 1e-12;
     if (center) {
       center[i] = med;
       unit![i] = u;
@@ -180,6 +188,30 @@ class TrailingSample {
   median(): number {
     const s = this.#sorted, m = this.size;
     return m % 2 ? s[m >> 1] : (s[(m >> 1) - 1] + s[m >> 1]) / 2;
+  }
+
+  /**
+   * The grid the sample's values are recorded on: the smallest gap g between two distinct values, where every
+   * value is the lowest plus a whole multiple of g and there are at least three distinct values (a percentage
+   * with one decimal, a count); `Infinity` otherwise (values recorded in full, or a series at rest with a few
+   * spikes, whose gaps are the spikes' sizes).
+   */
+  grid(): number {
+    const s = this.#sorted, m = this.size;
+    let g = Infinity, distinct = m > 0 ? 1 : 0;
+    for (let j = 1; j < m; j++) {
+      const d = s[j] - s[j - 1];
+      if (d > 0) {
+        distinct++;
+        if (d < g) g = d;
+      }
+    }
+    if (distinct < 3) return Infinity;
+    for (let j = 1; j < m; j++) {
+      const k = (s[j] - s[0]) / g;
+      if (Math.abs(k - Math.round(k)) > 1e-6 * Math.max(1, k)) return Infinity;
+    }
+    return g;
   }
 
   /** The median of |value − med| over the sample: the two sides' distances merged outward from `med`. */

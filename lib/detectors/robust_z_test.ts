@@ -74,6 +74,30 @@ Deno.test("robustZ.score() with a constant window stays finite (MAD 0 is floored
   assert.ok(Math.abs(s[40] - 500) < 1e-6, `${s[40]}`);
 });
 
+Deno.test("robustZ.score() on values recorded on a grid: a MAD of 0 counts as half a step of the grid", () => {
+  // A quiet shard exported as a one-decimal percentage: 0.3 % most hours, a step either way now and then.
+  const rng = createRng(11);
+  const values = Float64Array.from({ length: 24 * 10 }, () => {
+    const u = rng.uniform(0, 1);
+    return u < 0.1 ? 0.002 : u > 0.9 ? 0.004 : 0.003;
+  });
+  values[24 * 9 + 5] = 0.004; // one step up: as ordinary as it gets
+  values[24 * 9 + 12] = 0.013; // ten steps up: a real excursion
+  const s = robustZ.score({ key: "k", labels: {}, start: 0, step: HOUR, values }, robustZ.fit([]));
+  // The MAD is 0 (over 80 % of the window on 0.003), so without the grid one step was 0.001 / (1e-3 · 0.003) = 333.
+  // With it: 0.001 / (1.4826 · 0.0005 + 3e-6) ≈ 1.34, and ten steps ≈ 13.4.
+  assert.ok(Math.abs(s[24 * 9 + 5] - 0.001 / (1.4826 * 0.0005 + 3e-6)) < 1e-6, `one step ${s[24 * 9 + 5]}`);
+  assert.ok(s[24 * 9 + 12] > 9 * s[24 * 9 + 5], `ten steps ${s[24 * 9 + 12]}`);
+  // A series at rest with a few spikes of different sizes is on no grid (its gaps are the spikes' sizes).
+  const rest = new Float64Array(24 * 10);
+  rest[30] = 3.05;
+  rest[100] = 3.22;
+  rest[150] = 2.9;
+  rest[24 * 9 + 5] = 3.1;
+  const r = robustZ.score({ key: "r", labels: {}, start: 0, step: HOUR, values: rest }, robustZ.fit([]));
+  assert.ok(r[24 * 9 + 5] > 1e9, `spike from rest ${r[24 * 9 + 5]}`);
+});
+
 Deno.test("robustZ.basis() keeps its sorted sample exact: median and MAD as if sorted afresh at every refresh", () => {
   // The sample moves forward by merging the points entering and leaving; a missing or repeated value must
   // neither be lost nor counted twice. Against a reference that sorts each refresh's sample from scratch, at
