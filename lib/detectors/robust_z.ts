@@ -93,7 +93,7 @@ function judge(
     // window on one value, a MAD of 0, and one step of q would be hundreds of "standard deviations": a MAD of 0
     // only says the spread is below half a step, so it counts as half a step (q, the finest grid the
     // trailing windows' values have been seen on; values recorded in full have none, and nothing changes).
-    const spread = resolution < Infinity && mad < resolution / 2 ? resolution / 2 : mad;
+    const spread = resolution < Infinity ? Math.max(mad, resolution / 2) : mad;
     const u = 1.4826 * spread + 1e-3 * Math.abs(med) + 1e-12;
     if (center) {
       center[i] = med;
