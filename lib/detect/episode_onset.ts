@@ -5,7 +5,9 @@ const HOUR = 3_600_000;
 /**
  * Where an episode begins: its first flagged point, or earlier when that point was flagged by a stuck value
  * (flatline) or a gap (missing data), which are known to have begun `raw` hours before they were flagged. The
- * onset is measured by the causal score at the first flagged point itself, so it never looks ahead.
+ * onset is measured by the causal score at the first flagged point itself, so it never looks ahead. (Where a
+ * series often repeats its value at those hours, flatline's raw score weighs its repeats less than an hour an
+ * hour, and the onset found is later than the run's start.)
  *
  * @param scores The series' scores (`raw`, `names`, `driver`).
  * @param firstFlagged Index of the episode's first flagged point.

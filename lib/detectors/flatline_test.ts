@@ -82,3 +82,27 @@ Deno.test("flatline.score() counts a stuck value in hours", () => {
   assert.equal(score[421], 0); // moving again
   assert.equal(score[399], 0);
 });
+
+Deno.test("flatline.score() counts repeats by how rarely the series repeats at that hour", () => {
+  // 5-minute steps, 10 days: a quiet shard recorded on a grid (0.001) sits on one value from 00:00 to 06:00, a
+  // one-step blip every 40 minutes breaking its runs, and moves every point the rest of the day.
+  const step = 300_000, perHour = 12, perDay = 24 * perHour;
+  const values = new Float64Array(10 * perDay).map((_, i) => {
+    const h = Math.floor((i % perDay) / perHour);
+    return h < 6 ? (i % 8 === 0 ? 0.002 : 0.001) : 0.001 * (3 + ((i * 7) % 5));
+  });
+  // Day 9: the night's value stuck without a blip from 00:00 to 05:00, and the same value stuck 12:00 to 17:00.
+  const night = 9 * perDay, noon = 9 * perDay + 12 * perHour, len = 5 * perHour;
+  values.fill(0.001, night, night + len);
+  values.fill(0.004, noon, noon + len);
+  const s = flatline.score(series([...values], step), flatline.fit([]));
+  // At noon the series moves at every point: five hours of repeats are five hours.
+  assert.ok(Math.abs(s[noon + len - 1] - (len - 1) / perHour) < 1e-9, `${s[noon + len - 1]}`);
+  // At night it repeats 6 points in 8 (the blip and the return are changes): each repeat weighs −log₂ 0.75 ≈ 0.42
+  // of a step, and five hours of them about two.
+  const n5 = s[night + len - 1];
+  assert.ok(n5 > 0.3 * s[noon + len - 1] && n5 < 0.6 * s[noon + len - 1], `${n5}`);
+  // The first night, before the rate is known, counts in full (as a value recorded in full always does): the run
+  // from i = 1 is 6 repeats at i = 7.
+  assert.ok(Math.abs(s[7] - 0.5) < 1e-12, `${s[7]}`);
+});
