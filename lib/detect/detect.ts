@@ -145,7 +145,7 @@ function episodes(
     & { digits: number }
     & {
       /** The seasonal expectation the model's seasonal_lag uses (lags, minLags), for "expected" in the record. */
-      expectation: { lags?: number[]; minLags?: number; dayChange?: number[]; halfWidth?: number };
+      expectation: { lags?: number[]; minLags?: number };
       /** The model's params by detector, for the reasons. */
       params: Model["detectors"];
     },

@@ -16,9 +16,9 @@ import type { Model } from "../model/schema.ts";
  */
 export function expectationOptions(
   model: Pick<Model, "detectors">,
-): { lags?: number[]; minLags?: number; dayChange?: number[]; halfWidth?: number } {
+): { lags?: number[]; minLags?: number; dayChange?: number[] } {
   const params = model.detectors.seasonal_lag as
-    | { lags?: unknown; minLags?: unknown; weekly?: unknown; halfWidth?: unknown }
+    | { lags?: unknown; minLags?: unknown; weekly?: unknown }
     | undefined;
   if (!params) return {};
   const weekly = Array.isArray(params.weekly) && params.weekly.length === 168
@@ -28,9 +28,6 @@ export function expectationOptions(
     ? params.lags as number[]
     : undefined;
   const minLags = typeof params.minLags === "number" ? params.minLags : 1;
-  const base: { lags?: number[]; minLags: number; halfWidth?: number } = lags
-    ? { lags, minLags }
-    : { minLags };
-  if (typeof params.halfWidth === "number" && params.halfWidth > 0) base.halfWidth = params.halfWidth;
+  const base = lags ? { lags, minLags } : { minLags };
   return weekly ? { ...base, dayChange: weekly } : base;
 }

@@ -32,12 +32,6 @@ export interface SeasonalLagParams extends Record<string, unknown> {
    * point alone.
    */
   window?: number;
-  /**
-   * Each lagged value is the median of the points within this many ms either side of the lagged time
-   * ({@link seasonalExpectation}'s `halfWidth`): 15 minutes where the training data had a step of 15 minutes or
-   * less, else 0 (one point: the statistic its calibration was fitted to, at any step); absent: 0.
-   */
-  halfWidth?: number;
 }
 
 /** Options of {@link seasonalLag}'s `fit`. */
@@ -52,19 +46,12 @@ export interface SeasonalLagOptions {
   minLags?: number;
   /** @default 30 minutes */
   window?: number;
-  /** Used where the training data's finest step is at most this long. @default 15 minutes */
-  halfWidth?: number;
 }
 
 /**
  * Seasonal lag: how far a value is from the same time 1, 7 and 14 days earlier (their median, robust to one
  * bad day), relative to the expected value and in units of the series' own running scale of such deviations.
- * Scale-free, so shards of different sizes share one calibration. Where the model was trained at steps of 15
- * minutes or less, each lagged value is the median of the points within ±15 minutes of it (`halfWidth`): one
- * point of a noisy metric at 1 or 5 minutes is one draw of its noise (a Poisson count of 0–6 a point made the
- * expectation 0 half the night, and 6 counts far out), while the half-hour's median is its level, and keeps a
- * step's edge where it is. A model trained at coarser steps reads the lagged point alone at any step, as its
- * calibration was fitted to.
+ * Scale-free, so shards of different sizes share one calibration.
  *
  * Each point alone, and with the run it ends: the points before it, up to `window` (30 minutes, where that holds
  * at least 2 points), each beyond the typical deviation (z ≥ 1 in units of the running scale) and on the same
@@ -98,21 +85,16 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
       floor = 0.1,
       minLags = 1,
       window = 30 * MINUTE,
-      halfWidth: width = 15 * MINUTE,
     } = options;
     const weekly = weeklyDayChange(_train);
-    // The lagged values are medians of their neighbours where the training step leaves some within the width.
-    const finest = Math.min(Infinity, ..._train.map((s) => s.step));
-    const halfWidth = finest <= width ? width : 0;
     return {
       lags,
       scaleHalfLife,
       floor,
       minLags,
-      rhythm: rhythmRatio(_train, lags, minLags, weekly, halfWidth),
+      rhythm: rhythmRatio(_train, lags, minLags, weekly),
       weekly,
       window,
-      halfWidth,
     };
   },
   score(series: Series, params) {
@@ -126,12 +108,9 @@ export const seasonalLag: Detector<SeasonalLagParams, SeasonalLagOptions> = {
     const first = Math.min(...params.lags);
     const carried = params.weekly?.some((d) => d !== 0) ? ", carried over the family's weekly rhythm" : "";
     const run = params.window ? `; alone or with its run on one side, up to ${span(params.window)}` : "";
-    const around = params.halfWidth ? `, each the median of ±${span(params.halfWidth)}` : "";
     return `${num(observed)} vs ${num(expected)} expected (median of the same time ${
       lagList(params.lags)
-    } earlier${around}; before the longest exists, ${
-      lagList([first, 2 * first, 3 * first])
-    } earlier${carried}${run})`;
+    } earlier; before the longest exists, ${lagList([first, 2 * first, 3 * first])} earlier${carried}${run})`;
   },
 };
 
@@ -147,7 +126,6 @@ function judge(
     lags: params.lags,
     minLags: params.minLags ?? 1,
     dayChange: params.weekly ?? null,
-    halfWidth: params.halfWidth ?? 0,
   });
   const out = new Float64Array(n).fill(NaN);
   const unit = withBasis ? new Float64Array(n).fill(NaN) : undefined;
@@ -217,7 +195,6 @@ export function rhythmRatio(
   lags: number[],
   minLags = 1,
   dayChange: readonly number[] | null = null,
-  halfWidth = 0,
 ): number | null {
   const ratios: number[] = [];
   const pick = Math.max(1, Math.ceil(series.length / 64));
@@ -226,7 +203,7 @@ export function rhythmRatio(
     const { values, step } = s;
     const l = Math.round(Math.min(...lags) / step);
     if (l < 2 || values.length < l + 32) continue;
-    const e = seasonalExpectation(s, { lags, minLags, dayChange, halfWidth });
+    const e = seasonalExpectation(s, { lags, minLags, dayChange });
     const evals = Math.min(256, values.length - l);
     const stride = (values.length - l) / evals;
     const every = Math.max(1, Math.floor(l / 128));

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { daily, DAY, HOUR, MISSING } from "../../tests/support/test_series.ts";
+import { daily, DAY, MISSING } from "../../tests/support/test_series.ts";
 import { rhythmRatio, seasonalLag } from "./seasonal_lag.ts";
 import { createRng } from "../prng.ts";
 import type { Series } from "../series/types.ts";
@@ -148,13 +148,4 @@ Deno.test("seasonalLag judges a run of deviations together: a ×3 20-minute spik
   assert.ok(back - (at + 20) <= 1, `back to the day's level ${back - (at + 20)} points after the spike`);
   // Points outside any run are judged as before (the score is the larger of the two).
   for (let i = 1440 * 2; i < at; i++) assert.ok(!(withRun[i] < alone[i]), `point ${i}`);
-});
-
-Deno.test("seasonalLag.fit() reads lags as medians of ±15 minutes only where the training step had neighbours there", () => {
-  const at = (step: number) => ({ key: "k", labels: {}, start: 0, step, values: new Float64Array(10) });
-  assert.equal(seasonalLag.fit([at(300_000)]).halfWidth, 15 * 60_000);
-  assert.equal(seasonalLag.fit([at(60_000), at(HOUR)]).halfWidth, 15 * 60_000);
-  // An hourly model keeps the lagged point alone at any step it scores, as its calibration was fitted to.
-  assert.equal(seasonalLag.fit([at(HOUR)]).halfWidth, 0);
-  assert.equal(seasonalLag.fit([at(300_000)], { halfWidth: 0 }).halfWidth, 0);
 });

@@ -1,5 +1,5 @@
 import type { Series } from "./types.ts";
-import { DAY, HOUR, smallMedian, trailingMedian, weekSlot } from "./robust.ts";
+import { DAY, HOUR, smallMedian, weekSlot } from "./robust.ts";
 import { derivedOf } from "./derived.ts";
 import { profileId } from "./profile_id.ts";
 
@@ -20,11 +20,6 @@ export interface SeasonalExpectationOptions {
    * @default null
    */
   dayChange?: readonly number[] | null;
-  /**
-   * Each lagged value is the median of the valid points within this many ms either side of the lagged time
-   * (0: the point alone; so at any step coarser than twice it). @default 0
-   */
-  halfWidth?: number;
 }
 
 /**
@@ -50,10 +45,9 @@ export interface SeasonalExpectationOptions {
  */
 export function seasonalExpectation(series: Series, options: SeasonalExpectationOptions = {}): Float64Array {
   const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 1, early: useEarly = true, dayChange = null } = options;
-  const halfWidth = options.halfWidth ?? 0;
   const { values, step, start } = series;
   // Several detectors need the same expectation of the same series: cache it per values array.
-  const cacheKey = keyOf(series, lags, minLags, useEarly, dayChange, halfWidth);
+  const cacheKey = keyOf(series, lags, minLags, useEarly, dayChange);
   const derived = derivedOf(values);
   const hit = derived.get(cacheKey) as Float64Array | undefined;
   if (hit) return hit;
@@ -61,9 +55,9 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   if (!useEarly || minLags > 1) {
     // The same medians as with the early lags and one lagged value, where this asks for no early lags (NaN before
     // the longest lag) or for more lagged values (NaN where fewer exist): derived, not computed again.
-    const base = seasonalExpectation(series, { lags, minLags: 1, early: true, dayChange, halfWidth });
+    const base = seasonalExpectation(series, { lags, minLags: 1, early: true, dayChange });
     // Stored with it (and cleared with it: detect clears a series' derived entries together).
-    const counts = derived.get(`${keyOf(series, lags, 1, true, dayChange, halfWidth)}|n`) as Uint8Array;
+    const counts = derived.get(`${keyOf(series, lags, 1, true, dayChange)}|n`) as Uint8Array;
     const out = base.slice();
     if (!useEarly) {
       const longest = Math.max(0, ...lags.map((l) => Math.round(l / step)).filter((l) => l >= 1));
@@ -74,10 +68,6 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
     return out;
   }
   const lagPts = lags.map((l) => Math.round(l / step)).filter((l) => l >= 1);
-  // Each lagged value is the median of the valid points within `halfWidth` of the lagged time: one sliding
-  // median of the series, read at the lag.
-  const half = Math.floor(halfWidth / step);
-  const centred = half > 0 ? trailingMedian(values, 2 * half + 1, half + 1) : values;
   const out = new Float64Array(n).fill(NaN);
   const counts = new Uint8Array(n);
   const buf = new Float64Array(Math.max(8, lagPts.length));
@@ -114,8 +104,7 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
     for (let j = 0; j < use.length; j++) {
       const idx = i - use[j];
       if (idx < 0) continue;
-      // centred[idx + half] is the median of the window around idx (its points all before i).
-      const v = centred[idx + half];
+      const v = values[idx];
       if (v !== v) continue;
       const k = later ? lagDays[j] : earlyDays[j];
       buf[m++] = k ? v * carry[k] : v;
@@ -140,9 +129,8 @@ function keyOf(
   minLags: number,
   early: boolean,
   dayChange: readonly number[] | null,
-  halfWidth: number,
 ): string {
-  return `seasonalExpectation|${series.step}|${series.start}|${minLags}|${early}|${halfWidth}|${
-    lags.join(",")
-  }|${profileId(dayChange)}`;
+  return `seasonalExpectation|${series.step}|${series.start}|${minLags}|${early}|${lags.join(",")}|${
+    profileId(dayChange)
+  }`;
 }

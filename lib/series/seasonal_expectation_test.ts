@@ -140,27 +140,3 @@ Deno.test("seasonalExpectation() carries the days before forward by a weekly day
   const zeros = seasonalExpectation(series, { dayChange: new Array(168).fill(0) });
   assert.deepEqual([...zeros], [...plain]);
 });
-
-Deno.test("seasonalExpectation() with a half-width reads each lag as the median of its neighbours", () => {
-  // 5-minute steps, one 1-day lag: noise that alternates 1, 3, 1, 3, … and one outlier a day back.
-  const step = 300_000, perDay = DAY / step;
-  const values = new Float64Array(2 * perDay).map((_, i) => (i % 2 ? 3 : 1));
-  const at = perDay + 100;
-  values[at - perDay] = 50;
-  const series = { key: "k", labels: {}, start: 0, step, values };
-  const point = seasonalExpectation(series, { lags: [DAY] });
-  const wide = seasonalExpectation(series, { lags: [DAY], halfWidth: 15 * 60_000 });
-  // The point alone: yesterday's outlier, and one draw of the alternation.
-  assert.equal(point[at], 50);
-  assert.equal(point[at + 20], 1);
-  // ±15 minutes (7 points) around the lagged time: the outlier is outvoted; away from it, the window's majority
-  // (four 3s of seven around an odd lagged index, four 1s around an even one).
-  assert.equal(wide[at], 3);
-  assert.equal(wide[at + 20], 3);
-  assert.equal(wide[at + 21], 1);
-  // Still causal where the window reaches the last points before i: a 1-day lag at i = perDay reads 0..3.
-  assert.ok(Number.isFinite(wide[perDay]));
-  // At steps of 30 minutes and more the half-width holds no neighbour: the same as the point alone.
-  const h = { key: "k", labels: {}, start: 0, step: HOUR, values: new Float64Array(72).map((_, i) => i % 5) };
-  assert.deepEqual([...seasonalExpectation(h, { halfWidth: 15 * 60_000 })], [...seasonalExpectation(h)]);
-});
