@@ -53,11 +53,17 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
     const alpha = ewAlpha(3 * Math.max(1, Math.round(HOUR / step)));
     const hours = step / HOUR;
     let last = NaN, at = -1, run = 0;
+    // The hour of the day of point i, recomputed only where the hour changes (start and step are whole ms).
+    let slot = 0, nextHour = 0;
     for (let i = 0; i < n; i++) {
       const x = values[i];
       if (x !== x) continue;
+      if (i >= nextHour) {
+        const hour = Math.floor((start + i * step) / HOUR);
+        slot = ((hour % 24) + 24) % 24;
+        nextHour = Math.max(i + 1, Math.ceil(((hour + 1) * HOUR - start) / step));
+      }
       if (last === last) {
-        const slot = ((Math.floor((start + i * step) / HOUR) % 24) + 24) % 24;
         const r = rate[slot];
         if (Math.abs(x - last) <= tol * Math.max(Math.abs(x), Math.abs(last))) {
           // The time since the last value (a missing point neither breaks nor extends what it spans).
