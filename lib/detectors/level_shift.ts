@@ -110,12 +110,20 @@ export function hourlyLevel(x: Float64Array, k: number, offset = 0): Float64Arra
       sum += v;
       count++;
       if (2 * (inRing + count) >= k) {
-        // The median of the sorted complete blocks with the current block's mean p in its place.
-        const p = sum / count, t = size + 1;
-        let r = 0;
-        while (r < size && sorted[r] < p) r++;
-        const at = (j: number) => (j < r ? sorted[j] : j === r ? p : sorted[j - 1]);
-        out[i] = t % 2 ? at((t - 1) >> 1) : (at((t >> 1) - 1) + at(t >> 1)) / 2;
+        // The median of the sorted complete blocks with the current block's mean p in its place, with no
+        // search for p's rank: the j-th of them is p clamped to [sorted[j − 1], sorted[j]].
+        const p = sum / count, h = (size + 1) >> 1;
+        if (size % 2 === 0) {
+          // An odd count: the h-th alone.
+          out[i] = h > 0 && p < sorted[h - 1] ? sorted[h - 1] : h < size && p > sorted[h] ? sorted[h] : p;
+        } else {
+          // An even count: the (h − 1)-th and the h-th, which share sorted[h − 1].
+          const mid = sorted[h - 1];
+          const other = p < mid
+            ? (h >= 2 && p < sorted[h - 2] ? sorted[h - 2] : p)
+            : (h < size && p > sorted[h] ? sorted[h] : p);
+          out[i] = (mid + other) / 2;
+        }
       }
     }
     if (++pos === b) {

@@ -194,8 +194,14 @@ function runLengthLogP(
   const lags = ROUTINE_LAGS.map((d) => d * perDay);
   const first = perDay > 0 ? lags[lags.length - 1] : n;
   const lagged = new Float64Array(lags.length);
+  // Most points are in no run (0): nothing beyond any routine run, the same log10 p every time.
+  const atZero = log10p(0);
   for (let i = 0; i < n; i++) {
     const x = raw[i];
+    if (x === 0) {
+      out[i] = atZero;
+      continue;
+    }
     if (i >= first && x === x) {
       // Most points: no run at that hour on any of the days (or not known), nothing routine.
       let any = false;
@@ -483,28 +489,28 @@ export function combineLogP(
 ): { combined: Float64Array; driver: Int8Array } {
   const n = logP.length ? logP[0].length : 0;
   const combined = new Float64Array(n);
-  const driver = new Int8Array(n);
+  const driver = new Int8Array(n).fill(-1);
   const D = logP.length;
   const LOG10_COUNT = Array.from({ length: D + 1 }, (_, k) => Math.log10(Math.max(1, k)));
-  for (let i = 0; i < n; i++) {
-    let best = Infinity, who = -1, count = 0;
-    for (let d = 0; d < D; d++) {
-      const l = logP[d][i];
+  // Detector by detector over all points (each array read in order): the smallest log10 p so far, whose it is
+  // (the first of equals) and how many detectors scored the point.
+  const best = combined.fill(Infinity);
+  const count = new Uint8Array(n);
+  for (let d = 0; d < D; d++) {
+    const lp = logP[d];
+    for (let i = 0; i < n; i++) {
+      const l = lp[i];
       if (l !== l) continue;
-      count++;
-      if (l < best) {
-        best = l;
-        who = d;
+      count[i]++;
+      if (l < best[i]) {
+        best[i] = l;
+        driver[i] = d;
       }
     }
-    if (count === 0) {
-      combined[i] = NaN;
-      driver[i] = -1;
-      continue;
-    }
-    const l = best + LOG10_COUNT[count];
-    combined[i] = scoreOfLogP(l, digits);
-    driver[i] = who;
+  }
+  for (let i = 0; i < n; i++) {
+    const c = count[i];
+    combined[i] = c === 0 ? NaN : scoreOfLogP(best[i] + LOG10_COUNT[c], digits);
   }
   return { combined, driver };
 }

@@ -87,6 +87,8 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   // The point where the hour changes next (start and step are whole ms: exact), so the carries are recomputed
   // once an hour without a division per point.
   let nextHour = 0;
+  const three = lagPts.length === 3;
+  const [l0, l1, l2] = lagPts, [k0, k1, k2] = lagDays;
   for (let i = 0; i < n; i++) {
     let m = 0;
     // The longer lags join together once the longest exists (the weekly lags at two weeks): a median of 1 d
@@ -99,6 +101,18 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
       nextHour = Math.max(i + 1, Math.ceil(((hour + 1) * HOUR - start) / step));
       for (let k = 1; k <= maxDays; k++) {
         carry[k] = carry[k - 1] * Math.exp(dayChange![weekSlot(t - (k - 1) * DAY)]);
+      }
+    }
+    if (later && three) {
+      // Three lags (the default), all present: their median without the buffer.
+      let a = values[i - l0], b = values[i - l1], c = values[i - l2];
+      if (a === a && b === b && c === c) {
+        if (k0) a *= carry[k0];
+        if (k1) b *= carry[k1];
+        if (k2) c *= carry[k2];
+        counts[i] = 3;
+        out[i] = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+        continue;
       }
     }
     for (let j = 0; j < use.length; j++) {
