@@ -73,9 +73,10 @@ function judge(
   const out = new Float64Array(n).fill(NaN);
   const center = withBasis ? new Float64Array(n).fill(NaN) : undefined;
   const unit = withBasis ? new Float64Array(n).fill(NaN) : undefined;
-  let med = NaN, mad = NaN, resolution = Infinity;
-  for (let i = 0; i < n; i++) {
-    if (i % stride === 0 && i >= warm) {
+  let med = NaN, mad = NaN, resolution = Infinity, u = NaN;
+  // i % stride, counted rather than divided.
+  for (let i = 0, phase = 0; i < n; i++, phase = phase + 1 === stride ? 0 : phase + 1) {
+    if (phase === 0 && i >= warm) {
       // At most ~256 evenly spaced points of the window: the median and MAD of a long window at a fine step
       // (1440 points a day at 1 minute) are as good from a sample (standard error ~0.08 σ) and cheaper.
       const tot = sample.moveTo(i), m = sample.size;
@@ -84,17 +85,18 @@ function judge(
         med = sample.median();
         mad = sample.medianDeviation(med);
         resolution = Math.min(resolution, sample.grid());
+        // Values recorded at a resolution q (a percentage with one decimal, a count) leave more than half of a
+        // quiet window on one value, a MAD of 0, and one step of q would be hundreds of "standard deviations":
+        // a MAD of 0 only says the spread is below half a step, so it counts as half a step (q, the finest grid
+        // the trailing windows' values have been seen on; values recorded in full have none, and nothing
+        // changes).
+        const spread = resolution < Infinity ? Math.max(mad, resolution / 2) : mad;
+        u = 1.4826 * spread + 1e-3 * Math.abs(med) + 1e-12;
       } else {
-        med = mad = NaN;
+        med = mad = u = NaN;
       }
     }
     if (med !== med) continue;
-    // Values recorded at a resolution q (a percentage with one decimal, a count) leave more than half of a quiet
-    // window on one value, a MAD of 0, and one step of q would be hundreds of "standard deviations": a MAD of 0
-    // only says the spread is below half a step, so it counts as half a step (q, the finest grid the
-    // trailing windows' values have been seen on; values recorded in full have none, and nothing changes).
-    const spread = resolution < Infinity ? Math.max(mad, resolution / 2) : mad;
-    const u = 1.4826 * spread + 1e-3 * Math.abs(med) + 1e-12;
     if (center) {
       center[i] = med;
       unit![i] = u;
