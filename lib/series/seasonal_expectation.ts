@@ -88,7 +88,7 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   // once an hour without a division per point.
   let nextHour = 0;
   const three = lagPts.length === 3;
-  const [l0, l1, l2] = lagPts, [k0, k1, k2] = lagDays;
+  const [k0, k1, k2] = lagDays;
   for (let i = 0; i < n; i++) {
     let m = 0;
     // The longer lags join together once the longest exists (the weekly lags at two weeks): a median of 1 d
@@ -104,16 +104,22 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
       }
     }
     if (later && three) {
-      // Three lags (the default), all present: their median without the buffer.
-      let a = values[i - l0], b = values[i - l1], c = values[i - l2];
-      if (a === a && b === b && c === c) {
-        if (k0) a *= carry[k0];
-        if (k1) b *= carry[k1];
-        if (k2) c *= carry[k2];
-        counts[i] = 3;
-        out[i] = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-        continue;
-      }
+      // Three lags (the default), all there: the rest of the hour (the carries hold for it) in one tight loop.
+      const stop = maxDays > 0 ? Math.min(n, nextHour) : n;
+      threeLags(
+        values,
+        out,
+        counts,
+        i,
+        stop,
+        lagPts,
+        k0 ? carry[k0] : 1,
+        k1 ? carry[k1] : 1,
+        k2 ? carry[k2] : 1,
+        buf,
+      );
+      i = stop - 1;
+      continue;
     }
     for (let j = 0; j < use.length; j++) {
       const idx = i - use[j];
@@ -134,6 +140,49 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
   derived.set(cacheKey, out);
   derived.set(`${cacheKey}|n`, counts);
   return out;
+}
+
+/**
+ * The expectation from three lags for points `from..stop`, each lagged value times its factor (the carries,
+ * 1 where none): the median of the three, chosen by index rather than by branches (which lag is the middle one
+ * is a coin toss at every point, and a mispredicted branch cost more than the rest of the loop); where some are
+ * missing, the median of those there. `buf` is scratch space of at least three.
+ */
+function threeLags(
+  values: Float64Array,
+  out: Float64Array,
+  counts: Uint8Array,
+  from: number,
+  stop: number,
+  lags: number[],
+  f0: number,
+  f1: number,
+  f2: number,
+  buf: Float64Array,
+): void {
+  const l0 = lags[0], l1 = lags[1], l2 = lags[2];
+  for (let i = from; i < stop; i++) {
+    const a = values[i - l0] * f0, b = values[i - l1] * f1, c = values[i - l2] * f2;
+    if (a === a && b === b && c === c) {
+      counts[i] = 3;
+      const swap = +(b < a);
+      buf[0] = a;
+      buf[1] = b;
+      const lo = buf[swap], hi = buf[1 - swap];
+      buf[0] = c;
+      buf[1] = lo;
+      buf[2] = hi;
+      out[i] = buf[+(c < lo) + 2 * +(c > hi)];
+      continue;
+    }
+    let m = 0;
+    if (a === a) buf[m++] = a;
+    if (b === b) buf[m++] = b;
+    if (c === c) buf[m++] = c;
+    counts[i] = m;
+    if (m === 1) out[i] = buf[0];
+    else if (m === 2) out[i] = smallMedian(buf, 2);
+  }
 }
 
 /** The derived-series key of one expectation of one series. */
