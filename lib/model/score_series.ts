@@ -1,7 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { FamilyModel, Model } from "./schema.ts";
 import type { Calibration } from "./calibration.ts";
-import { compileCalibration } from "./compile_calibration.ts";
+import { compileCalibration, type CompiledCalibration } from "./compile_calibration.ts";
 import { fitCalibration } from "./calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
 import type { Basis } from "../detectors/types.ts";
@@ -61,8 +61,8 @@ export interface ScoreSeriesOptions {
   band?: { threshold: number; from?: number };
 }
 
-const compiledCache = new WeakMap<Calibration, (x: number) => number>();
-function compiled(cal: Calibration): (x: number) => number {
+const compiledCache = new WeakMap<Calibration, CompiledCalibration>();
+function compiled(cal: Calibration): CompiledCalibration {
   let f = compiledCache.get(cal);
   if (!f) compiledCache.set(cal, f = compileCalibration(cal));
   return f;
@@ -149,7 +149,7 @@ function ownLogP(
   let count = 0, nextFit = Math.max(MIN_OWN, family ? Math.ceil(prior) + 1 : minAlone);
   if (f && nextFit > n) {
     // The series cannot outnumber the family's scores here: the family's calibration throughout.
-    for (let i = 0; i < n; i++) out[i] = f(raw[i]);
+    compiled(family!).into(raw, out);
     return;
   }
   const sample = new Float64Array(MAX_OWN_SAMPLE);
