@@ -1,5 +1,12 @@
 import { type Calibration, floorPoint, tailFloor, tailProbability } from "./calibration.ts";
 
+/** A compiled calibration: x → log10 P(raw ≥ x), and the same for a whole array at once. */
+export interface CompiledCalibration {
+  (x: number): number;
+  /** out[i] = log10 P(raw ≥ raw[i]) for every i. */
+  into(raw: Float64Array, out: Float64Array): void;
+}
+
 /**
  * Compiles a calibration into a fast function x → log10 P(raw ≥ x): a 2048-entry table of log10 p over
  * [lowest knot, u], linearly interpolated, and the fitted tail in closed form above u. Agrees with
@@ -21,13 +28,6 @@ import { type Calibration, floorPoint, tailFloor, tailProbability } from "./cali
  * assert.ok(out[0] === log10p(0.5) && Number.isNaN(out[1]));
  * ```
  */
-/** A compiled calibration: x → log10 P(raw ≥ x), and the same for a whole array at once. */
-export interface CompiledCalibration {
-  (x: number): number;
-  /** out[i] = log10 P(raw ≥ raw[i]) for every i. */
-  into(raw: Float64Array, out: Float64Array): void;
-}
-
 export function compileCalibration(cal: Calibration): CompiledCalibration {
   const table = new Table(cal);
   const f = ((x: number) => table.at(x)) as CompiledCalibration;

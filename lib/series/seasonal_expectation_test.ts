@@ -140,3 +140,23 @@ Deno.test("seasonalExpectation() carries the days before forward by a weekly day
   const zeros = seasonalExpectation(series, { dayChange: new Array(168).fill(0) });
   assert.deepEqual([...zeros], [...plain]);
 });
+
+Deno.test("seasonalExpectation() with all three lags is the median of those present, ties and gaps included", () => {
+  // Small integers (many ties) and one point in six missing, so every order of three, two and one value occurs.
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const values = Array.from({ length: 600 }, () => (next() < 1 / 6 ? NaN : Math.floor(next() * 4)));
+  const lags = [HOUR, 5 * HOUR, 11 * HOUR];
+  const got = seasonalExpectation(hourly(values), { lags });
+  for (let i = 11; i < values.length; i++) {
+    const present = [values[i - 1], values[i - 5], values[i - 11]].filter((v) => v === v).sort((a, b) =>
+      a - b
+    );
+    const want = present.length === 0
+      ? NaN
+      : present.length % 2
+      ? present[present.length >> 1]
+      : (present[0] + present[1]) / 2;
+    assert.ok(Object.is(got[i], want), `i=${i}: ${got[i]} vs ${want} from ${present}`);
+  }
+});
