@@ -144,12 +144,12 @@ function ownLogP(
   segments?: Segment[],
 ): void {
   const n = raw.length;
-  let f: ((x: number) => number) | undefined = family ? compiled(family) : undefined;
+  let f: CompiledCalibration | undefined = family ? compiled(family) : undefined;
   if (f) segments?.push({ from: 0, f });
   let count = 0, nextFit = Math.max(MIN_OWN, family ? Math.ceil(prior) + 1 : minAlone);
   if (f && nextFit > n) {
     // The series cannot outnumber the family's scores here: the family's calibration throughout.
-    compiled(family!).into(raw, out);
+    f.into(raw, out);
     return;
   }
   const sample = new Float64Array(MAX_OWN_SAMPLE);

@@ -130,11 +130,8 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
       buf[m++] = k ? v * carry[k] : v;
     }
     counts[i] = m;
-    if (m === 3) {
-      // The median of three without sorting (the middle value, as smallMedian finds it).
-      const a = buf[0], b = buf[1], c = buf[2];
-      out[i] = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
-    } else if (m === 1) out[i] = buf[0];
+    if (m === 3) out[i] = middleOf(buf[0], buf[1], buf[2], buf);
+    else if (m === 1) out[i] = buf[0];
     else if (m >= 1) out[i] = smallMedian(buf, m);
   }
   derived.set(cacheKey, out);
@@ -144,9 +141,8 @@ export function seasonalExpectation(series: Series, options: SeasonalExpectation
 
 /**
  * The expectation from three lags for points `from..stop`, each lagged value times its factor (the carries,
- * 1 where none): the median of the three, chosen by index rather than by branches (which lag is the middle one
- * is a coin toss at every point, and a mispredicted branch cost more than the rest of the loop); where some are
- * missing, the median of those there. `buf` is scratch space of at least three.
+ * 1 where none): the median of the three ({@link middleOf}); where some are missing, the median of those
+ * there. `buf` is scratch space of at least three.
  */
 function threeLags(
   values: Float64Array,
@@ -165,14 +161,7 @@ function threeLags(
     const a = values[i - l0] * f0, b = values[i - l1] * f1, c = values[i - l2] * f2;
     if (a === a && b === b && c === c) {
       counts[i] = 3;
-      const swap = +(b < a);
-      buf[0] = a;
-      buf[1] = b;
-      const lo = buf[swap], hi = buf[1 - swap];
-      buf[0] = c;
-      buf[1] = lo;
-      buf[2] = hi;
-      out[i] = buf[+(c < lo) + 2 * +(c > hi)];
+      out[i] = middleOf(a, b, c, buf);
       continue;
     }
     let m = 0;
@@ -183,6 +172,22 @@ function threeLags(
     if (m === 1) out[i] = buf[0];
     else if (m === 2) out[i] = smallMedian(buf, 2);
   }
+}
+
+/**
+ * The middle one of three values (none NaN), chosen by index rather than by branches: which lag is the middle
+ * one is a coin toss at every point, and a mispredicted branch cost more than the rest of the loop. `buf` is
+ * scratch space of at least three (overwritten).
+ */
+function middleOf(a: number, b: number, c: number, buf: Float64Array): number {
+  const swap = +(b < a);
+  buf[0] = a;
+  buf[1] = b;
+  const lo = buf[swap], hi = buf[1 - swap];
+  buf[0] = c;
+  buf[1] = lo;
+  buf[2] = hi;
+  return buf[+(c < lo) + 2 * +(c > hi)];
 }
 
 /** The derived-series key of one expectation of one series. */
