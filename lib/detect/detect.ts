@@ -6,7 +6,7 @@ import type { Anomaly, Reason } from "./types.ts";
 import { flaggedRuns } from "./flagged_runs.ts";
 import { episodeOnset } from "./episode_onset.ts";
 import { episodeVerdict } from "./episode_verdict.ts";
-import { scoreOfLogP, scoreSeries, type SeriesScores } from "../model/score_series.ts";
+import { scoreOfLogP, scoreSeries, type SeriesScores, stepBound } from "../model/score_series.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { expectationOptions } from "./expectation_options.ts";
 import { DETECTORS } from "../detectors/registry.ts";
@@ -64,10 +64,13 @@ export interface SeriesNote {
   /** Series key. */
   series: string;
   /** Short reason code. */
-  reason: "too_short" | "short_history" | "all_missing" | "constant" | "other_family";
+  reason: "too_short" | "short_history" | "other_step" | "all_missing" | "constant" | "other_family";
   /** A sentence for humans. */
   detail: string;
 }
+
+/** Reasons of notes on series that were scored all the same (what judged them); the others were not scored. */
+export const SCORED_NOTES: ReadonlySet<SeriesNote["reason"]> = new Set(["short_history", "other_step"]);
 
 /** What {@link detect} found. */
 export interface DetectResult {
@@ -115,6 +118,14 @@ function baselinesNote(span: number, weekly: "unknown" | "none" | "rhythm"): str
     : `the recent past and ${lags}; the 7 d and 14 d lags join at 15 days${sustained}` +
       (weekly === "unknown" ? ", so a weekly rhythm may look unusual until then" : "");
   return `${hours(span)} of history: scored against ${joins}`;
+}
+
+/** What is left out of a series scored at `step` by a model trained at `modelStep`: `bound` (see `stepBound`). */
+function otherStepNote(step: number, modelStep: number, bound: ReadonlySet<string>): string {
+  const names = [...bound].map((n) => n.replaceAll("_", " ")).join(", ");
+  return `scored at a ${hours(step)} step with a model trained at ${hours(modelStep)}: ${names} left out ` +
+    `(${bound.size > 1 ? "their calibrations hold" : "its calibration holds"} at ${hours(modelStep)} only; ` +
+    `train at ${hours(step)} to use ${bound.size > 1 ? "them" : "it"})`;
 }
 
 const round = (v: number, digits = 4) => (v === v ? Number(v.toPrecision(digits)) : null);
@@ -266,6 +277,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     : dayChange.some((d) => d !== 0)
     ? "rhythm"
     : "none";
+  const bound = stepBound(family);
   for (const s of series) {
     const key = s.key;
     if (s.labels.family && s.labels.family !== model.family) {
@@ -317,6 +329,9 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     const span = s.values.length * s.step;
     if (span < 15 * DAY) {
       notes.push({ series: key, reason: "short_history", detail: baselinesNote(span, weeklyKnown) });
+    }
+    if (s.step !== step && bound.size) {
+      notes.push({ series: key, reason: "other_step", detail: otherStepNote(s.step, step, bound) });
     }
     scored++;
     const at = thresholdAt(threshold, step, s.step, model.ensemble.digits);

@@ -146,12 +146,26 @@ Deno.test("detect() scores a series on another step at its own step, and says wh
   assert.equal(r.scored, 1);
   assert.equal(r.scores!.get("seven")!.series.step, 7 * 60_000);
   assert.equal(r.scores!.get("seven")!.scores.combined.length, 900);
-  assert.deepEqual(r.notes.map((n) => n.reason), ["short_history"]);
+  assert.deepEqual(r.notes.map((n) => n.reason), ["short_history", "other_step"]);
   assert.equal(
     r.notes[0].detail,
     "4.4 d of history: scored against the recent past and the 1–3 d lags (their median, carried over the " +
       "family's weekly rhythm); the 7 d and 14 d lags join at 15 days; level shift and stall from 3 days",
   );
+  // Level shift's CUSUM is calibrated at the model's step only: left out at 7 minutes, and the note says so.
+  assert.equal(
+    r.notes[1].detail,
+    "scored at a 7 min step with a model trained at 1 h: level shift left out (its calibration holds at 1 h " +
+      "only; train at 7 min to use it)",
+  );
+  const scores = r.scores!.get("seven")!.scores;
+  const ls = scores.names.indexOf("level_shift");
+  assert.ok(ls >= 0 && scores.raw[ls].some((x) => x > 0), "level shift's raw score is computed");
+  assert.ok(scores.logP[ls].every((x) => Number.isNaN(x)), "but not calibrated");
+  // At the model's step the same detector is calibrated and no note is added for the step.
+  const atHour = detect(model, [{ ...base, key: "hour" }], { keepScores: true });
+  assert.ok(!atHour.notes.some((n) => n.reason === "other_step"));
+  assert.ok(atHour.scores!.get("hour")!.scores.logP[ls].some((x) => x === x));
   // A model that has not seen a week of the fleet does not know the weekly rhythm, and says so.
   const unknown = {
     ...model,

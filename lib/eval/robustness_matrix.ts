@@ -7,7 +7,7 @@
 import type { Series } from "../series/types.ts";
 import type { Profile } from "../model/schema.ts";
 import { train } from "../model/train.ts";
-import { detect } from "../detect/detect.ts";
+import { detect, SCORED_NOTES } from "../detect/detect.ts";
 import { generateCorpus } from "../synth/generate.ts";
 import type { AnomalyKind } from "../presence.ts";
 import type { IncidentSizes } from "../synth/types.ts";
@@ -305,7 +305,7 @@ function runCell(cell: MatrixCell, o: CellOptions): MatrixCellResult {
     points: corpus.series.reduce((a, s) => a + s.values.length, 0),
     kinds,
     metrics,
-    unscored: notes.filter((n) => n.reason !== "short_history").length,
+    unscored: notes.filter((n) => !SCORED_NOTES.has(n.reason)).length,
     pass: failures.length === 0,
     failures,
     ms: performance.now() - t0,

@@ -238,6 +238,14 @@ export function fitRunLength(samples: ArrayLike<number>, options: FitRunLengthOp
 export const TAIL_DECADES = 4;
 
 /**
+ * Whether a calibration's scores rest at their smallest value most of the time (at least 80 % of them): a sum
+ * with memory (a CUSUM at 0), whose tail is made of how long deviations persist.
+ */
+export function restsAtAtom(cal: Pick<Calibration, "knots" | "probs">): boolean {
+  return cal.knots.length > 1 && cal.probs[1] <= 0.2;
+}
+
+/**
  * The smallest tail probability a calibration gives: {@link TAIL_DECADES} decades below 1/(n + 1), the rarest
  * score it saw. An extrapolated tail says that a score is far beyond anything seen, not how far: without the
  * floor, an exponential tail fitted to a quiet body gives 1e-300 to a sustained shift, and a profile threshold

@@ -2,7 +2,7 @@ import type { Series } from "../series/types.ts";
 import type { FamilyModel, Model } from "./schema.ts";
 import type { Calibration } from "./calibration.ts";
 import { compileCalibration, type CompiledCalibration } from "./compile_calibration.ts";
-import { fitCalibration } from "./calibration.ts";
+import { fitCalibration, restsAtAtom } from "./calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
 import type { Basis } from "../detectors/types.ts";
 import { gumbelLevel } from "./gumbel.ts";
@@ -115,6 +115,39 @@ const BREACH_P = [1, 1e-5, 1e-9];
  * runs to say how long a normal one is.
  */
 const RUN_LENGTH = new Set(["flatline", "missing_data"]);
+
+const NO_NAMES: ReadonlySet<string> = new Set();
+
+/**
+ * The detectors whose family calibration holds at the model's step only, left out at any other: sums with
+ * memory (level shift's CUSUM; see {@link restsAtAtom}). Their tail is made of how long deviations persist in
+ * units of the hourly level's scale, and that depends on how much of each hour's noise averages out at the
+ * step: on 1-minute data the days' slow wobble is most of that scale, its sums run far longer than at 1 hour
+ * (on clean data the tail's scale is 4.8 hours of sustained deviation at 1 minute, 0.8 at 1 hour), and an hourly
+ * model's level shift, fitted to normal hourly life, raised 21 false events on 1-minute data where the model
+ * trained at 1 minute raised none (`tests/bench/step_transfer.ts`). One series' own scores are too few to stand
+ * in: a day-long wobble is one sample a day (fitted to 20 days of them, still 21). Memoryless scores (a robust
+ * z, a lag ratio) are in units of their own scale at every step and carry over.
+ *
+ * @param family The family's calibrations.
+ * @returns Detector names.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stepBound } from "./score_series.ts";
+ * import { fitCalibration } from "./calibration.ts";
+ * const at0 = fitCalibration(Float64Array.from({ length: 1000 }, (_, i) => (i % 10 ? 0 : i / 100)));
+ * const spread = fitCalibration(Float64Array.from({ length: 1000 }, (_, i) => i / 100));
+ * assert.deepEqual([...stepBound({ calibration: { level_shift: at0, robust_z: spread } })], ["level_shift"]);
+ * ```
+ */
+export function stepBound(family: Pick<FamilyModel, "calibration">): ReadonlySet<string> {
+  const names = new Set<string>();
+  for (const [name, cal] of Object.entries(family.calibration)) {
+    if (!RUN_LENGTH.has(name) && restsAtAtom(cal)) names.add(name);
+  }
+  return names;
+}
 
 /** Fewest own scores a series' own calibration is fitted to. */
 const MIN_OWN = 100;
@@ -346,6 +379,8 @@ export function combineRaw(
   // A detector the training could not calibrate waits for a week of its own scores (a weekly cycle of them):
   // fitted to its first few hours instead, a level shift raised 37 false events a day on 60 series.
   const minAlone = Math.round(OWN_ALONE / step);
+  const modelStep = model.trainedOn?.step;
+  const bound = modelStep !== undefined && modelStep !== step ? stepBound(family) : NO_NAMES;
   const logP = names.map(() => new Float64Array(n));
   const segments: Segment[][] = names.map(() => []);
   names.forEach((name, d) => {
@@ -355,6 +390,10 @@ export function combineRaw(
         const v = r[i];
         lp[i] = v === v ? Math.log10(BREACH_P[v]) : NaN;
       }
+      return;
+    }
+    if (bound.has(name)) {
+      lp.fill(NaN);
       return;
     }
     const cal = family.calibration[name];
@@ -367,7 +406,6 @@ export function combineRaw(
   });
   const { combined, driver } = combineLogP(logP, digits);
   const strict = family.thresholds?.strict;
-  const modelStep = model.trainedOn?.step;
   const shift = band ? new Float64Array(n) : undefined;
   if (strict !== undefined && modelStep !== undefined && prior < n) {
     // The model's threshold, moved to this step as detect moves it (see thresholdAt there).

@@ -1,8 +1,8 @@
 import type { Series } from "../series/types.ts";
-import type { SeriesNote } from "../detect/detect.ts";
+import { SCORED_NOTES, type SeriesNote } from "../detect/detect.ts";
 
 /**
- * The series detect scored: those with an aggregator and no note but `short_history` (a series skipped for its
+ * The series detect scored: those with an aggregator and no note but one in `SCORED_NOTES` (a series skipped for its
  * step, its length or a constant value is no peer). Private to `lib/pipeline/`.
  *
  * @param series Every series fetched.
@@ -18,6 +18,6 @@ import type { SeriesNote } from "../detect/detect.ts";
  * ```
  */
 export function scoredFleet(series: readonly Series[], notes: readonly SeriesNote[]): Series[] {
-  const skipped = new Set(notes.filter((n) => n.reason !== "short_history").map((n) => n.series));
+  const skipped = new Set(notes.filter((n) => !SCORED_NOTES.has(n.reason)).map((n) => n.series));
   return series.filter((s) => s.labels.aggregator && !skipped.has(s.key));
 }

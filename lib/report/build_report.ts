@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Model } from "../model/schema.ts";
-import type { DetectResult } from "../detect/detect.ts";
+import { type DetectResult, SCORED_NOTES } from "../detect/detect.ts";
 import type { HydratedAnomaly } from "../hydrate/hydrate.ts";
 import { SEVERITY_RANK } from "../detect/types.ts";
 import { shardSummary } from "../fleet/shard_summary.ts";
@@ -270,7 +270,7 @@ export function buildReport(
       skipped: (model.skippedDetectors ?? []).map((s) => `${s.detector} (${s.reason})`),
     },
     series: {
-      asked: detected.scored + detected.notes.filter((n) => n.reason !== "short_history").length,
+      asked: detected.scored + detected.notes.filter((n) => !SCORED_NOTES.has(n.reason)).length,
       scored: detected.scored,
     },
     coverage: total ? valid / total : 0,
