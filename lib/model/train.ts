@@ -2,7 +2,7 @@ import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
-import { fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
+import { fitCalibration, fitRunLength, restsAtAtom, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./family_stats.ts";
 import { combineRaw, logPOfScore } from "./score_series.ts";
@@ -162,12 +162,12 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     if (m < 100) {
       // Too little history for a family calibration (a 1 d lag on a day and a half): a run-length detector is
       // left out; any other stays and calibrates itself on each series' own scores at detection.
-      if (name === "flatline" || name === "missing_data") {
+      if (RUN_LENGTH.has(name)) {
         skipped.push({ detector: name, reason: `only ${m} scores in the training data` });
       }
       return;
     }
-    if (name === "flatline" || name === "missing_data") {
+    if (RUN_LENGTH.has(name)) {
       // Run lengths, in hours (one grid step is their unit), from every point, not the subsample: a memoryless
       // run model. One missing point (Graphite's live edge not yet written, a dropped packet) is not a dropout.
       const all = new Float64Array(total);
@@ -199,36 +199,59 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   const days = usable.reduce((a, s) => a + Math.max(0, Math.floor(s.values.length / perDay) - 1), 0);
   const block = days >= 10 ? perDay : Math.max(1, Math.round(HOUR / step));
   const raise = Math.log10(perDay / block);
-  const blockMax: number[] = [];
-  for (const [k, s] of usable.entries()) {
-    const { combined } = combineRaw(
-      { ensemble, trainedOn: { points: trainedPoints } },
-      { calibration },
-      keptNames,
-      kept.map(([, d]) => raw[k][d]),
-      s.key,
-      step,
+  // Blocks counted back from the series' end, after its first day: where the baselines are warmed up, and the
+  // same blocks whatever minute the training data starts at (one minute less of it moved a 3-day model's
+  // strict threshold from 5.2 to 7.5 decades).
+  const thresholdsOf = () => {
+    const blockMax: number[] = [];
+    const combinedOf = usable.map((s, k) => {
+      const { combined } = combineRaw(
+        { ensemble, trainedOn: { points: trainedPoints } },
+        { calibration },
+        keptNames,
+        kept.map(([, d]) => raw[k][d]),
+        s.key,
+        step,
+      );
+      for (let d0 = combined.length - block; d0 >= perDay; d0 -= block) {
+        let m = -Infinity;
+        for (let j = d0; j < d0 + block; j++) if (combined[j] > m) m = combined[j];
+        if (m > -Infinity) blockMax.push(raise - logPOfScore(m, ensemble.digits));
+      }
+      return combined;
+    });
+    // A threshold beyond what the calibrations can express would make the model blind: keep it a decade under
+    // the strongest evidence the ensemble can give (the rarest calibrated p, Bonferroni-corrected).
+    const reach = Math.max(...Object.values(calibration).map((c) => -Math.log10(tailFloor(c)))) -
+      Math.log10(keptNames.length);
+    const thresholds = profileThresholds(
+      Float64Array.from(blockMax).sort(),
+      profileQuantiles,
+      perDay,
+      ensemble.digits,
+      reach - 1,
     );
-    // Blocks counted back from the series' end, after its first day: where the baselines are warmed up, and the
-    // same blocks whatever minute the training data starts at (one minute less of it moved a 3-day model's
-    // strict threshold from 5.2 to 7.5 decades).
-    for (let d0 = combined.length - block; d0 >= perDay; d0 -= block) {
-      let m = -Infinity;
-      for (let j = d0; j < d0 + block; j++) if (combined[j] > m) m = combined[j];
-      if (m > -Infinity) blockMax.push(raise - logPOfScore(m, ensemble.digits));
-    }
+    return { thresholds, combinedOf };
+  };
+  let { thresholds, combinedOf } = thresholdsOf();
+  // A score that rests at an atom most of the time (level shift's CUSUM at 0) is a sum with memory: an incident
+  // in the training data holds it up until it drains (a day at ×3 keeps it high for three more), so the
+  // incidents are most of its top scores, and a tail fitted there is the incidents' (on a fleet trained with
+  // incidents, level shift's tail fell 3× slower than on the same fleet without, and a night at the daytime
+  // level scored 3 decades less). Refitted without what the first pass flags, from where the sum leaves the atom
+  // to where it drains back, and the thresholds with it.
+  let refit = false;
+  for (const [name, d] of kept) {
+    const cal = calibration[name];
+    if (!cal || RUN_LENGTH.has(name) || !restsAtAtom(cal)) continue;
+    const normal = normalLife(usable.map((_, k) => raw[k][d]), combinedOf, thresholds.strict, cal.knots[0]);
+    const stride = Math.max(1, Math.ceil(normal.length / maxSamples));
+    const sample = stride === 1 ? normal : normal.filter((_, i) => i % stride === 0);
+    if (sample.length < 100) continue;
+    calibration[name] = { ...fitCalibration(sample), n: normal.length };
+    refit = true;
   }
-  // A threshold beyond what the calibrations can express would make the model blind: keep it a decade under
-  // the strongest evidence the ensemble can give (the rarest calibrated p, Bonferroni-corrected).
-  const reach = Math.max(...Object.values(calibration).map((c) => -Math.log10(tailFloor(c)))) -
-    Math.log10(keptNames.length);
-  const thresholds = profileThresholds(
-    Float64Array.from(blockMax).sort(),
-    profileQuantiles,
-    perDay,
-    ensemble.digits,
-    reach - 1,
-  );
+  if (refit) ({ thresholds } = thresholdsOf());
 
   const from = Math.min(...train.map((s) => s.start));
   const to = Math.max(...train.map((s) => s.start + (s.values.length - 1) * s.step));
@@ -314,4 +337,34 @@ function excludeSpans(
     }
     return { ...s, values };
   });
+}
+
+/** Run-length detectors: their calibration is a run model (`fitRunLength`), not a tail. */
+const RUN_LENGTH = new Set(["flatline", "missing_data"]);
+
+/**
+ * One detector's valid training scores outside the incidents a first pass flags: points whose combined score
+ * reaches `strict`, widened back and forth while the detector's score stays above `atom` (from where the sum
+ * left its atom to where it drains back).
+ */
+function normalLife(
+  raw: Float64Array[],
+  combined: Float64Array[],
+  strict: number,
+  atom: number,
+): Float64Array {
+  const kept: number[] = [];
+  raw.forEach((r, k) => {
+    const c = combined[k], n = r.length;
+    const drop = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (!(c[i] >= strict)) continue;
+      for (let j = i; j >= 0 && !drop[j] && (j === i || r[j] > atom); j--) drop[j] = 1;
+      let j = i + 1;
+      while (j < n && (r[j] > atom || c[j] >= strict)) drop[j++] = 1;
+      i = j - 1;
+    }
+    for (let i = 0; i < n; i++) if (!drop[i] && r[i] === r[i]) kept.push(r[i]);
+  });
+  return Float64Array.from(kept);
 }

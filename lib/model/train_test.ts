@@ -5,6 +5,7 @@ import { generateCorpus } from "../synth/generate.ts";
 import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { resample } from "../series/resample.ts";
+import { tailProbability } from "./calibration.ts";
 import type { Series } from "../series/types.ts";
 import { createRng } from "../prng.ts";
 
@@ -236,4 +237,22 @@ Deno.test("train() leaves out the live edge: slots after the newest point of any
   const m = train(silent);
   assert.equal(m.trainedOn.points, written.reduce((a, s) => a + s.values.length, 0));
   assert.equal(m.trainedOn.to, train(written).trainedOn.to);
+});
+
+Deno.test("train() fits level shift's tail to normal life, not to the incidents in the training data", () => {
+  // The same fleet with and without labelled incidents: a CUSUM stays up until it drains, so the incidents
+  // would be most of its top scores and set its tail (a raw 8 scored L 2.3 with them, 5.2 without). Refitted
+  // without what a first pass flags, the two tails agree within a decade at 8 and at 12.
+  const tails = [0, 1].map((anomalyRate) => {
+    const { series } = generateCorpus({ seed: 5, shards: 2, days: 120, anomalyRate });
+    const cal = train(series).families.presence.calibration.level_shift;
+    return [8, 12].map((x) => -Math.log10(tailProbability(cal, x)));
+  });
+  for (const [k, x] of [8, 12].entries()) {
+    assert.ok(tails[0][k] > 4, `clean L(${x}) = ${tails[0][k]}`);
+    assert.ok(
+      Math.abs(tails[1][k] - tails[0][k]) < 1,
+      `L(${x}) with incidents ${tails[1][k]}, clean ${tails[0][k]}`,
+    );
+  }
 });
