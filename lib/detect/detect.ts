@@ -6,7 +6,7 @@ import type { Anomaly, Reason } from "./types.ts";
 import { flaggedRuns } from "./flagged_runs.ts";
 import { episodeOnset } from "./episode_onset.ts";
 import { episodeVerdict } from "./episode_verdict.ts";
-import { scoreOfLogP, scoreSeries, type SeriesScores, stepBound } from "../model/score_series.ts";
+import { scoreOfLogP, scoreSeries, type SeriesScores, sumsWithMemory } from "../model/score_series.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { expectationOptions } from "./expectation_options.ts";
 import { DETECTORS } from "../detectors/registry.ts";
@@ -120,7 +120,7 @@ function baselinesNote(span: number, weekly: "unknown" | "none" | "rhythm"): str
   return `${hours(span)} of history: scored against ${joins}`;
 }
 
-/** What is left out of a series scored at `step` by a model trained at `modelStep`: `bound` (see `stepBound`). */
+/** What is left out of a series scored at `step` by a model trained at `modelStep`: `bound` (see `sumsWithMemory`). */
 function otherStepNote(step: number, modelStep: number, bound: ReadonlySet<string>): string {
   const names = [...bound].map((n) => n.replaceAll("_", " ")).join(", ");
   return `scored at a ${hours(step)} step with a model trained at ${hours(modelStep)}: ${names} left out ` +
@@ -277,7 +277,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     : dayChange.some((d) => d !== 0)
     ? "rhythm"
     : "none";
-  const bound = stepBound(family);
+  const bound = sumsWithMemory(family);
   for (const s of series) {
     const key = s.key;
     if (s.labels.family && s.labels.family !== model.family) {

@@ -114,13 +114,14 @@ const BREACH_P = [1, 1e-5, 1e-9];
  * Detectors calibrated against the family only. Run lengths (flatline, missing data): one series has too few
  * runs to say how long a normal one is.
  */
-const RUN_LENGTH = new Set(["flatline", "missing_data"]);
+export const RUN_LENGTH: ReadonlySet<string> = new Set(["flatline", "missing_data"]);
 
 const NO_NAMES: ReadonlySet<string> = new Set();
 
 /**
- * The detectors whose family calibration holds at the model's step only, left out at any other: sums with
- * memory (level shift's CUSUM; see {@link restsAtAtom}). Their tail is made of how long deviations persist in
+ * The sums with memory among a family's detectors (level shift's CUSUM; see {@link restsAtAtom}): their family
+ * calibration holds at the model's step only, and they are left out at any other; training refits them
+ * without its incidents. Their tail is made of how long deviations persist in
  * units of the hourly level's scale, and that depends on how much of each hour's noise averages out at the
  * step: on 1-minute data the days' slow wobble is most of that scale, its sums run far longer than at 1 hour
  * (on clean data the tail's scale is 4.8 hours of sustained deviation at 1 minute, 0.8 at 1 hour), and an hourly
@@ -134,14 +135,14 @@ const NO_NAMES: ReadonlySet<string> = new Set();
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { stepBound } from "./score_series.ts";
+ * import { sumsWithMemory } from "./score_series.ts";
  * import { fitCalibration } from "./calibration.ts";
  * const at0 = fitCalibration(Float64Array.from({ length: 1000 }, (_, i) => (i % 10 ? 0 : i / 100)));
  * const spread = fitCalibration(Float64Array.from({ length: 1000 }, (_, i) => i / 100));
- * assert.deepEqual([...stepBound({ calibration: { level_shift: at0, robust_z: spread } })], ["level_shift"]);
+ * assert.deepEqual([...sumsWithMemory({ calibration: { level_shift: at0, robust_z: spread } })], ["level_shift"]);
  * ```
  */
-export function stepBound(family: Pick<FamilyModel, "calibration">): ReadonlySet<string> {
+export function sumsWithMemory(family: Pick<FamilyModel, "calibration">): ReadonlySet<string> {
   const names = new Set<string>();
   for (const [name, cal] of Object.entries(family.calibration)) {
     if (!RUN_LENGTH.has(name) && restsAtAtom(cal)) names.add(name);
@@ -380,7 +381,7 @@ export function combineRaw(
   // fitted to its first few hours instead, a level shift raised 37 false events a day on 60 series.
   const minAlone = Math.round(OWN_ALONE / step);
   const modelStep = model.trainedOn?.step;
-  const bound = modelStep !== undefined && modelStep !== step ? stepBound(family) : NO_NAMES;
+  const bound = modelStep !== undefined && modelStep !== step ? sumsWithMemory(family) : NO_NAMES;
   const logP = names.map(() => new Float64Array(n));
   const segments: Segment[][] = names.map(() => []);
   names.forEach((name, d) => {

@@ -2,10 +2,10 @@ import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
-import { fitCalibration, fitRunLength, restsAtAtom, tailFloor } from "./calibration.ts";
+import { fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./family_stats.ts";
-import { combineRaw, logPOfScore } from "./score_series.ts";
+import { combineRaw, logPOfScore, RUN_LENGTH, sumsWithMemory } from "./score_series.ts";
 import { profileThresholds } from "./profile_thresholds.ts";
 
 /** Options for {@link train}. */
@@ -202,7 +202,9 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // Blocks counted back from the series' end, after its first day: where the baselines are warmed up, and the
   // same blocks whatever minute the training data starts at (one minute less of it moved a 3-day model's
   // strict threshold from 5.2 to 7.5 decades).
-  const thresholdsOf = () => {
+  // The sums with memory are refitted below, from the combined scores of a first pass (kept only for that).
+  const memory = sumsWithMemory({ calibration });
+  const thresholdsOf = (keep: boolean) => {
     const blockMax: number[] = [];
     const combinedOf = usable.map((s, k) => {
       const { combined } = combineRaw(
@@ -218,7 +220,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         for (let j = d0; j < d0 + block; j++) if (combined[j] > m) m = combined[j];
         if (m > -Infinity) blockMax.push(raise - logPOfScore(m, ensemble.digits));
       }
-      return combined;
+      return keep ? combined : undefined;
     });
     // A threshold beyond what the calibrations can express would make the model blind: keep it a decade under
     // the strongest evidence the ensemble can give (the rarest calibrated p, Bonferroni-corrected).
@@ -233,7 +235,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     );
     return { thresholds, combinedOf };
   };
-  let { thresholds, combinedOf } = thresholdsOf();
+  let { thresholds, combinedOf } = thresholdsOf(memory.size > 0);
   // A score that rests at an atom most of the time (level shift's CUSUM at 0) is a sum with memory: an incident
   // in the training data holds it up until it drains (a day at ×3 keeps it high for three more), so the
   // incidents are most of its top scores, and a tail fitted there is the incidents' (on a fleet trained with
@@ -242,16 +244,20 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // to where it drains back, and the thresholds with it.
   let refit = false;
   for (const [name, d] of kept) {
-    const cal = calibration[name];
-    if (!cal || RUN_LENGTH.has(name) || !restsAtAtom(cal)) continue;
-    const normal = normalLife(usable.map((_, k) => raw[k][d]), combinedOf, thresholds.strict, cal.knots[0]);
+    if (!memory.has(name)) continue;
+    const normal = normalLife(
+      usable.map((_, k) => raw[k][d]),
+      combinedOf as Float64Array[],
+      thresholds.strict,
+      calibration[name].knots[0],
+    );
     const stride = Math.max(1, Math.ceil(normal.length / maxSamples));
     const sample = stride === 1 ? normal : normal.filter((_, i) => i % stride === 0);
     if (sample.length < 100) continue;
     calibration[name] = { ...fitCalibration(sample), n: normal.length };
     refit = true;
   }
-  if (refit) ({ thresholds } = thresholdsOf());
+  if (refit) ({ thresholds } = thresholdsOf(false));
 
   const from = Math.min(...train.map((s) => s.start));
   const to = Math.max(...train.map((s) => s.start + (s.values.length - 1) * s.step));
@@ -338,9 +344,6 @@ function excludeSpans(
     return { ...s, values };
   });
 }
-
-/** Run-length detectors: their calibration is a run model (`fitRunLength`), not a tail. */
-const RUN_LENGTH = new Set(["flatline", "missing_data"]);
 
 /**
  * One detector's valid training scores outside the incidents a first pass flags: points whose combined score
