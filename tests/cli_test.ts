@@ -316,3 +316,45 @@ Deno.test("detect replaying files with --until sees nothing after it (as if live
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("detect says on stderr which series a note concerns: an hourly model on 1-minute data leaves level shift out", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = join(dir, "model.json"), minutes = join(dir, "minutes");
+    assert.equal((await cli("train", "--data", join(ROOT, "data"), "--out", model)).code, 0);
+    const synth = await cli(
+      "synth",
+      "--step",
+      "1m",
+      "--days",
+      "4",
+      "--shards",
+      "1",
+      "--seed",
+      "5",
+      "--out",
+      minutes,
+    );
+    assert.equal(synth.code, 0, synth.stderr);
+    const out = join(dir, "anomalies.json");
+    const detected = await cli("detect", "--model", model, "--csv", minutes, "--out", out);
+    assert.equal(detected.code, 0, detected.stderr);
+    const { run } = JSON.parse(await Deno.readTextFile(out));
+    const series = run.scored as number;
+    assert.ok(series > 0);
+    assert.match(
+      detected.stderr,
+      new RegExp(
+        `^detect: ${series} series other step, e\\.g\\. scored at a 1 min step with a model trained at 1 h: ` +
+          "level shift left out \\(its calibration holds at 1 h only; train at 1 min to use it\\)$",
+        "m",
+      ),
+    );
+    assert.match(
+      detected.stderr,
+      new RegExp(`^detect: ${series} series short history, e\\.g\\. 4 d of history`, "m"),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

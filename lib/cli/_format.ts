@@ -32,3 +32,27 @@ export const formatStep = (ms: number): string => formatDuration(ms, { style: "u
 export function counted<M extends { falseEvents: unknown[]; missed: unknown[] }>(metrics: M) {
   return { ...metrics, falseEvents: metrics.falseEvents.length, missed: metrics.missed.length };
 }
+
+/**
+ * detect's notes for stderr: a line per reason, with how many series and the first one's sentence (every note
+ * is in the output file); what judged a series (short history, another step) is as much for the user as what
+ * was not scored.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { notesSummary } from "./_format.ts";
+ * const n = (series: string, reason: string, detail: string) => ({ series, reason, detail });
+ * assert.deepEqual(notesSummary([n("a", "other_step", "level shift left out"), n("b", "other_step", "x"), n("c", "constant", "constant at 0")]), [
+ *   "2 series other step, e.g. level shift left out",
+ *   "1 series constant: constant at 0",
+ * ]);
+ * ```
+ */
+export function notesSummary(notes: readonly { series: string; reason: string; detail: string }[]): string[] {
+  return [...Map.groupBy(notes, (n) => n.reason)].map(([reason, list]) =>
+    `${list.length} series ${reason.replaceAll("_", " ")}${list.length > 1 ? ", e.g." : ":"} ${
+      list[0].detail
+    }`
+  );
+}

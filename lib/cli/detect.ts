@@ -10,6 +10,7 @@ import { openWriteBack } from "../pipeline/write_back.ts";
 import { WRITE_BACK_FLAG } from "./_write_back.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 import { detectPartition } from "./_partition.ts";
+import { notesSummary } from "./_format.ts";
 
 const help =
   `Usage: deno task detect [--model FILE] [source flags] [--from T] [--until T] [--profile P] --out FILE
@@ -95,6 +96,7 @@ export const command: Command = {
       anomalies: detected.anomalies,
       ...(detected.dismissed?.length ? { dismissed: detected.dismissed } : {}),
     });
+    for (const line of notesSummary(detected.notes)) console.error(`detect: ${line}`);
     console.log(
       `${detected.anomalies.length} anomalies (${bySeverity.high} high, ${bySeverity.medium} medium, ${bySeverity.low} low) ` +
         `in ${detected.scored}/${run.asked} series at ${detected.profile} (threshold ${
