@@ -20,20 +20,27 @@ export interface FlatlineOptions {
  * Missing points neither break nor extend a run. A changing value scores 0.
  *
  * A repeat is evidence of a stuck gauge only as far as the series would have moved: each repeat counts in full
- * where the series repeats its value at most half the time at that hour of the day (UTC), and by the odds
- * against it where it repeats more often, −log₂ r of a step at a repeat rate r (a quarter of a step at r 0.84,
- * none at r 1). r is a running rate per hour of the day (half-life 3 days), from the points before. Values
- * recorded in full never repeat by chance, and count as they always did; a quiet shard exported as a
- * one-decimal percentage sits on 0.1 % for hours every night, and its nights count for little, while the same
- * run at an hour the series moves counts in full.
+ * where the series would repeat at most half the time at that hour of the day (UTC), and by the odds against it
+ * where it would repeat more often, −log₂ r of a step at a rate r (a quarter of a step at r 0.84, none at r 1).
+ * The first repeat of a run is judged by how often the series repeats at that hour; each further one by how often
+ * its runs go on at that hour, once in one: a series that sits at 0 for hours between bursts repeats half the time
+ * at an hour with bursts every other day, but its runs go on there nearly always. Both are running rates per hour
+ * of the day (half-life 3 days), from the points before. An hour of the day that has not been seen yet starts from
+ * the series' rate over all hours, as if it had seen an hour of points at that rate, and a run's rate starts from
+ * the repeat rate; the series' rate starts at a half. So the first repeat of a series counts in full, and a series
+ * that repeats from its first day is known for it within hours, not after a week. Values recorded in full never
+ * repeat by chance, and count as they always did; a quiet shard exported as a one-decimal percentage sits on
+ * 0.1 % for hours every night, and its nights count for little, while the same run at an hour the series moves
+ * counts in full. A gauge stuck for hours teaches the hours it spans that runs go on (to about a half after a
+ * 12-hour one, which still counts in full): a series stuck often counts less when it is stuck again.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { flatline } from "./flatline.ts";
- * const values = new Float64Array([1, 2, 3, 3, 3, 3, 4]);
+ * const values = new Float64Array([1, 2, 3, 4, 5, 5, 5, 6]);
  * const s = flatline.score({ key: "k", labels: {}, start: 0, step: 3_600_000, values }, flatline.fit([]));
- * assert.ok(s[5] === 3 && s[6] === 0);
+ * assert.ok(s[6] === 2 && s[7] === 0);
  * ```
  */
 export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
@@ -48,9 +55,19 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
     const n = values.length;
     const out = new Float64Array(n).fill(NaN);
     const tol = params.tolerance;
-    // The repeat rate per hour of the day, each hour's own points updating it (half-life 3 days of them).
-    const rate = new Float64Array(24);
-    const alpha = ewAlpha(3 * Math.max(1, Math.round(HOUR / step)));
+    // The repeat rate per hour of the day: the mean of that hour's points so far, and once they are many, a running
+    // mean with a half-life of 3 days of them. Before an hour's first point it is the series' rate over all hours
+    // (half-life 3 days of points), which counts as an hour of points; and that rate starts at a half, as if one in
+    // two had repeated, so that the first repeat counts in full and the hours after a series' first one start
+    // from what it has shown.
+    const rate = new Float64Array(24).fill(NaN), seen = new Float64Array(24);
+    // The rate at which a run goes on, per hour of the day, the same way from the points after a repeat; it starts
+    // from the hour's repeat rate, as an hour of points.
+    const cont = new Float64Array(24).fill(NaN), contSeen = new Float64Array(24);
+    let inRun = false;
+    const perHour = Math.max(1, Math.round(HOUR / step));
+    const alpha = ewAlpha(3 * perHour), keepAll = 1 - ewAlpha(3 * 24 * perHour);
+    let allRepeats = 0, allPoints = 0;
     const hours = step / HOUR;
     let last = NaN, at = -1, run = 0;
     // The hour of the day of point i, recomputed only where the hour changes (start and step are whole ms).
@@ -64,15 +81,21 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
         nextHour = Math.max(i + 1, Math.ceil(((hour + 1) * HOUR - start) / step));
       }
       if (last === last) {
-        const r = rate[slot];
-        if (Math.abs(x - last) <= tol * Math.max(Math.abs(x), Math.abs(last))) {
-          // The time since the last value (a missing point neither breaks nor extends what it spans).
-          run += (r > 0.5 ? -Math.log2(r) : 1) * (i - at) * hours;
-          rate[slot] = r + alpha * (1 - r);
-        } else {
-          run = 0;
-          rate[slot] = r - alpha * r;
-        }
+        let r = rate[slot];
+        if (r !== r) r = (allRepeats + 0.5) / (allPoints + 1);
+        const repeat = Math.abs(x - last) <= tol * Math.max(Math.abs(x), Math.abs(last)) ? 1 : 0;
+        // The time since the last value (a missing point neither breaks nor extends what it spans).
+        if (inRun) {
+          let c = cont[slot];
+          if (c !== c) c = r;
+          if (repeat) run += (c > 0.5 ? -Math.log2(c) : 1) * (i - at) * hours;
+          cont[slot] = c + Math.max(alpha, 1 / (contSeen[slot]++ + 1 + perHour)) * (repeat - c);
+        } else if (repeat) run += (r > 0.5 ? -Math.log2(r) : 1) * (i - at) * hours;
+        if (!repeat) run = 0;
+        inRun = repeat === 1;
+        rate[slot] = r + Math.max(alpha, 1 / (seen[slot]++ + 1 + perHour)) * (repeat - r);
+        allRepeats = keepAll * allRepeats + repeat;
+        allPoints = keepAll * allPoints + 1;
       }
       out[i] = run;
       last = x;

@@ -21,33 +21,36 @@ Deno.test("flatline.fit() returns the documented default tolerance and honours o
 Deno.test("flatline.score() is the hours since the stuck run began (hand-computed toys)", () => {
   const cases: Array<{ name: string; values: number[]; step?: number; tolerance?: number; want: number[] }> =
     [
-      { name: "doc example", values: [1, 2, 3, 3, 3, 3, 4], want: [0, 0, 0, 1, 2, 3, 0] },
+      { name: "doc example", values: [1, 2, 3, 4, 5, 5, 5, 6], want: [0, 0, 0, 0, 0, 1, 2, 0] },
       {
         name: "a missing point neither breaks the run nor is scored",
-        values: [1, 2, 3, 3, NaN, 3, 3, 4],
-        // the run starts at i=2: i=5 is 3 h later, i=6 4 h
-        want: [0, 0, 0, 1, NaN, 3, 4, 0],
+        values: [0, 1, 2, 3, 3, NaN, 3, 3, 4],
+        // the run starts at i=3: i=6 is 3 h later, i=7 4 h
+        want: [0, 0, 0, 0, 1, NaN, 3, 4, 0],
       },
       {
         name: "15-minute step",
-        values: [7, 7, 7, 7, 7, 8],
+        // i = 4 opens a new hour of the day at the series' rate, ½ / (3 + 1) ≈ 1/8, which counts as an hour's 4
+        // points: 0.5 / 5 = 0.1 after the change at i = 4, then (0.5 + 1) / 6 = 0.25 and (0.5 + 2) / 7 ≈ 0.36;
+        // i = 8 opens the next at (3 + ½) / (7 + 1) ≈ 0.44. At most a half, so each repeat counts in full.
+        values: [1, 2, 3, 4, 7, 7, 7, 7, 7, 8],
         step: HOUR / 4,
-        want: [0, 0.25, 0.5, 0.75, 1, 0],
+        want: [0, 0, 0, 0, 0, 0.25, 0.5, 0.75, 1, 0],
       },
-      { name: "zeros are stuck too", values: [0, 0, 0], want: [0, 1, 2] },
+      { name: "zeros are stuck too", values: [1, 2, 0, 0, 0], want: [0, 0, 0, 1, 2] },
       { name: "leading missing points", values: [NaN, NaN, 5, 5], want: [NaN, NaN, 0, 1] },
       { name: "a returning value starts a new run", values: [2, 2, 5, 2, 2], want: [0, 1, 0, 0, 1] },
       {
         name: "tolerance 1 %: 100 → 100.5 → 101 is stuck, 103 is not",
-        values: [100, 100.5, 101, 103],
+        values: [90, 95, 100, 100.5, 101, 103],
         tolerance: 0.01,
         // |100.5 − 100| = 0.5 ≤ 0.01 · 100.5; |101 − 100.5| = 0.5 ≤ 1.01; |103 − 101| = 2 > 1.03
-        want: [0, 1, 2, 0],
+        want: [0, 0, 0, 1, 2, 0],
       },
       {
         name: "default tolerance: a relative change of 1e-12 is stuck",
-        values: [1, 1 + 1e-12, 1],
-        want: [0, 1, 2],
+        values: [3, 2, 1, 1 + 1e-12, 1],
+        want: [0, 0, 0, 1, 2],
       },
       {
         name: "default tolerance: a relative change of 1e-6 is not",
@@ -98,11 +101,42 @@ Deno.test("flatline.score() counts repeats by how rarely the series repeats at t
   const s = flatline.score(series([...values], step), flatline.fit([]));
   // At noon the series moves at every point: five hours of repeats are five hours.
   assert.ok(Math.abs(s[noon + len - 1] - (len - 1) / perHour) < 1e-9, `${s[noon + len - 1]}`);
-  // At night it repeats 6 points in 8 (the blip and the return are changes): each repeat weighs −log₂ 0.75 ≈ 0.42
-  // of a step, and five hours of them about two.
+  // At night its runs are 6 repeats (the blip and the return are changes), and a run goes on 5 times in 6: each
+  // repeat after the first weighs −log₂ 5/6 ≈ 0.26 of a step, and five hours of them about 1.3.
   const n5 = s[night + len - 1];
-  assert.ok(n5 > 0.3 * s[noon + len - 1] && n5 < 0.6 * s[noon + len - 1], `${n5}`);
-  // The first night, before the rate is known, counts in full (as a value recorded in full always does): the run
-  // from i = 1 is 6 repeats at i = 7.
-  assert.ok(Math.abs(s[7] - 0.5) < 1e-12, `${s[7]}`);
+  assert.ok(n5 > 0.2 * s[noon + len - 1] && n5 < 0.35 * s[noon + len - 1], `${n5}`);
+  // The first night: the first repeats count in full (the series' rate starts at a half, and at 1/4 after the
+  // change at i = 1, as an hour of points), then less as the hour learns that the series repeats; the next hour
+  // of the day starts from what the series has shown, and its repeats weigh about half a step at once.
+  assert.ok(Math.abs(s[2] - 1 / 12) < 1e-12 && Math.abs(s[3] - 2 / 12) < 1e-12, `${s[2]} ${s[3]}`);
+  assert.ok(s[7] > 4 / 12 && s[7] < 5.5 / 12, `${s[7]}`);
+  assert.ok(s[13] - s[12] > 0.3 / 12 && s[13] - s[12] < 0.6 / 12, `${s[13] - s[12]}`);
+});
+
+Deno.test("flatline.score() counts a value stuck on the first day of a series that never repeated nearly in full", () => {
+  // 5-minute steps: 6 hours of moving values, then stuck from 06:00 to 09:00, hours of the day it has not seen.
+  const step = 300_000;
+  const values = new Float64Array(12 * 12).map((_, i) => 1 + Math.sin(i * 1.7) * 0.1 + i * 1e-3);
+  values.fill(values[71], 72, 108);
+  const s = flatline.score(series([...values], step), flatline.fit([]));
+  // Each new hour starts from the series' rate, which the run itself raises (to about a quarter by 08:00): three
+  // hours stuck count as more than 2.8.
+  assert.ok(s[107] > 2.8 && s[107] <= 3, `${s[107]}`);
+  assert.equal(s[108], 0);
+});
+
+Deno.test("flatline.score() weighs a repeat by how often the series' runs go on at that hour, not by how often it repeats", () => {
+  // 5-minute steps, 9 days at 0 but for 12:00 to 13:00 every other day, when the value moves at every point. At
+  // 12:00 the series repeats half the time, but when it sits at 0 at noon the run (from the day before) goes on.
+  const step = 300_000, perHour = 12, perDay = 24 * perHour;
+  const values = new Float64Array(9 * perDay).map((_, i) => {
+    const day = Math.floor(i / perDay), hour = Math.floor((i % perDay) / perHour);
+    return hour === 12 && day % 2 === 0 && day < 8 ? 1 + (i % 5) : 0;
+  });
+  const s = flatline.score(series([...values], step), flatline.fit([]));
+  // Day 8 at 0 from 12:00 to 13:00: the noon hour adds under a fifth of an hour to the run (a full hour if each
+  // repeat weighed −log₂ of the hour's repeat rate, about 0.7).
+  const noon = 8 * perDay + 12 * perHour;
+  const added = s[noon + perHour - 1] - s[noon - 1];
+  assert.ok(added >= 0 && added < 0.2, `${added}`);
 });
