@@ -68,6 +68,11 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
     const perHour = Math.max(1, Math.round(HOUR / step));
     const alpha = ewAlpha(3 * perHour), keepAll = 1 - ewAlpha(3 * 24 * perHour);
     let allRepeats = 0, allPoints = 0;
+    // The series' rate is only read at an hour's first point: kept while an hour is still unseen.
+    let unseen = 24;
+    // A running mean's gain, 1 / (points so far + an hour's), until it falls to alpha: below `warm` points so far.
+    let warm = 0;
+    while (1 / (warm + 1 + perHour) > alpha) warm++;
     const hours = step / HOUR;
     let last = NaN, at = -1, run = 0;
     // The hour of the day of point i, recomputed only where the hour changes (start and step are whole ms).
@@ -82,20 +87,24 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
       }
       if (last === last) {
         let r = rate[slot];
-        if (r !== r) r = (allRepeats + 0.5) / (allPoints + 1);
+        if (r !== r) r = (allRepeats + 0.5) / (allPoints + 1), unseen--;
         const repeat = Math.abs(x - last) <= tol * Math.max(Math.abs(x), Math.abs(last)) ? 1 : 0;
         // The time since the last value (a missing point neither breaks nor extends what it spans).
         if (inRun) {
           let c = cont[slot];
           if (c !== c) c = r;
           if (repeat) run += (c > 0.5 ? -Math.log2(c) : 1) * (i - at) * hours;
-          cont[slot] = c + Math.max(alpha, 1 / (contSeen[slot]++ + 1 + perHour)) * (repeat - c);
+          const k = contSeen[slot]++;
+          cont[slot] = c + (k < warm ? 1 / (k + 1 + perHour) : alpha) * (repeat - c);
         } else if (repeat) run += (r > 0.5 ? -Math.log2(r) : 1) * (i - at) * hours;
         if (!repeat) run = 0;
         inRun = repeat === 1;
-        rate[slot] = r + Math.max(alpha, 1 / (seen[slot]++ + 1 + perHour)) * (repeat - r);
-        allRepeats = keepAll * allRepeats + repeat;
-        allPoints = keepAll * allPoints + 1;
+        const k = seen[slot]++;
+        rate[slot] = r + (k < warm ? 1 / (k + 1 + perHour) : alpha) * (repeat - r);
+        if (unseen > 0) {
+          allRepeats = keepAll * allRepeats + repeat;
+          allPoints = keepAll * allPoints + 1;
+        }
       }
       out[i] = run;
       last = x;
