@@ -60,19 +60,20 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
     // (half-life 3 days of points), which counts as an hour of points; and that rate starts at a half, as if one in
     // two had repeated, so that the first repeat counts in full and the hours after a series' first one start
     // from what it has shown.
-    const rate = new Float64Array(24).fill(NaN), seen = new Float64Array(24);
+    const rate = new Float64Array(24).fill(NaN), seen = new Uint32Array(24);
     // The rate at which a run goes on, per hour of the day, the same way from the points after a repeat; it starts
     // from the hour's repeat rate, as an hour of points.
-    const cont = new Float64Array(24).fill(NaN), contSeen = new Float64Array(24);
+    const cont = new Float64Array(24).fill(NaN), contSeen = new Uint32Array(24);
     let inRun = false;
     const perHour = Math.max(1, Math.round(HOUR / step));
     const alpha = ewAlpha(3 * perHour), keepAll = 1 - ewAlpha(3 * 24 * perHour);
     let allRepeats = 0, allPoints = 0;
     // The series' rate is only read at an hour's first point: kept while an hour is still unseen.
     let unseen = 24;
-    // A running mean's gain, 1 / (points so far + an hour's), until it falls to alpha: below `warm` points so far.
-    let warm = 0;
-    while (1 / (warm + 1 + perHour) > alpha) warm++;
+    // A running mean's gain after k points: 1 / (k + 1 + an hour's points) while that is above alpha, then alpha.
+    const gains: number[] = [];
+    for (let k = 0; 1 / (k + 1 + perHour) > alpha; k++) gains.push(1 / (k + 1 + perHour));
+    const gain = (k: number) => (k < gains.length ? gains[k] : alpha);
     const hours = step / HOUR;
     let last = NaN, at = -1, run = 0;
     // The hour of the day of point i, recomputed only where the hour changes (start and step are whole ms).
@@ -94,13 +95,11 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
           let c = cont[slot];
           if (c !== c) c = r;
           if (repeat) run += (c > 0.5 ? -Math.log2(c) : 1) * (i - at) * hours;
-          const k = contSeen[slot]++;
-          cont[slot] = c + (k < warm ? 1 / (k + 1 + perHour) : alpha) * (repeat - c);
+          cont[slot] = c + gain(contSeen[slot]++) * (repeat - c);
         } else if (repeat) run += (r > 0.5 ? -Math.log2(r) : 1) * (i - at) * hours;
         if (!repeat) run = 0;
         inRun = repeat === 1;
-        const k = seen[slot]++;
-        rate[slot] = r + (k < warm ? 1 / (k + 1 + perHour) : alpha) * (repeat - r);
+        rate[slot] = r + gain(seen[slot]++) * (repeat - r);
         if (unseen > 0) {
           allRepeats = keepAll * allRepeats + repeat;
           allPoints = keepAll * allPoints + 1;
