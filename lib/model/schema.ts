@@ -53,6 +53,11 @@ export const FamilySchema = z.object({
   calibration: z.record(z.string(), CalibrationSchema),
   /** Ensemble score thresholds per profile, learned on the training data. */
   thresholds: z.object({ permissive: z.number().min(0).max(1), strict: z.number().min(0).max(1) }),
+  /**
+   * Per series key, by how many decades of L its own strict threshold lies above the family's, where it does
+   * (see `train`); detection lowers that series' L by it.
+   */
+  seriesShift: z.record(z.string(), z.number().nonnegative()).optional(),
 });
 
 /** The whole model file. */

@@ -260,7 +260,7 @@ interface Segment {
 }
 
 /** Own daily maxima a series needs before its own threshold counts (as many as a model's needs). */
-const OWN_DAYS = 10;
+export const OWN_DAYS = 10;
 
 /**
  * The threshold's counterpart of the calibrations' hand-over: once a series has outnumbered the scores its
@@ -268,7 +268,9 @@ const OWN_DAYS = 10;
  * is read off its own daily maxima of L as `train` reads the model's (a Gumbel fitted to their quartiles, its
  * p99), refreshed each day. Where that lies above the model's, L is lowered by the difference from then on: an
  * event the series has most days (spikes every few hours) is its normal life, while the calibrations, fitted to
- * the body of its scores, put each such spike far out in the tail. Never lowered below the model's threshold.
+ * the body of its scores, put each such spike far out in the tail. Never lowered below the model's threshold,
+ * nor below the series' own rise learned in training (`trained`, see `FamilyModel.seriesShift`), which applies
+ * from the first point.
  * Causal: the shift at i uses only days before i. In place, on the 0..1 combined scores.
  */
 function raiseToOwnThreshold(
@@ -277,10 +279,11 @@ function raiseToOwnThreshold(
   perDay: number,
   strictL: number,
   digits: number,
+  trained: number,
   shiftOut?: Float64Array,
 ): void {
   const maxima: number[] = [];
-  let count = 0, shift = 0, blockMax = -Infinity;
+  let count = 0, shift = trained, blockMax = -Infinity;
   // i % perDay, counted rather than divided.
   for (let i = 0, phase = 0; i < combined.length; i++, phase = phase + 1 === perDay ? 0 : phase + 1) {
     if (i >= 2 * perDay && phase === 0) {
@@ -288,7 +291,7 @@ function raiseToOwnThreshold(
       blockMax = -Infinity;
       if (count > prior && maxima.length >= OWN_DAYS) {
         const own = gumbelLevel(Float64Array.from(maxima).sort(), 0.99);
-        shift = own > strictL ? own - strictL : 0;
+        shift = Math.max(trained, own - strictL);
       }
     }
     if (shiftOut) shiftOut[i] = shift;
@@ -327,7 +330,7 @@ export function scoreSeries(
   model: Pick<Model, "detectors" | "ensemble"> & {
     trainedOn?: Partial<Pick<Model["trainedOn"], "points" | "step">>;
   },
-  family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds">>,
+  family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds" | "seriesShift">>,
   series: Series,
   options: ScoreSeriesOptions = {},
 ): SeriesScores {
@@ -366,7 +369,7 @@ export function scoreSeries(
  */
 export function combineRaw(
   model: Pick<Model, "ensemble"> & { trainedOn?: Partial<Pick<Model["trainedOn"], "points" | "step">> },
-  family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds">>,
+  family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds" | "seriesShift">>,
   names: string[],
   raw: Float64Array[],
   key: string,
@@ -408,10 +411,20 @@ export function combineRaw(
   const { combined, driver } = combineLogP(logP, digits);
   const strict = family.thresholds?.strict;
   const shift = band ? new Float64Array(n) : undefined;
-  if (strict !== undefined && modelStep !== undefined && prior < n) {
+  // The series' own rise above its family's threshold, learned in training (see `train`).
+  const trained = family.seriesShift?.[key] ?? 0;
+  if (strict !== undefined && modelStep !== undefined && (prior < n || trained > 0)) {
     // The model's threshold, moved to this step as detect moves it (see thresholdAt there).
     const strictL = -logPOfScore(strict, digits) + Math.log10(modelStep / step);
-    raiseToOwnThreshold(combined, prior, Math.max(1, Math.round(DAY / step)), strictL, digits, shift);
+    raiseToOwnThreshold(
+      combined,
+      prior,
+      Math.max(1, Math.round(DAY / step)),
+      strictL,
+      digits,
+      trained,
+      shift,
+    );
   }
   const scores: SeriesScores = { combined, driver, names, logP, raw };
   if (band) {

@@ -5,7 +5,8 @@ import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
 import { fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./family_stats.ts";
-import { combineRaw, logPOfScore, RUN_LENGTH, sumsWithMemory } from "./score_series.ts";
+import { combineRaw, logPOfScore, OWN_DAYS, RUN_LENGTH, sumsWithMemory } from "./score_series.ts";
+import { quantileSorted } from "../series/summarize.ts";
 import { profileThresholds } from "./profile_thresholds.ts";
 
 /** Options for {@link train}. */
@@ -206,6 +207,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   const memory = sumsWithMemory({ calibration });
   const thresholdsOf = (keep: boolean) => {
     const blockMax: number[] = [];
+    const perSeries: number[][] = usable.map(() => []);
     const combinedOf = usable.map((s, k) => {
       const { combined } = combineRaw(
         { ensemble, trainedOn: { points: trainedPoints } },
@@ -218,7 +220,10 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       for (let d0 = combined.length - block; d0 >= perDay; d0 -= block) {
         let m = -Infinity;
         for (let j = d0; j < d0 + block; j++) if (combined[j] > m) m = combined[j];
-        if (m > -Infinity) blockMax.push(raise - logPOfScore(m, ensemble.digits));
+        if (m > -Infinity) {
+          blockMax.push(raise - logPOfScore(m, ensemble.digits));
+          perSeries[k].push(blockMax[blockMax.length - 1]);
+        }
       }
       return keep ? combined : undefined;
     });
@@ -233,9 +238,9 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       ensemble.digits,
       reach - 1,
     );
-    return { thresholds, combinedOf };
+    return { thresholds, combinedOf, perSeries };
   };
-  let { thresholds, combinedOf } = thresholdsOf(memory.size > 0);
+  let { thresholds, combinedOf, perSeries } = thresholdsOf(memory.size > 0);
   // A score that rests at an atom most of the time (level shift's CUSUM at 0) is a sum with memory: an incident
   // in the training data holds it up until it drains (a day at ×3 keeps it high for three more), so the
   // incidents are most of its top scores, and a tail fitted there is the incidents' (on a fleet trained with
@@ -257,7 +262,8 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     calibration[name] = { ...fitCalibration(sample), n: normal.length };
     refit = true;
   }
-  if (refit) ({ thresholds } = thresholdsOf(false));
+  if (refit) ({ thresholds, perSeries } = thresholdsOf(false));
+  const seriesShift = block === perDay ? ownShifts(usable, perSeries) : {};
 
   const from = Math.min(...train.map((s) => s.start));
   const to = Math.max(...train.map((s) => s.start + (s.values.length - 1) * s.step));
@@ -294,6 +300,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         seasonality: seasonality(train),
         calibration,
         thresholds,
+        ...(Object.keys(seriesShift).length ? { seriesShift } : {}),
       },
     },
     detectors,
@@ -370,4 +377,32 @@ function normalLife(
     for (let i = 0; i < n; i++) if (!drop[i] && r[i] === r[i]) kept.push(r[i]);
   });
   return Float64Array.from(kept);
+}
+
+/**
+ * Each series' rise above its family's threshold, where its normal days run hotter than the family's: how much
+ * higher the median of its daily maxima of L is than the median of all the family's, less two standard errors
+ * of a median of its days (1.2533 σ / √days, σ from the family's interquartile range), so that series which
+ * differ only by chance keep the family's threshold. A median, so up to half of a series' days may hold
+ * incidents. The calibrations are fitted to the family's pooled scores: a low count (a few events per step,
+ * whose Poisson jumps the family's smoother series never make) or a noisier shard puts its normal jumps far in
+ * their tails, every day. Series with fewer than {@link OWN_DAYS} days keep the family's.
+ *
+ * @param series The training series.
+ * @param perSeries Each series' daily maxima of L.
+ * @returns The rise in decades of L per series key, only where positive.
+ */
+function ownShifts(series: readonly Series[], perSeries: number[][]): Record<string, number> {
+  const all = Float64Array.from(perSeries.flat()).sort();
+  const mid = quantileSorted(all, 0.5);
+  const sd = (quantileSorted(all, 0.75) - quantileSorted(all, 0.25)) / 1.349;
+  const out: Record<string, number> = {};
+  series.forEach((s, k) => {
+    const days = perSeries[k].length;
+    if (days < OWN_DAYS) return;
+    const own = quantileSorted(Float64Array.from(perSeries[k]).sort(), 0.5);
+    const rise = own - mid - (2 * 1.2533 * sd) / Math.sqrt(days);
+    if (rise > 0) out[s.key] = rise;
+  });
+  return out;
 }

@@ -6,6 +6,7 @@ import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { resample } from "../series/resample.ts";
 import { tailProbability } from "./calibration.ts";
+import { logPOfScore, scoreSeries } from "./score_series.ts";
 import type { Series } from "../series/types.ts";
 import { createRng } from "../prng.ts";
 
@@ -255,4 +256,64 @@ Deno.test("train() fits level shift's tail to normal life, not to the incidents 
       `L(${x}) with incidents ${tails[1][k]}, clean ${tails[0][k]}`,
     );
   }
+});
+
+/** A fleet of hourly series with a daily rhythm, each with its own weekend level, and low counts among them. */
+function mixedFleet(days: number, seed: number, lowCounts: number): Series[] {
+  const rng = createRng(seed);
+  const start = Date.UTC(2026, 5, 1), n = days * 24;
+  return Array.from({ length: 12 }, (_, k) => {
+    const weekend = rng.uniform(0.5, 0.95), base = 0.01 * (1 + k / 4);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = start + i * HOUR, day = new Date(t).getUTCDay();
+      const x = base * (1 + 0.5 * Math.cos((2 * Math.PI * (i % 24)) / 24)) *
+        (day === 0 || day === 6 ? weekend : 1) * Math.exp(0.1 * rng.normal());
+      // The last `lowCounts` series: a Poisson count of about 2 events an hour, as a ratio.
+      values[i] = k >= 12 - lowCounts ? poissonOf(rng, (x / base) * 2) / 100 : x;
+    }
+    const machine = `n${200 + k}-primary-meraki-com`;
+    return {
+      key: `statsd.${machine}.gauges.aggregator.agg_length_behind_ratio.A`,
+      labels: { machine, aggregator: "A", family: "presence" },
+      start,
+      step: HOUR,
+      values,
+    };
+  });
+}
+
+function poissonOf(rng: ReturnType<typeof createRng>, lambda: number): number {
+  let k = 0, p = Math.exp(-lambda), sum = p;
+  const u = rng.uniform(0, 1);
+  while (u > sum) p *= lambda / ++k, sum += p;
+  return k;
+}
+
+Deno.test("train() raises the threshold of a series whose normal days run hotter than its family's", () => {
+  const m = train(mixedFleet(40, 12, 2));
+  const shift = m.families.presence.seriesShift ?? {};
+  const fleet = mixedFleet(40, 12, 2);
+  // The two low counts (Poisson jumps of a few events the family's smooth series never make) get their own
+  // threshold; at most one of the ten smooth series differs from the family by more than chance.
+  for (const s of fleet.slice(10)) assert.ok((shift[s.key] ?? 0) > 0.5, `${s.key}: ${shift[s.key]}`);
+  assert.ok(fleet.slice(0, 10).filter((s) => shift[s.key] !== undefined).length <= 1, JSON.stringify(shift));
+  const parsed = ModelSchema.parse(JSON.parse(JSON.stringify(m)));
+  assert.deepEqual(parsed.families.presence.seriesShift, m.families.presence.seriesShift);
+  // Detection lowers that series' L by its rise, from its first point.
+  const low = fleet[11], rise = shift[low.key];
+  const { seriesShift: _, ...familyOnly } = m.families.presence;
+  const own = scoreSeries(m, m.families.presence, low).combined;
+  const shared = scoreSeries(m, familyOnly, low).combined;
+  const L = (c: number) => -logPOfScore(c, m.ensemble.digits);
+  let compared = 0;
+  for (let i = 0; i < own.length; i++) {
+    if (!(L(shared[i]) > rise)) continue;
+    assert.ok(
+      Math.abs(L(own[i]) - (L(shared[i]) - rise)) < 1e-6,
+      `i=${i}: ${L(own[i])} vs ${L(shared[i])} - ${rise}`,
+    );
+    compared++;
+  }
+  assert.ok(compared > 20, `${compared} points compared`);
 });
