@@ -74,8 +74,10 @@ export function modelSummary(model: Model): string {
         "acf 24 h": ac["24h"],
         "acf 72 h": ac["72h"],
         "acf 7 d": ac["7d"],
+        "own threshold": Object.keys(f.seriesShift ?? {}).length,
       }], {
-        caption: "ensemble thresholds (strict, permissive), normal range of the values, autocorrelation",
+        caption: "ensemble thresholds (strict, permissive), normal range of the values, autocorrelation, " +
+          "series with a threshold of their own (hotter than the family's)",
       }),
       htmlTable(
         Object.entries(f.calibration).map(([detector, c]) => ({

@@ -7,6 +7,7 @@ import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { resample } from "../series/resample.ts";
 import { tailProbability } from "./calibration.ts";
 import { logPOfScore, scoreSeries } from "./score_series.ts";
+import { modelSummary } from "../display/model_summary.ts";
 import type { Series } from "../series/types.ts";
 import { createRng } from "../prng.ts";
 
@@ -316,4 +317,10 @@ Deno.test("train() raises the threshold of a series whose normal days run hotter
     compared++;
   }
   assert.ok(compared > 20, `${compared} points compared`);
+  // The model's summary (show, the report) says how many series have a threshold of their own.
+  const html = modelSummary(m);
+  const n = Object.keys(shift).length;
+  const row = html.slice(html.indexOf("own threshold"));
+  const cells = [...row.slice(0, row.indexOf("</tbody>")).matchAll(/>([^<>]*)<\/td>/g)].map((c) => c[1]);
+  assert.equal(cells[cells.length - 1], String(n), cells.join(" "));
 });
