@@ -206,7 +206,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // The sums with memory are refitted below, from the combined scores of a first pass (kept only for that).
   const memory = sumsWithMemory({ calibration });
   const thresholdsOf = (keep: boolean) => {
-    const blockMax: number[] = [];
+    // Each series' block maxima of L (its own are read again for its own threshold, see ownShifts).
     const perSeries: number[][] = usable.map(() => []);
     const combinedOf = usable.map((s, k) => {
       const { combined } = combineRaw(
@@ -220,10 +220,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       for (let d0 = combined.length - block; d0 >= perDay; d0 -= block) {
         let m = -Infinity;
         for (let j = d0; j < d0 + block; j++) if (combined[j] > m) m = combined[j];
-        if (m > -Infinity) {
-          blockMax.push(raise - logPOfScore(m, ensemble.digits));
-          perSeries[k].push(blockMax[blockMax.length - 1]);
-        }
+        if (m > -Infinity) perSeries[k].push(raise - logPOfScore(m, ensemble.digits));
       }
       return keep ? combined : undefined;
     });
@@ -231,16 +228,17 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     // the strongest evidence the ensemble can give (the rarest calibrated p, Bonferroni-corrected).
     const reach = Math.max(...Object.values(calibration).map((c) => -Math.log10(tailFloor(c)))) -
       Math.log10(keptNames.length);
+    const blockMax = Float64Array.from(perSeries.flat()).sort();
     const thresholds = profileThresholds(
-      Float64Array.from(blockMax).sort(),
+      blockMax,
       profileQuantiles,
       perDay,
       ensemble.digits,
       reach - 1,
     );
-    return { thresholds, combinedOf, perSeries };
+    return { thresholds, combinedOf, perSeries, blockMax };
   };
-  let { thresholds, combinedOf, perSeries } = thresholdsOf(memory.size > 0);
+  let { thresholds, combinedOf, perSeries, blockMax } = thresholdsOf(memory.size > 0);
   // A score that rests at an atom most of the time (level shift's CUSUM at 0) is a sum with memory: an incident
   // in the training data holds it up until it drains (a day at ×3 keeps it high for three more), so the
   // incidents are most of its top scores, and a tail fitted there is the incidents' (on a fleet trained with
@@ -262,8 +260,8 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     calibration[name] = { ...fitCalibration(sample), n: normal.length };
     refit = true;
   }
-  if (refit) ({ thresholds, perSeries } = thresholdsOf(false));
-  const seriesShift = block === perDay ? ownShifts(usable, perSeries) : {};
+  if (refit) ({ thresholds, perSeries, blockMax } = thresholdsOf(false));
+  const seriesShift = block === perDay ? ownShifts(usable, perSeries, blockMax) : {};
 
   const from = Math.min(...train.map((s) => s.start));
   const to = Math.max(...train.map((s) => s.start + (s.values.length - 1) * s.step));
@@ -390,10 +388,14 @@ function normalLife(
  *
  * @param series The training series.
  * @param perSeries Each series' daily maxima of L.
+ * @param all All of them, ascending (the family's).
  * @returns The rise in decades of L per series key, only where positive.
  */
-function ownShifts(series: readonly Series[], perSeries: number[][]): Record<string, number> {
-  const all = Float64Array.from(perSeries.flat()).sort();
+function ownShifts(
+  series: readonly Series[],
+  perSeries: number[][],
+  all: Float64Array,
+): Record<string, number> {
   const mid = quantileSorted(all, 0.5);
   const sd = (quantileSorted(all, 0.75) - quantileSorted(all, 0.25)) / 1.349;
   const out: Record<string, number> = {};
