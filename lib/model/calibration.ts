@@ -21,7 +21,7 @@ export interface Calibration {
 }
 
 /** Share of the training scores above the point where a calibration's fitted tail takes over. */
-const DEFAULT_TAIL_FRACTION = 0.05;
+export const DEFAULT_TAIL_FRACTION = 0.05;
 
 /** Options for {@link fitCalibration}. */
 export interface FitCalibrationOptions {

@@ -2,7 +2,7 @@ import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
-import { fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
+import { DEFAULT_TAIL_FRACTION, fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./family_stats.ts";
 import { combineRaw, logPOfScore, OWN_DAYS, RUN_LENGTH, sumsWithMemory } from "./score_series.ts";
@@ -39,6 +39,8 @@ export interface TrainOptions {
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
+/** At most this many passes of the refit of the sums with memory (it stops when no new incident is flagged). */
+const MAX_PASSES = 12;
 
 /** The step most series use. */
 function commonStep(series: readonly Series[]): number {
@@ -239,28 +241,49 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     return { thresholds, combinedOf, perSeries, blockMax };
   };
   let { thresholds, combinedOf, perSeries, blockMax } = thresholdsOf(memory.size > 0);
+
   // A score that rests at an atom most of the time (level shift's CUSUM at 0) is a sum with memory: an incident
   // in the training data holds it up until it drains (a day at ×3 keeps it high for three more), so the
   // incidents are most of its top scores, and a tail fitted there is the incidents' (on a fleet trained with
   // incidents, level shift's tail fell 3× slower than on the same fleet without, and a night at the daytime
   // level scored 3 decades less). Refitted without what the first pass flags, from where the sum leaves the atom
-  // to where it drains back, and the thresholds with it.
+  // to where it drains back, and the thresholds with it. That first refit reads the tail where the first pass
+  // did, in the body of all scores (p80–p95), which is mostly the sum's first steps off its atom: a tail far too
+  // light (a sum's normal p99.9 got p = 6e-10), but one that flags generously, so the incidents the first pass
+  // missed (a night at the daytime level) leave normal life too. Later passes read the tail of the sum's
+  // excursions where every other score's is read, the p80–p95 of the time off its atom, and flag again with it,
+  // until no new incident is flagged. Flags only add up, so the passes end.
   let refit = false;
-  for (const [name, d] of kept) {
-    if (!memory.has(name)) continue;
-    const normal = normalLife(
-      usable.map((_, k) => raw[k][d]),
+  const drop = usable.map((s) => new Uint8Array(s.values.length));
+  for (let pass = 0; memory.size > 0 && pass < MAX_PASSES; pass++) {
+    const grew = flagIncidents(
+      drop,
+      usable.map((_, k) => kept.map(([, d]) => raw[k][d])),
+      kept.map(([name]) => memory.has(name) ? calibration[name].knots[0] : NaN),
       combinedOf as Float64Array[],
       thresholds.strict,
-      calibration[name].knots[0],
     );
-    const stride = Math.max(1, Math.ceil(normal.length / maxSamples));
-    const sample = stride === 1 ? normal : normal.filter((_, i) => i % stride === 0);
-    if (sample.length < 100) continue;
-    calibration[name] = { ...fitCalibration(sample), n: normal.length };
+    if (refit && !grew) break;
+    let fitted = false;
+    for (const [name, d] of kept) {
+      if (!memory.has(name)) continue;
+      const normal = normalLife(usable.map((_, k) => raw[k][d]), drop);
+      const stride = Math.max(1, Math.ceil(normal.length / maxSamples));
+      const sample = stride === 1 ? normal : normal.filter((_, i) => i % stride === 0);
+      if (sample.length < 100) continue;
+      const atom = calibration[name].knots[0];
+      let off = 0;
+      for (let i = 0; i < sample.length; i++) if (sample[i] > atom) off++;
+      const tailFraction = pass === 0
+        ? DEFAULT_TAIL_FRACTION
+        : (DEFAULT_TAIL_FRACTION * Math.max(off, 100)) / sample.length;
+      calibration[name] = { ...fitCalibration(sample, { tailFraction }), n: normal.length };
+      fitted = true;
+    }
+    if (!fitted) break;
     refit = true;
+    ({ thresholds, combinedOf, perSeries, blockMax } = thresholdsOf(true));
   }
-  if (refit) ({ thresholds, perSeries, blockMax } = thresholdsOf(false));
   const seriesShift = block === perDay ? ownShifts(usable, perSeries, blockMax) : {};
 
   const from = Math.min(...train.map((s) => s.start));
@@ -351,28 +374,41 @@ function excludeSpans(
 }
 
 /**
- * One detector's valid training scores outside the incidents a first pass flags: points whose combined score
- * reaches `strict`, widened back and forth while the detector's score stays above `atom` (from where the sum
- * left its atom to where it drains back).
+ * Marks, in `drop`, the incidents a pass flags: points whose combined score reaches `strict`, widened back and
+ * forth while a sum with memory stays above its atom (from where the sum left its atom to where it drains back).
+ * Marks only add up from pass to pass. Returns whether any point was newly marked.
  */
-function normalLife(
-  raw: Float64Array[],
+function flagIncidents(
+  drop: Uint8Array[],
+  raw: Float64Array[][],
+  atoms: number[],
   combined: Float64Array[],
   strict: number,
-  atom: number,
-): Float64Array {
-  const kept: number[] = [];
-  raw.forEach((r, k) => {
-    const c = combined[k], n = r.length;
-    const drop = new Uint8Array(n);
+): boolean {
+  let grew = false;
+  drop.forEach((dr, k) => {
+    const c = combined[k], n = dr.length;
+    const above = (j: number) => atoms.some((a, d) => a === a && raw[k][d][j] > a);
     for (let i = 0; i < n; i++) {
       if (!(c[i] >= strict)) continue;
-      for (let j = i; j >= 0 && !drop[j] && (j === i || r[j] > atom); j--) drop[j] = 1;
+      for (let j = i; j >= 0 && (j === i || (!dr[j] && above(j))); j--) if (!dr[j]) dr[j] = 1, grew = true;
       let j = i + 1;
-      while (j < n && (r[j] > atom || c[j] >= strict)) drop[j++] = 1;
+      while (j < n && (above(j) || c[j] >= strict)) {
+        if (!dr[j]) dr[j] = 1, grew = true;
+        j++;
+      }
       i = j - 1;
     }
-    for (let i = 0; i < n; i++) if (!drop[i] && r[i] === r[i]) kept.push(r[i]);
+  });
+  return grew;
+}
+
+/** One detector's valid training scores outside the marked incidents. */
+function normalLife(raw: Float64Array[], drop: Uint8Array[]): Float64Array {
+  const kept: number[] = [];
+  raw.forEach((r, k) => {
+    const dr = drop[k];
+    for (let i = 0; i < r.length; i++) if (!dr[i] && r[i] === r[i]) kept.push(r[i]);
   });
   return Float64Array.from(kept);
 }

@@ -10,6 +10,7 @@ import { logPOfScore, scoreSeries } from "./score_series.ts";
 import { modelSummary } from "../display/model_summary.ts";
 import type { Series } from "../series/types.ts";
 import { createRng } from "../prng.ts";
+import { detect } from "../detect/detect.ts";
 
 const HOUR = 3_600_000, DAY = 86_400_000;
 const AGGREGATORS = ["ProbeTablesAggregator.node_tag_cmx_probe_hll_hour", "AggregatorB"];
@@ -323,4 +324,39 @@ Deno.test("train() raises the threshold of a series whose normal days run hotter
   const row = html.slice(html.indexOf("own threshold"));
   const cells = [...row.slice(0, row.indexOf("</tbody>")).matchAll(/>([^<>]*)<\/td>/g)].map((c) => c[1]);
   assert.equal(cells[cells.length - 1], String(n), cells.join(" "));
+});
+
+Deno.test("train() reads level shift's tail from its excursions off the atom, not from the time it rests there", () => {
+  // A CUSUM rests at 0 most of the time: the p80–p95 of all its points are its first steps off 0, and a tail
+  // read there made a sum's normal extremes look far rarer than they are. Refitted, the tail starts at the p95
+  // of the excursions (P(raw ≥ u) = 0.05 × the share of time off the atom), as every other score's does.
+  const { series } = generateCorpus({ seed: 5, shards: 2, days: 120, anomalyRate: 0 });
+  const cal = train(series).families.presence.calibration.level_shift;
+  const off = cal.probs[1];
+  assert.ok(off < 0.2, `share off the atom ${off}`);
+  assert.ok(Math.abs(cal.pu / (0.05 * off) - 1) < 0.25, `P(raw ≥ u) ${cal.pu}, share off the atom ${off}`);
+});
+
+Deno.test("train() still finds the rhythm losses its first pass misses in a fleet with idle series", () => {
+  // A night at the daytime level is a long excursion of level shift's sum: when the first pass does not flag
+  // it, it stays in normal life and would set the tail of the excursions. The first refit reads the tail in the
+  // body, as the first pass did, and flags them; later passes read it from what is left.
+  const { series: all, labels } = generateCorpus({ shards: 12, days: 60, seed: 77, anomalyRate: 2 });
+  const series = all.map((s, i) => {
+    if (i % 10) return s;
+    const values = s.values.slice();
+    for (let j = 0; j < values.length; j++) {
+      if (new Date(s.start + j * s.step).getUTCHours() < 8) values[j] = 0;
+    }
+    return { ...s, values };
+  });
+  const m = train(series);
+  const idle = new Set(series.filter((_, i) => i % 10 === 0).map((s) => s.key));
+  const losses = labels.filter((l) => l.kind === "rhythm_loss" && !idle.has(l.series));
+  assert.ok(losses.length >= 10, `${losses.length} rhythm losses`);
+  const anomalies = detect(m, series.filter((s) => !idle.has(s.key))).anomalies;
+  const found = losses.filter((l) =>
+    anomalies.some((a) => a.series === l.series && a.start <= l.end + 6 * HOUR && a.end >= l.start - HOUR)
+  );
+  assert.ok(found.length >= 0.9 * losses.length, `${found.length} of ${losses.length} rhythm losses found`);
 });
