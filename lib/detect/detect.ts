@@ -141,9 +141,13 @@ function explain(
   e: number,
   params: Params | undefined,
   step: number,
+  values: ArrayLike<number>,
+  index: number,
 ): string {
   const detector = DETECTORS[name];
-  return detector && params ? detector.explain(raw, x, e, params, { step }) : `raw score ${fmt(raw)}`;
+  return detector && params
+    ? detector.explain(raw, x, e, params, { step, values, index })
+    : `raw score ${fmt(raw)}`;
 }
 
 /** Builds the episodes of one scored series. */
@@ -193,7 +197,16 @@ function episodes(
       reasons.push({
         detector: name,
         score: round(c, 3)!,
-        detail: explain(name, raw[d][best], values[best], expected![best], opts.params[name], step),
+        detail: explain(
+          name,
+          raw[d][best],
+          values[best],
+          expected![best],
+          opts.params[name],
+          step,
+          values,
+          best,
+        ),
       });
     });
     reasons.sort((a, b) => b.score - a.score);

@@ -111,10 +111,26 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
     }
     return out;
   },
-  explain(raw, observed, _expected, _params, { step }) {
+  explain(raw, observed, _expected, params, { step, values, index }) {
     // raw is the run's length where the series seldom repeats at those hours, and less where it often does.
-    return `stuck at ${num(observed)} for ${
-      span(raw * HOUR + step)
-    } (repeats count less at hours it often repeats)`;
+    const weighed = raw * HOUR + step;
+    if (!values || index === undefined || observed !== observed) {
+      return `stuck at ${num(observed)} for ${span(weighed)}`;
+    }
+    // The run as it is: back to the last value that differs (missing points neither break nor extend it).
+    const tol = params.tolerance * Math.abs(observed);
+    let first = index;
+    for (let j = index - 1; j >= 0; j--) {
+      const v = values[j];
+      if (v !== v) continue;
+      if (Math.abs(v - observed) > Math.max(tol, params.tolerance * Math.abs(v))) break;
+      first = j;
+    }
+    const actual = (index - first) * step + step;
+    return actual - weighed > Math.max(step / 2, 0.1 * actual)
+      ? `stuck at ${num(observed)} for ${span(actual)} (weighed as ${
+        span(weighed)
+      }: repeats count less at hours the series often repeats)`
+      : `stuck at ${num(observed)} for ${span(actual)}`;
   },
 };

@@ -140,3 +140,27 @@ Deno.test("flatline.score() weighs a repeat by how often the series' runs go on 
   const added = s[noon + perHour - 1] - s[noon - 1];
   assert.ok(added >= 0 && added < 0.2, `${added}`);
 });
+
+Deno.test("flatline.explain() says how long the value has been stuck, and how much of it counted where it often repeats", () => {
+  const step = 300_000, params = flatline.fit([]);
+  // Moving, then stuck at 0.5 for 3 hours (a missing point inside neither breaks nor extends the run).
+  const values = [...Array.from({ length: 24 }, (_, i) => 1 + i / 100), ...new Array(36).fill(0.5)];
+  values[40] = NaN;
+  const last = values.length - 1;
+  // Every repeat counted in full: 35 steps after the first point.
+  const full = (35 * step) / HOUR;
+  assert.equal(
+    flatline.explain(full, 0.5, NaN, params, { step, values, index: last }),
+    "stuck at 0.5 for 3 h",
+  );
+  // As scored, the run taught this young series that it repeats at these hours: a little less than in full.
+  const s = flatline.score(series(values, step), params);
+  assert.ok(s[last] < full && s[last] > 0.8 * full, `${s[last]}`);
+  // The same point weighed as less than its length (a series that repeats often at that hour) says so.
+  assert.equal(
+    flatline.explain(1, 0.5, NaN, params, { step, values, index: last }),
+    "stuck at 0.5 for 3 h (weighed as 1.1 h: repeats count less at hours the series often repeats)",
+  );
+  // Without the series, the weighed length alone.
+  assert.equal(flatline.explain(1, 0.5, NaN, params, { step }), "stuck at 0.5 for 1.1 h");
+});

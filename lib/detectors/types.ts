@@ -56,4 +56,8 @@ export interface Basis {
 export interface ExplainContext {
   /** The series' step, ms. */
   step: number;
+  /** The series' values, when the caller has them (with `index`): a detector may read the points before. */
+  values?: ArrayLike<number>;
+  /** The point's index in `values`. */
+  index?: number;
 }
