@@ -133,20 +133,19 @@ const round = (v: number, digits = 4) => (v === v ? Number(v.toPrecision(digits)
 const fmt = (v: number) => formatNumber(v, { missing: "missing" });
 const hours = (ms: number) => formatDuration(ms);
 
-/** A sentence for one detector at one point: the detector's own `explain`, with the model's params for it. */
+/** A sentence for one detector at point `index` of `values`: the detector's own `explain`, with the model's params for it. */
 function explain(
   name: string,
   raw: number,
-  x: number,
+  values: Float64Array,
+  index: number,
   e: number,
   params: Params | undefined,
   step: number,
-  values: ArrayLike<number>,
-  index: number,
 ): string {
   const detector = DETECTORS[name];
   return detector && params
-    ? detector.explain(raw, x, e, params, { step, values, index })
+    ? detector.explain(raw, values[index], e, params, { step, values, index })
     : `raw score ${fmt(raw)}`;
 }
 
@@ -197,16 +196,7 @@ function episodes(
       reasons.push({
         detector: name,
         score: round(c, 3)!,
-        detail: explain(
-          name,
-          raw[d][best],
-          values[best],
-          expected![best],
-          opts.params[name],
-          step,
-          values,
-          best,
-        ),
+        detail: explain(name, raw[d][best], values, best, expected![best], opts.params[name], step),
       });
     });
     reasons.sort((a, b) => b.score - a.score);

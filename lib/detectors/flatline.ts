@@ -117,13 +117,13 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
     if (!values || index === undefined || observed !== observed) {
       return `stuck at ${num(observed)} for ${span(weighed)}`;
     }
-    // The run as it is: back to the last value that differs (missing points neither break nor extend it).
-    const tol = params.tolerance * Math.abs(observed);
+    // The run as it is: back to the last value that differs, by the rule `score` repeats by (missing points
+    // neither break nor extend it).
     let first = index;
     for (let j = index - 1; j >= 0; j--) {
       const v = values[j];
       if (v !== v) continue;
-      if (Math.abs(v - observed) > Math.max(tol, params.tolerance * Math.abs(v))) break;
+      if (Math.abs(v - observed) > params.tolerance * Math.max(Math.abs(v), Math.abs(observed))) break;
       first = j;
     }
     const actual = (index - first) * step + step;

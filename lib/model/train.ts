@@ -253,35 +253,28 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // missed (a night at the daytime level) leave normal life too. Later passes read the tail of the sum's
   // excursions where every other score's is read, the p80–p95 of the time off its atom, and flag again with it,
   // until no new incident is flagged. Flags only add up, so the passes end.
-  let refit = false;
   const drop = usable.map((s) => new Uint8Array(s.values.length));
-  for (let pass = 0; memory.size > 0 && pass < MAX_PASSES; pass++) {
-    const grew = flagIncidents(
-      drop,
-      usable.map((_, k) => kept.map(([, d]) => raw[k][d])),
-      kept.map(([name]) => memory.has(name) ? calibration[name].knots[0] : NaN),
-      combinedOf as Float64Array[],
-      thresholds.strict,
-    );
-    if (refit && !grew) break;
+  const sums = kept.filter(([name]) => memory.has(name));
+  const sumsOf = usable.map((_, k) => sums.map(([, d]) => raw[k][d]));
+  for (let pass = 0; sums.length > 0 && pass < MAX_PASSES; pass++) {
+    const atoms = sums.map(([name]) => calibration[name].knots[0]);
+    const grew = flagIncidents(drop, sumsOf, atoms, combinedOf as Float64Array[], thresholds.strict);
+    if (pass > 0 && !grew) break;
     let fitted = false;
-    for (const [name, d] of kept) {
-      if (!memory.has(name)) continue;
-      const normal = normalLife(usable.map((_, k) => raw[k][d]), drop);
+    sums.forEach(([name], m) => {
+      const normal = normalLife(sumsOf.map((r) => r[m]), drop);
       const stride = Math.max(1, Math.ceil(normal.length / maxSamples));
       const sample = stride === 1 ? normal : normal.filter((_, i) => i % stride === 0);
-      if (sample.length < 100) continue;
-      const atom = calibration[name].knots[0];
+      if (sample.length < 100) return;
       let off = 0;
-      for (let i = 0; i < sample.length; i++) if (sample[i] > atom) off++;
+      for (let i = 0; i < sample.length; i++) if (sample[i] > atoms[m]) off++;
       const tailFraction = pass === 0
         ? DEFAULT_TAIL_FRACTION
         : (DEFAULT_TAIL_FRACTION * Math.max(off, 100)) / sample.length;
       calibration[name] = { ...fitCalibration(sample, { tailFraction }), n: normal.length };
       fitted = true;
-    }
+    });
     if (!fitted) break;
-    refit = true;
     ({ thresholds, combinedOf, perSeries, blockMax } = thresholdsOf(true));
   }
   const seriesShift = block === perDay ? ownShifts(usable, perSeries, blockMax) : {};
@@ -377,10 +370,13 @@ function excludeSpans(
  * Marks, in `drop`, the incidents a pass flags: points whose combined score reaches `strict`, widened back and
  * forth while a sum with memory stays above its atom (from where the sum left its atom to where it drains back).
  * Marks only add up from pass to pass. Returns whether any point was newly marked.
+ *
+ * @param sums Per series, the raw scores of each sum with memory.
+ * @param atoms Each sum's atom, in the same order.
  */
 function flagIncidents(
   drop: Uint8Array[],
-  raw: Float64Array[][],
+  sums: Float64Array[][],
   atoms: number[],
   combined: Float64Array[],
   strict: number,
@@ -388,7 +384,7 @@ function flagIncidents(
   let grew = false;
   drop.forEach((dr, k) => {
     const c = combined[k], n = dr.length;
-    const above = (j: number) => atoms.some((a, d) => a === a && raw[k][d][j] > a);
+    const above = (j: number) => atoms.some((a, m) => sums[k][m][j] > a);
     for (let i = 0; i < n; i++) {
       if (!(c[i] >= strict)) continue;
       for (let j = i; j >= 0 && (j === i || (!dr[j] && above(j))); j--) if (!dr[j]) dr[j] = 1, grew = true;
