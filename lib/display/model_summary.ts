@@ -80,7 +80,12 @@ export function modelSummary(model: Model): string {
           "series with a threshold of their own (hotter than the family's)",
       }),
       htmlTable(
-        Object.entries(f.calibration).map(([detector, c]) => ({
+        [
+          ...Object.entries(f.earlyCalibration ?? {}).map(([d, c]) => [`${d} (first 2 weeks)`, c] as const),
+          ...Object.entries(f.calibration).map(([d, c]) =>
+            [f.earlyCalibration?.[d] ? `${d} (after)` : d, c] as const
+          ),
+        ].map(([detector, c]) => ({
           detector,
           samples: c.n,
           knots: c.knots.length,

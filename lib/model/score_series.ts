@@ -1,5 +1,5 @@
 import type { Series } from "../series/types.ts";
-import type { FamilyModel, Model } from "./schema.ts";
+import { CARRIED_DAYS, type FamilyModel, type Model } from "./schema.ts";
 import type { Calibration } from "./calibration.ts";
 import { compileCalibration, type CompiledCalibration } from "./compile_calibration.ts";
 import { fitCalibration, restsAtAtom } from "./calibration.ts";
@@ -176,14 +176,21 @@ function ownLogP(
   minAlone: number,
   out: Float64Array,
   segments?: Segment[],
+  early?: { cal: Calibration; until: number },
 ): void {
   const n = raw.length;
   let f: CompiledCalibration | undefined = family ? compiled(family) : undefined;
-  if (f) segments?.push({ from: 0, f });
+  const later = f;
+  // The family's calibration of the first points (a series' first two weeks), where it has one.
+  const first = f && early ? compiled(early.cal) : undefined;
+  const until = first ? Math.min(n, early!.until) : 0;
+  if (f) segments?.push({ from: 0, f: first ?? f });
   let count = 0, nextFit = Math.max(MIN_OWN, family ? Math.ceil(prior) + 1 : minAlone);
   if (f && nextFit > n) {
-    // The series cannot outnumber the family's scores here: the family's calibration throughout.
-    f.into(raw, out);
+    // The series cannot outnumber the family's scores here: the family's calibrations throughout.
+    if (until > 0) first!.into(raw.subarray(0, until), out.subarray(0, until));
+    if (until < n) f.into(until > 0 ? raw.subarray(until) : raw, until > 0 ? out.subarray(until) : out);
+    if (until > 0 && until < n) segments?.push({ from: until, f });
     return;
   }
   const sample = new Float64Array(MAX_OWN_SAMPLE);
@@ -201,8 +208,9 @@ function ownLogP(
       segments?.push({ from: i, f });
       nextFit = Math.ceil(count * REFIT_GROWTH);
     }
+    if (i === until && until > 0 && f === later) segments?.push({ from: i, f: later! });
     const r = raw[i];
-    out[i] = f ? f(r) : NaN;
+    out[i] = f ? (i < until && f === later ? first!(r) : f(r)) : NaN;
     if (r === r) count++;
   }
 }
@@ -330,7 +338,9 @@ export function scoreSeries(
   model: Pick<Model, "detectors" | "ensemble"> & {
     trainedOn?: Partial<Pick<Model["trainedOn"], "points" | "step">>;
   },
-  family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds" | "seriesShift">>,
+  family:
+    & Pick<FamilyModel, "calibration">
+    & Partial<Pick<FamilyModel, "thresholds" | "seriesShift" | "earlyCalibration">>,
   series: Series,
   options: ScoreSeriesOptions = {},
 ): SeriesScores {
@@ -369,7 +379,9 @@ export function scoreSeries(
  */
 export function combineRaw(
   model: Pick<Model, "ensemble"> & { trainedOn?: Partial<Pick<Model["trainedOn"], "points" | "step">> },
-  family: Pick<FamilyModel, "calibration"> & Partial<Pick<FamilyModel, "thresholds" | "seriesShift">>,
+  family:
+    & Pick<FamilyModel, "calibration">
+    & Partial<Pick<FamilyModel, "thresholds" | "seriesShift" | "earlyCalibration">>,
   names: string[],
   raw: Float64Array[],
   key: string,
@@ -385,6 +397,8 @@ export function combineRaw(
   const minAlone = Math.round(OWN_ALONE / step);
   const modelStep = model.trainedOn?.step;
   const bound = modelStep !== undefined && modelStep !== step ? sumsWithMemory(family) : NO_NAMES;
+  // Where a series' seasonal expectation is carried from the days just before (its first two weeks).
+  const carriedPoints = Math.round((CARRIED_DAYS * DAY) / step);
   const logP = names.map(() => new Float64Array(n));
   const segments: Segment[][] = names.map(() => []);
   names.forEach((name, d) => {
@@ -405,7 +419,16 @@ export function combineRaw(
       if (!cal) throw new RangeError(`Cannot score ${key}: the model has no calibration for "${name}"`);
       runLengthLogP(r, compiled(cal), step, lp);
     } else {
-      ownLogP(r, cal, prior, minAlone, lp, band?.bases[d] ? segments[d] : undefined);
+      const early = family.earlyCalibration?.[name];
+      ownLogP(
+        r,
+        cal,
+        prior,
+        minAlone,
+        lp,
+        band?.bases[d] ? segments[d] : undefined,
+        early ? { cal: early, until: carriedPoints } : undefined,
+      );
     }
   });
   const { combined, driver } = combineLogP(logP, digits);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { scoreOfLogP, scoreSeries, type SeriesScores } from "./score_series.ts";
+import { combineRaw, scoreOfLogP, scoreSeries, type SeriesScores } from "./score_series.ts";
 import type { Calibration } from "./calibration.ts";
 import { tailProbability } from "./calibration.ts";
 import { train } from "./train.ts";
@@ -110,8 +110,11 @@ Deno.test("scoreSeries() under a trained model follows the documented formula at
     assert.deepEqual(r.names, Object.keys(model.detectors));
     let scored = 0;
     for (let i = 0; i < s.values.length; i++) {
+      // In a series' first two weeks, a sum with memory's early calibration where the model has one.
+      const calOf = (name: string) =>
+        (i < 24 * 14 ? family.earlyCalibration?.[name] : undefined) ?? family.calibration[name];
       const ps = r.names.map((name, d) =>
-        r.raw[d][i] !== r.raw[d][i] ? NaN : tailProbability(family.calibration[name], r.raw[d][i])
+        r.raw[d][i] !== r.raw[d][i] ? NaN : tailProbability(calOf(name), r.raw[d][i])
       )
         .filter((p) => !Number.isNaN(p));
       if (ps.length === 0) {
@@ -293,4 +296,39 @@ Deno.test("scoreSeries() judges a run only beyond the run the series has at that
   assert.ok(raw > 6 && raw < 9, `raw ${raw}`);
   assert.ok(Math.abs(at(5, 9) + Math.log10(tailProbability(CAL, raw))) < 1e-3, `day 5: ${at(5, 9)}`);
   assert.ok(at(5, 9) > 6);
+});
+
+Deno.test("combineRaw() reads a series' first two weeks with the family's early calibration, the rest with the later", () => {
+  // CAL: p(2) = 10^−2. EARLY: the same with a tail ten times heavier, p(2) = 10^−1.
+  const EARLY: Calibration = { ...CAL, pm: 1, shape: CAL.shape };
+  const family = { calibration: { level_shift: CAL }, earlyCalibration: { level_shift: EARLY } };
+  const step = 3_600_000, n = 24 * 20, edge = 24 * 14;
+  const raw = [new Float64Array(n).fill(2)];
+  const want = (i: number) => (i < edge ? -1 : -2);
+  // The family's calibrations throughout (the series never outnumbers them) ...
+  const all = combineRaw({ ensemble: { digits: 8 } }, family, ["level_shift"], raw, "k", step);
+  for (const i of [0, edge - 1, edge, n - 1]) {
+    assert.ok(Math.abs(all.logP[0][i] - want(i)) < 1e-6, `logP[${i}] = ${all.logP[0][i]}, want ${want(i)}`);
+  }
+  // ... and until the series hands over to its own scores (after 400 here), the same.
+  const own = combineRaw(
+    { ensemble: { digits: 8 }, trainedOn: { points: 400 } },
+    family,
+    ["level_shift"],
+    raw,
+    "k",
+    step,
+  );
+  for (const i of [0, edge - 1, edge, 400]) {
+    assert.ok(
+      Math.abs(own.logP[0][i] - want(i)) < 1e-6,
+      `own: logP[${i}] = ${own.logP[0][i]}, want ${want(i)}`,
+    );
+  }
+  // At another step, the two weeks are counted in its points.
+  const fine = combineRaw({ ensemble: { digits: 8 } }, family, ["level_shift"], raw, "k", step / 12);
+  assert.ok(
+    Math.abs(fine.logP[0][n - 1] - -1) < 1e-6,
+    `at 5 minutes, point ${n - 1} is in the first two weeks`,
+  );
 });

@@ -3,7 +3,7 @@ import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
 import { DEFAULT_TAIL_FRACTION, fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
-import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
+import { CARRIED_DAYS, type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { seasonality, valueRange } from "./family_stats.ts";
 import { combineRaw, logPOfScore, OWN_DAYS, RUN_LENGTH, sumsWithMemory } from "./score_series.ts";
 import { quantileSorted } from "../series/summarize.ts";
@@ -41,6 +41,8 @@ export interface TrainOptions {
 const HOUR = 3_600_000, DAY = 86_400_000;
 /** At most this many passes of the refit of the sums with memory (it stops when no new incident is flagged). */
 const MAX_PASSES = 12;
+/** Fewest scores off its atom a sum with memory's refit reads its tail from. */
+const MIN_OFF = 100;
 
 /** The step most series use. */
 function commonStep(series: readonly Series[]): number {
@@ -147,6 +149,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     detectorNames.map((name) => left.has(name) ? none : DETECTORS[name].score(s, detectors[name]))
   );
   const calibration: FamilyModel["calibration"] = {};
+  const earlyCalibration: FamilyModel["calibration"] = {};
   detectorNames.forEach((name, d) => {
     if (name === "static_breach" || left.has(name)) return;
     let total = 0;
@@ -213,7 +216,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     const combinedOf = usable.map((s, k) => {
       const { combined } = combineRaw(
         { ensemble, trainedOn: { points: trainedPoints } },
-        { calibration },
+        { calibration, earlyCalibration },
         keptNames,
         kept.map(([, d]) => raw[k][d]),
         s.key,
@@ -253,26 +256,43 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // missed (a night at the daytime level) leave normal life too. Later passes read the tail of the sum's
   // excursions where every other score's is read, the p80–p95 of the time off its atom, and flag again with it,
   // until no new incident is flagged. Flags only add up, so the passes end.
+  // Each sum is refitted on its own in a series' first two weeks, where its expectation is the days just before
+  // carried forward, and after, on the weekly lags: a sum of the first's larger deviations has a longer tail,
+  // and pooled, it held the later one's up (or, narrowed, let it fall far too light).
   const drop = usable.map((s) => new Uint8Array(s.values.length));
   const sums = kept.filter(([name]) => memory.has(name));
   const sumsOf = usable.map((_, k) => sums.map(([, d]) => raw[k][d]));
+  const carried = Math.round((CARRIED_DAYS * DAY) / step);
   for (let pass = 0; sums.length > 0 && pass < MAX_PASSES; pass++) {
     const atoms = sums.map(([name]) => calibration[name].knots[0]);
     const grew = flagIncidents(drop, sumsOf, atoms, combinedOf as Float64Array[], thresholds.strict);
     if (pass > 0 && !grew) break;
     let fitted = false;
     sums.forEach(([name], m) => {
-      const normal = normalLife(sumsOf.map((r) => r[m]), drop);
-      const stride = Math.max(1, Math.ceil(normal.length / maxSamples));
-      const sample = stride === 1 ? normal : normal.filter((_, i) => i % stride === 0);
-      if (sample.length < 100) return;
-      let off = 0;
-      for (let i = 0; i < sample.length; i++) if (sample[i] > atoms[m]) off++;
-      const tailFraction = pass === 0
-        ? DEFAULT_TAIL_FRACTION
-        : (DEFAULT_TAIL_FRACTION * Math.max(off, 100)) / sample.length;
-      calibration[name] = { ...fitCalibration(sample, { tailFraction }), n: normal.length };
-      fitted = true;
+      const of = sumsOf.map((r) => r[m]);
+      const fit = (normal: Float64Array, part: boolean) => {
+        const stride = Math.max(1, Math.ceil(normal.length / maxSamples));
+        const sample = stride === 1 ? normal : normal.filter((_, i) => i % stride === 0);
+        let off = 0;
+        for (let i = 0; i < sample.length; i++) if (sample[i] > atoms[m]) off++;
+        if (sample.length < 100 || (part && off < MIN_OFF)) return undefined;
+        const tailFraction = pass === 0
+          ? DEFAULT_TAIL_FRACTION
+          : (DEFAULT_TAIL_FRACTION * Math.max(off, MIN_OFF)) / sample.length;
+        return { ...fitCalibration(sample, { tailFraction }), n: normal.length };
+      };
+      const early = fit(normalLife(of, drop, 0, carried), true);
+      const later = fit(normalLife(of, drop, carried), true);
+      if (early && later) {
+        earlyCalibration[name] = early;
+        calibration[name] = later;
+        fitted = true;
+        return;
+      }
+      // Too little of either: one calibration throughout.
+      delete earlyCalibration[name];
+      const pooled = fit(normalLife(of, drop), false);
+      if (pooled) calibration[name] = pooled, fitted = true;
     });
     if (!fitted) break;
     ({ thresholds, combinedOf, perSeries, blockMax } = thresholdsOf(true));
@@ -313,6 +333,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         seriesRanges,
         seasonality: seasonality(train),
         calibration,
+        ...(Object.keys(earlyCalibration).length ? { earlyCalibration } : {}),
         thresholds,
         ...(Object.keys(seriesShift).length ? { seriesShift } : {}),
       },
@@ -399,12 +420,12 @@ function flagIncidents(
   return grew;
 }
 
-/** One detector's valid training scores outside the marked incidents. */
-function normalLife(raw: Float64Array[], drop: Uint8Array[]): Float64Array {
+/** One detector's valid training scores outside the marked incidents, at points `from` to `to` of each series. */
+function normalLife(raw: Float64Array[], drop: Uint8Array[], from = 0, to = Infinity): Float64Array {
   const kept: number[] = [];
   raw.forEach((r, k) => {
     const dr = drop[k];
-    for (let i = 0; i < r.length; i++) if (!dr[i] && r[i] === r[i]) kept.push(r[i]);
+    for (let i = from; i < Math.min(r.length, to); i++) if (!dr[i] && r[i] === r[i]) kept.push(r[i]);
   });
   return Float64Array.from(kept);
 }

@@ -360,3 +360,28 @@ Deno.test("train() still finds the rhythm losses its first pass misses in a flee
   );
   assert.ok(found.length >= 0.9 * losses.length, `${found.length} of ${losses.length} rhythm losses found`);
 });
+
+Deno.test("train() calibrates level shift's sum on its own in a series' first two weeks, where its expectation is carried", () => {
+  // Before the weekly lags exist the expectation is the days just before, carried forward: its deviations run
+  // longer, and pooled with the later ones they held the later tail up. Each part is fitted to its own scores
+  // (the tail from the p95 of its own excursions); with too little of the later part, one calibration.
+  const { series } = generateCorpus({ seed: 5, shards: 2, days: 120, anomalyRate: 0 });
+  const f = train(series).families.presence;
+  const early = f.earlyCalibration?.level_shift, later = f.calibration.level_shift;
+  assert.ok(early, "an early calibration");
+  for (const [what, cal] of [["early", early], ["later", later]] as const) {
+    assert.ok(
+      Math.abs(cal.pu / (0.05 * cal.probs[1]) - 1) < 0.25,
+      `${what}: P(raw ≥ u) ${cal.pu}, off ${cal.probs[1]}`,
+    );
+  }
+  assert.ok(early.n < later.n / 4, `early n ${early.n}, later n ${later.n}`);
+  assert.ok(early.u > 1.2 * later.u, `early tail from ${early.u}, later from ${later.u}`);
+  // The model's summary shows both.
+  const html = modelSummary({ ...train(series), families: { presence: f } });
+  assert.ok(html.includes("level_shift (first 2 weeks)") && html.includes("level_shift (after)"));
+  const short =
+    train(generateCorpus({ seed: 5, shards: 2, days: 10, anomalyRate: 0 }).series).families.presence;
+  assert.equal(short.earlyCalibration, undefined);
+  assert.ok(short.calibration.level_shift);
+});
