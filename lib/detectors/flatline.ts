@@ -89,7 +89,7 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
       if (last === last) {
         let r = rate[slot];
         if (r !== r) r = (allRepeats + 0.5) / (allPoints + 1), unseen--;
-        const repeat = Math.abs(x - last) <= tol * Math.max(Math.abs(x), Math.abs(last)) ? 1 : 0;
+        const repeat = repeats(x, last, tol) ? 1 : 0;
         // The time since the last value (a missing point neither breaks nor extends what it spans).
         if (inRun) {
           let c = cont[slot];
@@ -123,7 +123,7 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
     for (let j = index - 1; j >= 0; j--) {
       const v = values[j];
       if (v !== v) continue;
-      if (Math.abs(v - observed) > params.tolerance * Math.max(Math.abs(v), Math.abs(observed))) break;
+      if (!repeats(v, observed, params.tolerance)) break;
       first = j;
     }
     const actual = (index - first) * step + step;
@@ -134,3 +134,8 @@ export const flatline: Detector<FlatlineParams, FlatlineOptions> = {
       : `stuck at ${num(observed)} for ${span(actual)}`;
   },
 };
+
+/** Whether `x` repeats `last`: equal within a relative tolerance. */
+function repeats(x: number, last: number, tol: number): boolean {
+  return Math.abs(x - last) <= tol * Math.max(Math.abs(x), Math.abs(last));
+}

@@ -11,12 +11,6 @@ export const SCHEMA_VERSION = 2;
 const num = z.number();
 const nullableNum = z.number().nullable();
 
-/**
- * Days of a series in which its seasonal expectation is carried from the days just before (1, 2 and 3 days
- * back), until the longest of its lags (14 days) exists: see `seasonalExpectation`.
- */
-export const CARRIED_DAYS = 14;
-
 /** Calibration of one detector (see lib/model/calibration.ts). */
 export const CalibrationSchema = z.object({
   n: z.number().int().positive(),
@@ -58,7 +52,7 @@ export const FamilySchema = z.object({
   /** Calibration per detector name. */
   calibration: z.record(z.string(), CalibrationSchema),
   /**
-   * Calibration per detector name of its scores in a series' first two weeks ({@link CARRIED_DAYS}), where the
+   * Calibration per detector name of its scores in a series' first two weeks (`CARRIED_DAYS`), where the
    * seasonal expectation is the days just before carried forward, not the weekly lags; `calibration` then holds
    * the scores after. Only for the sums with memory (see `train`); absent: one calibration throughout.
    */

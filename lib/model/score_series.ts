@@ -1,5 +1,6 @@
 import type { Series } from "../series/types.ts";
-import { CARRIED_DAYS, type FamilyModel, type Model } from "./schema.ts";
+import type { FamilyModel, Model } from "./schema.ts";
+import { CARRIED_DAYS } from "../series/seasonal_expectation.ts";
 import type { Calibration } from "./calibration.ts";
 import { compileCalibration, type CompiledCalibration } from "./compile_calibration.ts";
 import { fitCalibration, restsAtAtom } from "./calibration.ts";
@@ -189,8 +190,10 @@ function ownLogP(
   if (f && nextFit > n) {
     // The series cannot outnumber the family's scores here: the family's calibrations throughout.
     if (until > 0) first!.into(raw.subarray(0, until), out.subarray(0, until));
-    if (until < n) f.into(until > 0 ? raw.subarray(until) : raw, until > 0 ? out.subarray(until) : out);
-    if (until > 0 && until < n) segments?.push({ from: until, f });
+    if (until < n) {
+      f.into(raw.subarray(until), out.subarray(until));
+      if (until > 0) segments?.push({ from: until, f });
+    }
     return;
   }
   const sample = new Float64Array(MAX_OWN_SAMPLE);

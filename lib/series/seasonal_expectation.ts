@@ -3,6 +3,12 @@ import { DAY, HOUR, smallMedian, weekSlot } from "./robust.ts";
 import { derivedOf } from "./derived.ts";
 import { profileId } from "./profile_id.ts";
 
+/**
+ * Days until the longest of the default lags (14 days) exists: before it, a series' expectation is the days just
+ * before (1, 2 and 3 days back), carried over the family's weekly rhythm where that is known.
+ */
+export const CARRIED_DAYS = 14;
+
 /** Options for {@link seasonalExpectation}. */
 export interface SeasonalExpectationOptions {
   /** Lags in ms whose values are compared. @default [1 d, 7 d, 14 d] */
@@ -44,7 +50,8 @@ export interface SeasonalExpectationOptions {
  * ```
  */
 export function seasonalExpectation(series: Series, options: SeasonalExpectationOptions = {}): Float64Array {
-  const { lags = [DAY, 7 * DAY, 14 * DAY], minLags = 1, early: useEarly = true, dayChange = null } = options;
+  const { lags = [DAY, 7 * DAY, CARRIED_DAYS * DAY], minLags = 1, early: useEarly = true, dayChange = null } =
+    options;
   const { values, step, start } = series;
   // Several detectors need the same expectation of the same series: cache it per values array.
   const cacheKey = keyOf(series, lags, minLags, useEarly, dayChange);
