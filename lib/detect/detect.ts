@@ -293,7 +293,9 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     }
     // Scored at its own step: every detector's windows are durations, and the threshold follows the step.
     let valid = 0, lo = Infinity, hi = -Infinity;
-    for (const v of s.values) {
+    const vs = s.values;
+    for (let i = 0; i < vs.length; i++) {
+      const v = vs[i];
       if (v !== v) continue;
       valid++;
       if (v < lo) lo = v;

@@ -95,6 +95,17 @@ class Table {
   }
 
   into(raw: Float64Array, out: Float64Array): void {
-    for (let i = 0; i < raw.length; i++) out[i] = this.at(raw[i]);
+    // at(), with the table's part (where most scores fall) written out over locals: the same values.
+    const lo = this.lo, hi = this.hi, inv = this.inv, table = this.table, size = Table.SIZE;
+    const tabled = this.width > 0;
+    for (let i = 0; i < raw.length; i++) {
+      const x = raw[i];
+      if (x <= lo) out[i] = 0;
+      else if (x <= hi && tabled) {
+        const f = (x - lo) * inv;
+        const j = f | 0;
+        out[i] = j >= size ? table[size] : table[j] + (table[j + 1] - table[j]) * (f - j);
+      } else out[i] = this.at(x);
+    }
   }
 }
