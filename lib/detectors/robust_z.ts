@@ -55,6 +55,11 @@ export const robustZ: Detector<RobustZParams, RobustZOptions> = {
   explain(raw, _observed, _expected, params) {
     return `${num(raw)} robust standard deviations from the trailing ${span(params.window)} median`;
   },
+  warmUp(params, step) {
+    // Until the window is full its median and MAD are of the first hours only: half a daily rhythm, a MAD that
+    // misses the other half's range.
+    return pointsIn(params.window, step);
+  },
 };
 
 /** robust_z's one pass: the raw scores and, when asked, the median and the unit they divide by. */

@@ -40,6 +40,12 @@ export interface Detector<P extends Params = Params, O = Record<string, unknown>
    * `center[i] ± r · unit[i]`: the band. Absent on detectors that judge a run, a climb or a sum over time.
    */
   basis?(series: Series, params: P): Basis;
+  /**
+   * Points from a series' start during which this detector's scores run on a baseline not yet complete (a
+   * trailing window not yet full): they are calibrated on their own, apart from the scores after (see `train`).
+   * Absent: one calibration throughout.
+   */
+  warmUp?(params: P, step: number): number;
 }
 
 /** What a distance-from-baseline detector judges each point against (see {@link Detector.basis}). */

@@ -2,6 +2,7 @@ import { BLIP_POINTS } from "../detect/episode_verdict.ts";
 import type { Model } from "../model/schema.ts";
 import { htmlTable } from "./html_table.ts";
 import { escapeHtml, formatDuration, formatNumber, formatTime } from "./_format.ts";
+import { CARRIED_DAYS } from "../series/seasonal_expectation.ts";
 
 const H =
   "font:600 13px system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:10px 0 2px;color:#1f2328";
@@ -81,7 +82,9 @@ export function modelSummary(model: Model): string {
       }),
       htmlTable(
         [
-          ...Object.entries(f.earlyCalibration ?? {}).map(([d, c]) => [`${d} (first 2 weeks)`, c] as const),
+          ...Object.entries(f.earlyCalibration ?? {}).map(([d, c]) =>
+            [`${d} (first ${formatDuration(f.earlyUntil?.[d] ?? CARRIED_DAYS * 86_400_000)})`, c] as const
+          ),
           ...Object.entries(f.calibration).map(([d, c]) =>
             [f.earlyCalibration?.[d] ? `${d} (after)` : d, c] as const
           ),

@@ -52,11 +52,17 @@ export const FamilySchema = z.object({
   /** Calibration per detector name. */
   calibration: z.record(z.string(), CalibrationSchema),
   /**
-   * Calibration per detector name of its scores in a series' first two weeks (`CARRIED_DAYS`), where the
-   * seasonal expectation is the days just before carried forward, not the weekly lags; `calibration` then holds
-   * the scores after. Only for the sums with memory (see `train`); absent: one calibration throughout.
+   * Calibration per detector name of its scores in a series' first part (`earlyUntil`): for the sums with
+   * memory its first two weeks (`CARRIED_DAYS`), where the seasonal expectation is the days just before carried
+   * forward, not the weekly lags; for a detector with a warm-up (see `Detector.warmUp`) that warm-up;
+   * `calibration` then holds the scores after. Absent: one calibration throughout (see `train`).
    */
   earlyCalibration: z.record(z.string(), CalibrationSchema).optional(),
+  /**
+   * Where each early calibration ends, ms of a series' history: a detector's own warm-up (robust_z: its window),
+   * or `CARRIED_DAYS` for a sum with memory. A detector absent here: `CARRIED_DAYS` (models from before it).
+   */
+  earlyUntil: z.record(z.string(), z.number().positive()).optional(),
   /** Ensemble score thresholds per profile, learned on the training data. */
   thresholds: z.object({ permissive: z.number().min(0).max(1), strict: z.number().min(0).max(1) }),
   /**

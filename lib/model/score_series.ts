@@ -343,7 +343,7 @@ export function scoreSeries(
   },
   family:
     & Pick<FamilyModel, "calibration">
-    & Partial<Pick<FamilyModel, "thresholds" | "seriesShift" | "earlyCalibration">>,
+    & Partial<Pick<FamilyModel, "thresholds" | "seriesShift" | "earlyCalibration" | "earlyUntil">>,
   series: Series,
   options: ScoreSeriesOptions = {},
 ): SeriesScores {
@@ -384,7 +384,7 @@ export function combineRaw(
   model: Pick<Model, "ensemble"> & { trainedOn?: Partial<Pick<Model["trainedOn"], "points" | "step">> },
   family:
     & Pick<FamilyModel, "calibration">
-    & Partial<Pick<FamilyModel, "thresholds" | "seriesShift" | "earlyCalibration">>,
+    & Partial<Pick<FamilyModel, "thresholds" | "seriesShift" | "earlyCalibration" | "earlyUntil">>,
   names: string[],
   raw: Float64Array[],
   key: string,
@@ -402,6 +402,11 @@ export function combineRaw(
   const bound = modelStep !== undefined && modelStep !== step ? sumsWithMemory(family) : NO_NAMES;
   // Where a series' seasonal expectation is carried from the days just before (its first two weeks).
   const carriedPoints = Math.round((CARRIED_DAYS * DAY) / step);
+  // Where each early calibration ends (a model from before `earlyUntil`: its sums' two weeks).
+  const untilOf = (name: string) => {
+    const ms = family.earlyUntil?.[name];
+    return ms === undefined ? carriedPoints : Math.round(ms / step);
+  };
   const logP = names.map(() => new Float64Array(n));
   const segments: Segment[][] = names.map(() => []);
   names.forEach((name, d) => {
@@ -430,7 +435,7 @@ export function combineRaw(
         minAlone,
         lp,
         band?.bases[d] ? segments[d] : undefined,
-        early ? { cal: early, until: carriedPoints } : undefined,
+        early ? { cal: early, until: untilOf(name) } : undefined,
       );
     }
   });

@@ -174,7 +174,8 @@ Deno.test("scoreSeries() raises a series' threshold to its own daily maxima once
   };
   const own = scoreSeries(model, family, series).combined;
   // Without the family's thresholds (as train scores its data) the model's threshold holds throughout.
-  const plain = scoreSeries(model, { calibration: family.calibration }, series).combined;
+  const { calibration, earlyCalibration, earlyUntil } = family;
+  const plain = scoreSeries(model, { calibration, earlyCalibration, earlyUntil }, series).combined;
   const lastWeek = [(days - 7) * perDay, huge] as const;
   assert.ok(flagged(plain, ...lastWeek) >= 30, `model threshold: ${flagged(plain, ...lastWeek)}`);
   assert.ok(flagged(own, ...lastWeek) <= 1, `own threshold: ${flagged(own, ...lastWeek)}`);

@@ -44,6 +44,8 @@ const HOUR = 3_600_000, DAY = 86_400_000;
 const MAX_PASSES = 12;
 /** Fewest scores off its atom a sum with memory's refit reads its tail from. */
 const MIN_OFF = 100;
+/** Fewest scores each part of a detector with a warm-up needs for calibrations of its own. */
+const MIN_PART = 100;
 
 /** The step most series use. */
 function commonStep(series: readonly Series[]): number {
@@ -151,8 +153,36 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   );
   const calibration: FamilyModel["calibration"] = {};
   const earlyCalibration: FamilyModel["calibration"] = {};
+  const earlyUntil: Record<string, number> = {};
   detectorNames.forEach((name, d) => {
     if (name === "static_breach" || left.has(name)) return;
+    // A detector with a warm-up: its scores there and after, each calibrated on its own where both parts have
+    // enough of them (a trailing window's first hours judge by half a rhythm and score far heavier).
+    const warm = RUN_LENGTH.has(name) ? undefined : DETECTORS[name].warmUp?.(detectors[name], step);
+    if (warm !== undefined) {
+      const part = (from: number, to: number) => {
+        const values: number[] = [];
+        let valid = 0, total = 0;
+        for (const r of raw) total += Math.max(0, Math.min(to, r[d].length) - from);
+        const stride = Math.max(1, Math.ceil(total / maxSamples));
+        for (const r of raw) {
+          for (let i = from, k = 0; i < Math.min(to, r[d].length); i++, k++) {
+            const v = r[d][i];
+            if (v !== v) continue;
+            valid++;
+            if (k % stride === 0) values.push(v);
+          }
+        }
+        return { sample: Float64Array.from(values), valid };
+      };
+      const early = part(0, warm), later = part(warm, Infinity);
+      if (early.sample.length >= MIN_PART && later.sample.length >= MIN_PART) {
+        earlyCalibration[name] = { ...fitCalibration(early.sample), n: early.valid };
+        calibration[name] = { ...fitCalibration(later.sample), n: later.valid };
+        earlyUntil[name] = warm * step;
+        return;
+      }
+    }
     let total = 0;
     for (const r of raw) total += r[d].length;
     const stride = Math.max(1, Math.ceil(total / maxSamples));
@@ -217,7 +247,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     const combinedOf = usable.map((s, k) => {
       const { combined } = combineRaw(
         { ensemble, trainedOn: { points: trainedPoints } },
-        { calibration, earlyCalibration },
+        { calibration, earlyCalibration, earlyUntil },
         keptNames,
         kept.map(([, d]) => raw[k][d]),
         s.key,
@@ -286,12 +316,14 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       const later = fit(normalLife(of, drop, carried), true);
       if (early && later) {
         earlyCalibration[name] = early;
+        earlyUntil[name] = carried * step;
         calibration[name] = later;
         fitted = true;
         return;
       }
       // Too little of either: one calibration throughout.
       delete earlyCalibration[name];
+      delete earlyUntil[name];
       const pooled = fit(normalLife(of, drop), false);
       if (pooled) calibration[name] = pooled, fitted = true;
     });
@@ -335,6 +367,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         seasonality: seasonality(train),
         calibration,
         ...(Object.keys(earlyCalibration).length ? { earlyCalibration } : {}),
+        ...(Object.keys(earlyUntil).length ? { earlyUntil } : {}),
         thresholds,
         ...(Object.keys(seriesShift).length ? { seriesShift } : {}),
       },

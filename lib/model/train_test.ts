@@ -6,6 +6,7 @@ import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { resample } from "../series/resample.ts";
 import { tailProbability } from "./calibration.ts";
+import type { Calibration } from "./calibration.ts";
 import { logPOfScore, scoreSeries } from "./score_series.ts";
 import { modelSummary } from "../display/model_summary.ts";
 import type { Series } from "../series/types.ts";
@@ -379,9 +380,41 @@ Deno.test("train() calibrates level shift's sum on its own in a series' first tw
   assert.ok(early.u > 1.2 * later.u, `early tail from ${early.u}, later from ${later.u}`);
   // The model's summary shows both.
   const html = modelSummary({ ...train(series), families: { presence: f } });
-  assert.ok(html.includes("level_shift (first 2 weeks)") && html.includes("level_shift (after)"));
+  assert.ok(html.includes("level_shift (first 14 d)") && html.includes("level_shift (after)"));
   const short =
     train(generateCorpus({ seed: 5, shards: 2, days: 10, anomalyRate: 0 }).series).families.presence;
-  assert.equal(short.earlyCalibration, undefined);
+  assert.equal(short.earlyCalibration?.level_shift, undefined);
+  assert.equal(short.earlyUntil?.level_shift, undefined);
   assert.ok(short.calibration.level_shift);
+});
+
+Deno.test("train() calibrates robust_z's first day, while its trailing window fills, on its own", () => {
+  // Until its day-long window is full, robust_z judges by the first hours' median and MAD (half a daily
+  // rhythm): those scores run far heavier than the later ones and, pooled, held the later tail up.
+  const { series } = generateCorpus({ seed: 5, shards: 2, days: 6, anomalyRate: 0 });
+  const model = train(series);
+  const f = model.families.presence;
+  const early = f.earlyCalibration?.robust_z, later = f.calibration.robust_z;
+  assert.ok(early, "an early calibration");
+  assert.equal(f.earlyUntil?.robust_z, 86_400_000);
+  // Fitted to the points before and after a day: the early part is each series' first 12 h of scores (it scores
+  // from half its window), with a tail from far higher.
+  assert.ok(early.n < later.n / 4, `early n ${early.n}, later n ${later.n}`);
+  assert.ok(early.u > 1.3 * later.u, `early tail from ${early.u}, later from ${later.u}`);
+  // Detection reads a series' first day with the early one and the rest with the later one.
+  const s = series[0];
+  const scores = scoreSeries(model, f, s);
+  const d = scores.names.indexOf("robust_z");
+  const lp = (cal: Calibration, x: number) => Math.log10(tailProbability(cal, x));
+  for (const i of [20, 23, 24, 100]) {
+    const raw = scores.raw[d][i];
+    if (!(raw > 0)) continue;
+    const want = lp(i < 24 ? early : later, raw);
+    assert.ok(Math.abs(scores.logP[d][i] - want) < 0.01, `point ${i}: ${scores.logP[d][i]} vs ${want}`);
+  }
+  assert.ok(modelSummary(model).includes("robust_z (first 24 h)"));
+  // Models from before it (no earlyUntil) read their early calibrations for the sums' two weeks, as before.
+  const { earlyUntil: _, ...old } = f;
+  const before = scoreSeries(model, old, s);
+  assert.ok(Math.abs(before.logP[d][100] - lp(early, before.raw[d][100])) < 0.01);
 });
