@@ -220,13 +220,18 @@ function ownLogP(
 
 /** Days back whose run lengths at the same time say what is routine (all three must exist). */
 const ROUTINE_LAGS = [1, 2, 3];
+/** Weeks back whose run lengths at the same time and weekday say what is routine (both must exist). */
+const ROUTINE_WEEKS = [7, 14];
 
 /**
  * log10 p of a run-length score beyond the run that is routine at each point: the median of the score at the
- * same time 1, 2 and 3 days earlier (nothing routine until all three exist, or where the step does not divide a
- * day). A shard idle at 0 every night is stuck for 3 hours at 03:00 every day: a run that long at that hour is
- * its rhythm, and only the hours beyond it are judged. A gap or a stuck value at an hour the series usually
- * reports still counts in full (two of the three days must have had a run then). Causal. Into `out`.
+ * same time 1, 2 and 3 days earlier, or where it is longer, the shorter of the two at the same time and weekday
+ * 7 and 14 days earlier (nothing routine until all three days, or both weeks, exist, or where the step does not
+ * divide a day). A shard idle at 0 every night is stuck for 3 hours at 03:00 every day: a run that long at that
+ * hour is its rhythm, and only the hours beyond it are judged; a quiet series exported as a one-decimal
+ * percentage sits on 0.1 % longer at weekends than on the weekdays before them, and the two weekends before say
+ * so. A gap or a stuck value at an hour the series usually reports still counts in full (two of the three days,
+ * or both weeks, must have had a run then: one earlier incident is never the routine). Causal. Into `out`.
  */
 function runLengthLogP(
   raw: Float64Array,
@@ -238,6 +243,8 @@ function runLengthLogP(
   const perDay = step > 0 && DAY % step === 0 ? DAY / step : 0;
   const lags = ROUTINE_LAGS.map((d) => d * perDay);
   const first = perDay > 0 ? lags[lags.length - 1] : n;
+  const w1 = ROUTINE_WEEKS[0] * perDay, w2 = ROUTINE_WEEKS[1] * perDay;
+  const weekly = perDay > 0 ? w2 : n;
   const lagged = new Float64Array(lags.length);
   // Most points are in no run (0): nothing beyond any routine run, the same log10 p every time.
   const atZero = log10p(0);
@@ -255,8 +262,13 @@ function runLengthLogP(
         lagged[k] = v > 0 ? v : 0;
         any ||= v > 0;
       }
-      if (any) {
-        out[i] = log10p(Math.max(0, x - smallMedian(lagged, lags.length)));
+      let routine = any ? smallMedian(lagged, lags.length) : 0;
+      if (i >= weekly) {
+        const a = raw[i - w1], b = raw[i - w2];
+        if (a > routine && b > routine) routine = a < b ? a : b;
+      }
+      if (routine > 0) {
+        out[i] = log10p(Math.max(0, x - routine));
         continue;
       }
     }

@@ -299,6 +299,30 @@ Deno.test("scoreSeries() judges a run only beyond the run the series has at that
   assert.ok(at(5, 9) > 6);
 });
 
+Deno.test("combineRaw() takes a run at the same time and weekday in both weeks before as routine, one week's not", () => {
+  // Hourly run-length scores over 21 days: a run of 6 hours from 00:00 on days 5, 12 and 19 (every Saturday,
+  // say, where the weekdays before have none), and one from 10:00 on days 2 and 16 only.
+  const n = 24 * 21, raw = new Float64Array(n);
+  for (const d of [5, 12, 19]) for (let h = 0; h < 6; h++) raw[d * 24 + h] = h;
+  for (const d of [2, 16]) for (let h = 10; h < 16; h++) raw[d * 24 + h] = h - 10;
+  const r = combineRaw(
+    { ensemble: { digits: 8 } },
+    { calibration: { flatline: CAL } },
+    ["flatline"],
+    [raw],
+    "k",
+  );
+  const lp = (d: number, h: number) => r.logP[0][d * 24 + h];
+  const full = (x: number) => Math.log10(tailProbability(CAL, x));
+  // Day 12 has the run a week before only: judged in full, as on day 5.
+  assert.ok(Math.abs(lp(12, 5) - full(5)) < 1e-9 && lp(12, 5) < -1, `day 12: ${lp(12, 5)}`);
+  assert.equal(lp(5, 5), lp(12, 5));
+  // Day 19 has it in both weeks before: its rhythm, nothing beyond it.
+  assert.equal(lp(19, 5), 0);
+  // Day 16's run was there 14 days before but not 7: one earlier week is never the routine.
+  assert.ok(Math.abs(lp(16, 15) - full(5)) < 1e-9, `day 16: ${lp(16, 15)}`);
+});
+
 Deno.test("combineRaw() reads a series' first two weeks with the family's early calibration, the rest with the later", () => {
   // CAL: p(2) = 10^−2. EARLY: the same with a tail ten times heavier, p(2) = 10^−1.
   const EARLY: Calibration = { ...CAL, pm: 1, shape: CAL.shape };
