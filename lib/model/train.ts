@@ -154,12 +154,17 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   const calibration: FamilyModel["calibration"] = {};
   const earlyCalibration: FamilyModel["calibration"] = {};
   const earlyUntil: Record<string, number> = {};
+  const perDay = Math.max(1, Math.round(DAY / step));
+  const longest = usable.reduce((a, s) => Math.max(a, s.values.length), 0);
   detectorNames.forEach((name, d) => {
     if (name === "static_breach" || left.has(name)) return;
     // A detector with a warm-up: its scores there and after, each calibrated on its own where both parts have
     // enough of them (a trailing window's first hours judge by half a rhythm and score far heavier).
     const warm = RUN_LENGTH.has(name) ? undefined : DETECTORS[name].warmUp?.(detectors[name], step);
-    if (warm !== undefined) {
+    // Only where the scores after it span a week: a later part of a few weekdays has not seen a weekend, and
+    // its lighter tail then judged the first weekend's change as anomalous (the warm-up's heavier scores, pooled
+    // in, had covered it).
+    if (warm !== undefined && longest - warm >= 7 * perDay) {
       const part = (from: number, to: number) => {
         const values: number[] = [];
         let valid = 0, total = 0;
@@ -232,7 +237,6 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // series-days of training, hourly maxima stand in, raised to a day by a Bonferroni correction over its hours.
   const ensemble = { digits: 8 };
   const trainedPoints = usable.reduce((a, s) => a + s.values.length, 0);
-  const perDay = Math.max(1, Math.round(DAY / step));
   const days = usable.reduce((a, s) => a + Math.max(0, Math.floor(s.values.length / perDay) - 1), 0);
   const block = days >= 10 ? perDay : Math.max(1, Math.round(HOUR / step));
   const raise = Math.log10(perDay / block);

@@ -390,8 +390,9 @@ Deno.test("train() calibrates level shift's sum on its own in a series' first tw
 
 Deno.test("train() calibrates robust_z's first day, while its trailing window fills, on its own", () => {
   // Until its day-long window is full, robust_z judges by the first hours' median and MAD (half a daily
-  // rhythm): those scores run far heavier than the later ones and, pooled, held the later tail up.
-  const { series } = generateCorpus({ seed: 5, shards: 2, days: 6, anomalyRate: 0 });
+  // rhythm): those scores run far heavier than the later ones and, pooled, held the later tail up. Only where
+  // the later scores span a week (a few weekdays have not seen a weekend).
+  const { series } = generateCorpus({ seed: 7, shards: 2, days: 10, anomalyRate: 0 });
   const model = train(series);
   const f = model.families.presence;
   const early = f.earlyCalibration?.robust_z, later = f.calibration.robust_z;
@@ -417,4 +418,9 @@ Deno.test("train() calibrates robust_z's first day, while its trailing window fi
   const { earlyUntil: _, ...old } = f;
   const before = scoreSeries(model, old, s);
   assert.ok(Math.abs(before.logP[d][100] - lp(early, before.raw[d][100])) < 0.01);
+  // Six days: the later part spans five, one calibration throughout.
+  const short =
+    train(generateCorpus({ seed: 7, shards: 2, days: 6, anomalyRate: 0 }).series).families.presence;
+  assert.equal(short.earlyCalibration?.robust_z, undefined);
+  assert.ok(short.calibration.robust_z);
 });
