@@ -182,7 +182,7 @@ function ownLogP(
   const n = raw.length;
   let f: CompiledCalibration | undefined = family ? compiled(family) : undefined;
   const later = f;
-  // The family's calibration of the first points (a series' first two weeks), where it has one.
+  // The family's calibration of a series' first points (a sum's first two weeks, a detector's warm-up), if any.
   const first = f && early ? compiled(early.cal) : undefined;
   const until = first ? Math.min(n, early!.until) : 0;
   if (f) segments?.push({ from: 0, f: first ?? f });
@@ -412,13 +412,8 @@ export function combineRaw(
   const minAlone = Math.round(OWN_ALONE / step);
   const modelStep = model.trainedOn?.step;
   const bound = modelStep !== undefined && modelStep !== step ? sumsWithMemory(family) : NO_NAMES;
-  // Where a series' seasonal expectation is carried from the days just before (its first two weeks).
-  const carriedPoints = Math.round((CARRIED_DAYS * DAY) / step);
-  // Where each early calibration ends (a model from before `earlyUntil`: its sums' two weeks).
-  const untilOf = (name: string) => {
-    const ms = family.earlyUntil?.[name];
-    return ms === undefined ? carriedPoints : Math.round(ms / step);
-  };
+  // Where each early calibration ends, in points (a model from before `earlyUntil`: its sums' two weeks).
+  const untilOf = (name: string) => Math.round((family.earlyUntil?.[name] ?? CARRIED_DAYS * DAY) / step);
   const logP = names.map(() => new Float64Array(n));
   const segments: Segment[][] = names.map(() => []);
   names.forEach((name, d) => {
