@@ -2,7 +2,7 @@ import { BLIP_POINTS } from "../detect/episode_verdict.ts";
 import type { Model } from "../model/schema.ts";
 import { htmlTable } from "./html_table.ts";
 import { escapeHtml, formatDuration, formatNumber, formatTime } from "./_format.ts";
-import { CARRIED_DAYS } from "../series/seasonal_expectation.ts";
+import { earlyEnd } from "../model/score_series.ts";
 
 const H =
   "font:600 13px system-ui,-apple-system,'Segoe UI',Roboto,Arial,sans-serif;margin:10px 0 2px;color:#1f2328";
@@ -83,7 +83,7 @@ export function modelSummary(model: Model): string {
       htmlTable(
         [
           ...Object.entries(f.earlyCalibration ?? {}).map(([d, c]) =>
-            [`${d} (first ${formatDuration(f.earlyUntil?.[d] ?? CARRIED_DAYS * 86_400_000)})`, c] as const
+            [`${d} (first ${formatDuration(earlyEnd(f, d))})`, c] as const
           ),
           ...Object.entries(f.calibration).map(([d, c]) =>
             [f.earlyCalibration?.[d] ? `${d} (after)` : d, c] as const

@@ -412,8 +412,8 @@ export function combineRaw(
   const minAlone = Math.round(OWN_ALONE / step);
   const modelStep = model.trainedOn?.step;
   const bound = modelStep !== undefined && modelStep !== step ? sumsWithMemory(family) : NO_NAMES;
-  // Where each early calibration ends, in points (a model from before `earlyUntil`: its sums' two weeks).
-  const untilOf = (name: string) => Math.round((family.earlyUntil?.[name] ?? CARRIED_DAYS * DAY) / step);
+  // Where each early calibration ends, in points.
+  const untilOf = (name: string) => Math.round(earlyEnd(family, name) / step);
   const logP = names.map(() => new Float64Array(n));
   const segments: Segment[][] = names.map(() => []);
   names.forEach((name, d) => {
@@ -471,6 +471,14 @@ export function combineRaw(
     scores.band = bandOf(band.values, names, band.bases, segments, logP, thresholdL, shift!, first);
   }
   return scores;
+}
+
+/**
+ * Where a detector's early calibration (`FamilyModel.earlyCalibration`) ends, ms of a series' history: as the
+ * model records it, or for a model from before `earlyUntil`, its sums' two weeks (`CARRIED_DAYS`).
+ */
+export function earlyEnd(family: Partial<Pick<FamilyModel, "earlyUntil">>, name: string): number {
+  return family.earlyUntil?.[name] ?? CARRIED_DAYS * DAY;
 }
 
 /** The raw score at which a calibration's log10 p first reaches `target` (≤ 0): a bisection (it never rises). */
