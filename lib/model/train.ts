@@ -44,8 +44,8 @@ const HOUR = 3_600_000, DAY = 86_400_000;
 const MAX_PASSES = 12;
 /** Fewest scores off its atom a sum with memory's refit reads its tail from. */
 const MIN_OFF = 100;
-/** Fewest scores each part of a detector with a warm-up needs for calibrations of its own. */
-const MIN_PART = 100;
+/** Fewest scores a calibration is fitted from: the family's, each part of a warm-up split's, a sum's refit. */
+const MIN_SAMPLE = 100;
 
 /** The step most series use. */
 function commonStep(series: readonly Series[]): number {
@@ -181,7 +181,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         return { sample: Float64Array.from(values), valid };
       };
       const early = part(0, warm), later = part(warm, Infinity);
-      if (early.sample.length >= MIN_PART && later.sample.length >= MIN_PART) {
+      if (early.sample.length >= MIN_SAMPLE && later.sample.length >= MIN_SAMPLE) {
         earlyCalibration[name] = { ...fitCalibration(early.sample), n: early.valid };
         calibration[name] = { ...fitCalibration(later.sample), n: later.valid };
         earlyUntil[name] = warm * step;
@@ -201,7 +201,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         if (k % stride === 0) sample[m++] = arr[i];
       }
     }
-    if (m < 100) {
+    if (m < MIN_SAMPLE) {
       // Too little history for a family calibration (a 1 d lag on a day and a half): a run-length detector is
       // left out; any other stays and calibrates itself on each series' own scores at detection.
       if (RUN_LENGTH.has(name)) {
@@ -310,7 +310,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         const sample = stride === 1 ? normal : normal.filter((_, i) => i % stride === 0);
         let off = 0;
         for (let i = 0; i < sample.length; i++) if (sample[i] > atoms[m]) off++;
-        if (sample.length < 100 || (part && off < MIN_OFF)) return undefined;
+        if (sample.length < MIN_SAMPLE || (part && off < MIN_OFF)) return undefined;
         const tailFraction = pass === 0
           ? DEFAULT_TAIL_FRACTION
           : (DEFAULT_TAIL_FRACTION * Math.max(off, MIN_OFF)) / sample.length;
