@@ -406,12 +406,16 @@ Deno.test("train() calibrates robust_z's first day, while its trailing window fi
   const scores = scoreSeries(model, f, s);
   const d = scores.names.indexOf("robust_z");
   const lp = (cal: Calibration, x: number) => Math.log10(tailProbability(cal, x));
-  for (const i of [20, 23, 24, 100]) {
+  // The points with a positive raw score (0 reads as "no evidence" under either) on each side of the day's end.
+  const checked = { early: 0, later: 0 };
+  for (let i = 12; i < 120; i++) {
     const raw = scores.raw[d][i];
     if (!(raw > 0)) continue;
     const want = lp(i < 24 ? early : later, raw);
     assert.ok(Math.abs(scores.logP[d][i] - want) < 0.01, `point ${i}: ${scores.logP[d][i]} vs ${want}`);
+    checked[i < 24 ? "early" : "later"]++;
   }
+  assert.ok(checked.early >= 3 && checked.later >= 30, `points checked: ${JSON.stringify(checked)}`);
   assert.ok(modelSummary(model).includes("robust_z (first 24 h)"));
   // Models from before it (no earlyUntil) read their early calibrations for the sums' two weeks, as before.
   const { earlyUntil: _, ...old } = f;
