@@ -1,6 +1,7 @@
 import type { Detector } from "./types.ts";
 import { seasonalLag } from "./seasonal_lag.ts";
 import { robustZ } from "./robust_z.ts";
+import { localZ } from "./local_z.ts";
 import { levelShift } from "./level_shift.ts";
 import { stall } from "./stall.ts";
 import { flatline } from "./flatline.ts";
@@ -23,6 +24,7 @@ import { isolationForest } from "./isolation_forest.ts";
 export const DETECTORS: Readonly<Record<string, Detector>> = Object.freeze({
   seasonal_lag: seasonalLag,
   robust_z: robustZ,
+  local_z: localZ,
   level_shift: levelShift,
   stall: stall,
   flatline: flatline,
@@ -43,6 +45,7 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.freeze({
 export const DEFAULT_DETECTORS: readonly string[] = Object.freeze([
   "seasonal_lag",
   "robust_z",
+  "local_z",
   "level_shift",
   "stall",
   "flatline",

@@ -2,6 +2,8 @@ import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
+import { LOCAL_MIN_POINTS } from "../detectors/local_z.ts";
+import { span } from "../detectors/_explain.ts";
 import { DEFAULT_TAIL_FRACTION, fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { CARRIED_DAYS } from "../series/seasonal_expectation.ts";
@@ -142,6 +144,15 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         }× worse than the trailing level`,
       });
     }
+  }
+
+  // A trailing window of a few points is no level (a 2-hour window at 1 hour holds 2): local_z says nothing.
+  const local = detectors.local_z?.window;
+  if (typeof local === "number" && !(Math.round(local / step) >= LOCAL_MIN_POINTS)) {
+    skipped.push({
+      detector: "local_z",
+      reason: `its ${span(local)} window holds fewer than ${LOCAL_MIN_POINTS} points at a ${span(step)} step`,
+    });
   }
 
   // Calibration: each detector's raw scores on all training series, subsampled by stride (none for a detector

@@ -1,0 +1,152 @@
+import type { Series } from "../series/types.ts";
+import type { Detector } from "./types.ts";
+import { num, span } from "./_explain.ts";
+import {
+  DAY,
+  ewAlpha,
+  HOUR,
+  pointsIn,
+  RobustLevel,
+  RobustScale,
+  trailingMedian,
+  warmupPoints,
+} from "../series/robust.ts";
+
+/** Params of {@link localZ}. */
+export interface LocalZParams extends Record<string, unknown> {
+  /** The trailing window whose median is the recent level, ms. */
+  window: number;
+  /** Longest span of a run of points on one side judged together, ms. */
+  run: number;
+  /** Half-life of the running scale of log deviations, ms. */
+  scaleHalfLife: number;
+}
+
+/** Options of {@link localZ}'s `fit`. */
+export interface LocalZOptions {
+  /** @default 2 hours */
+  window?: number;
+  /** @default 30 minutes */
+  run?: number;
+  /** @default 3 days */
+  scaleHalfLife?: number;
+}
+
+/**
+ * Fewest points the trailing window must hold for a median to stand for the recent level: at coarser steps (a
+ * 2-hour window at 1 hour holds 2) the detector says nothing, and train leaves it out.
+ */
+export const LOCAL_MIN_POINTS = 8;
+
+/**
+ * Local z: how far a value is from the recent level — the median of the trailing 2 hours, excluding the point —
+ * as a log ratio, in units of the series' own running scale of such deviations; alone and with the run it ends
+ * (up to 30 minutes of points each at least one unit out on the same side, scored together as |Σ z| / √count,
+ * Stouffer's, as `seasonal_lag` judges its runs). It needs neither a day of history nor a rhythm: where the
+ * same time yesterday is too noisy to be an expectation (one point at a 1-minute step) or does not exist yet, a
+ * spike of ×3 for half an hour is about four noise units in each point at twice `data/`'s noise, as far as a
+ * quiet day's own noise reaches in one point, and some twenty as a run. The window is twice the longest
+ * incident that counts as short (an hour), so its median stays at the level before a spike while the spike
+ * lasts. The log ratio (with 10 % of the series' running level added to both sides, so values at or near 0 do
+ * not explode) makes the unit the same for a shard at 0.002 and one at 0.05, and the same at night as by day
+ * for noise that scales with the value. At steps where the window holds fewer than {@link LOCAL_MIN_POINTS}
+ * points (15 minutes and coarser) it says nothing; `robust_z` and `seasonal_lag` judge single points there.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { localZ } from "./local_z.ts";
+ * const values = new Float64Array(2000).map((_, i) => 1 + 0.1 * Math.sin(i * 1.7) + 0.05 * Math.cos(i * 0.3));
+ * for (let i = 1500; i < 1520; i++) values[i] *= 3;
+ * const s = localZ.score({ key: "k", labels: {}, start: 0, step: 60_000, values }, localZ.fit([]));
+ * // One point ×3 is many usual deviations out, and its run more; the point after it ends the run.
+ * assert.ok(s[1500] > 10 && s[1519] > 3 * s[1500] && s[1520] < 3 && s[1400] < 3);
+ * ```
+ */
+export const localZ: Detector<LocalZParams, LocalZOptions> = {
+  name: "local_z",
+  description:
+    "log ratio to the trailing 2 h median, alone and with its run on one side (up to 30 min), in units of the series' usual deviation",
+  fit(_train, options = {}) {
+    const { window = 2 * HOUR, run = 30 * 60_000, scaleHalfLife = 3 * DAY } = options;
+    return { window, run, scaleHalfLife };
+  },
+  score(series: Series, params) {
+    return judge(series, params).raw;
+  },
+  explain(raw, observed, _expected, params, { step, values, index }) {
+    const runText = `alone or with its run on one side, up to ${span(params.run)}`;
+    if (!values || index === undefined || observed !== observed) {
+      return `${num(raw)} usual deviations from the trailing ${span(params.window)} median (${runText})`;
+    }
+    const w = pointsIn(params.window, step);
+    const before: number[] = [];
+    for (let j = Math.max(0, index - w); j < index; j++) if (values[j] === values[j]) before.push(values[j]);
+    before.sort((a, b) => a - b);
+    const m = before.length
+      ? before.length % 2
+        ? before[before.length >> 1]
+        : (before[(before.length >> 1) - 1] + before[before.length >> 1]) / 2
+      : NaN;
+    return `${num(observed)} vs ${num(m)}, the trailing ${span(params.window)} median: ${
+      num(raw)
+    } usual deviations (${runText})`;
+  },
+};
+
+/** The windows in points at a step, or `undefined` where the trailing window holds too few points. */
+function windows(params: LocalZParams, step: number): { w: number; r: number } | undefined {
+  const w = Math.round(params.window / step);
+  if (!(w >= LOCAL_MIN_POINTS)) return undefined;
+  return { w, r: Math.max(1, Math.round(params.run / step)) };
+}
+
+/** local_z's one pass. */
+function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
+  const { values, step } = series;
+  const n = values.length;
+  const out = new Float64Array(n).fill(NaN);
+  const win = windows(params, step);
+  if (!win) return { raw: out };
+  const { w, r } = win;
+  // The median of the w points up to i − 1 (at least half of them valid).
+  const med = trailingMedian(values, w, Math.ceil(w / 2));
+  const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
+  const scale = new RobustScale(ewAlpha(pointsIn(params.scaleHalfLife, step)), warmupPoints(step));
+  const ring = new Float64Array(r);
+  let size = 0, sum = 0, head = 0;
+  for (let i = 1; i < n; i++) {
+    const x = values[i], m = med[i - 1], lv = level.value;
+    if (x === x && m === m && lv === lv) {
+      const c = 0.1 * lv + 1e-12;
+      const d = Math.log((Math.max(x, 0) + c) / (Math.max(m, 0) + c));
+      const s = scale.value;
+      const zd = d / (s + 1e-12);
+      let z = zd < 0 ? -zd : zd;
+      scale.update(d < 0 ? -d : d);
+      if (r >= 2) {
+        // As seasonal_lag's run: points each at least one unit out, on one side; the oldest leaves a full ring.
+        if (!(z >= 1) || (size > 0 && (zd > 0) !== (sum > 0))) {
+          size = sum = 0;
+        } else {
+          if (size === r) sum -= ring[head];
+          else size++;
+          ring[head] = zd;
+          sum += zd;
+          if (++head === r) {
+            head = 0;
+            if (size === r) {
+              sum = 0;
+              for (let k = 0; k < r; k++) sum += ring[k];
+            }
+          }
+          const run = (sum < 0 ? -sum : sum) / Math.sqrt(size);
+          if (run > z) z = run;
+        }
+      }
+      if (s === s) out[i] = z;
+    }
+    if (x === x) level.update(x);
+  }
+  return { raw: out };
+}
