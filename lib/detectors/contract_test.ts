@@ -21,6 +21,11 @@ interface Case {
 }
 
 const hourly = () => ({ train: [daily(3, 30), daily(5, 30)], scored: daily(7, 30) });
+/** local_z says nothing at 1 hour (its 2-hour window holds 2 points): the same values at 5 minutes. */
+const fiveMinute = () => {
+  const at5 = (s: Series) => ({ ...s, step: 300_000 });
+  return { train: [at5(daily(3, 30)), at5(daily(5, 30))], scored: at5(daily(7, 30)) };
+};
 /** static_breach reads a lag in minutes: the same series in the hundreds to thousands of minutes. */
 const lagMinutes = () => {
   const s = daily(7, 30);
@@ -30,6 +35,7 @@ const lagMinutes = () => {
 const CASES: Record<string, Case> = {
   seasonal_lag: { series: hourly, atMissing: "nan" },
   robust_z: { series: hourly, atMissing: "nan" },
+  local_z: { series: fiveMinute, atMissing: "nan" },
   level_shift: { series: hourly, atMissing: "nan" },
   stall: { series: hourly, atMissing: "nan" },
   flatline: { series: hourly, atMissing: "nan" },

@@ -8,6 +8,7 @@ import {
   pointsIn,
   RobustLevel,
   RobustScale,
+  smallMedian,
   trailingMedian,
   warmupPoints,
 } from "../series/robust.ts";
@@ -38,19 +39,27 @@ export interface LocalZOptions {
  */
 export const LOCAL_MIN_POINTS = 8;
 
+/** How far either side of the same time on an earlier day its level is read from (a median), ms. */
+const SMOOTH = 15 * 60_000;
+
 /**
  * Local z: how far a value is from the recent level — the median of the trailing 2 hours, excluding the point —
- * as a log ratio, in units of the series' own running scale of such deviations; alone and with the run it ends
- * (up to 30 minutes of points each at least one unit out on the same side, scored together as |Σ z| / √count,
- * Stouffer's, as `seasonal_lag` judges its runs). It needs neither a day of history nor a rhythm: where the
- * same time yesterday is too noisy to be an expectation (one point at a 1-minute step) or does not exist yet, a
- * spike of ×3 for half an hour is about four noise units in each point at twice `data/`'s noise, as far as a
- * quiet day's own noise reaches in one point, and some twenty as a run. The window is twice the longest
- * incident that counts as short (an hour), so its median stays at the level before a spike while the spike
- * lasts. The log ratio (with 10 % of the series' running level added to both sides, so values at or near 0 do
- * not explode) makes the unit the same for a shard at 0.002 and one at 0.05, and the same at night as by day
- * for noise that scales with the value. At steps where the window holds fewer than {@link LOCAL_MIN_POINTS}
- * points (15 minutes and coarser) it says nothing; `robust_z` and `seasonal_lag` judge single points there.
+ * as a log ratio, less the change the same time on earlier days made from theirs (the median over the days a
+ * seasonal expectation uses: 1, 2 and 3 days back for two weeks, then 1, 7 and 14; each day's level there the
+ * median of the 15 minutes either side, since one point at a fine step is as noisy as the point judged), in
+ * units of the series' own running scale of such deviations; alone and with the run it ends (up to 30 minutes
+ * of points each at least one unit out on the same side, scored together as |Σ z| / √count, Stouffer's, as
+ * `seasonal_lag` judges its runs). It needs no rhythm and, on a series' first day, no history: where the same
+ * time yesterday is too noisy to be an expectation (one point at a 1-minute step) or does not exist yet, a spike
+ * of ×3 for half an hour is about four noise units in each point at twice `data/`'s noise, as far as a quiet
+ * day's own noise reaches in one point, and some twenty as a run. The earlier days' change keeps what happens at
+ * that time every day or week (a morning's climb, a weekend's drop at midnight, a per-day aggregate's reset)
+ * from being judged a sudden change. The window is twice the longest incident that counts as short (an hour),
+ * so its median stays at the level before a spike while the spike lasts. The log ratio (with 10 % of the
+ * series' running level added to both sides, so values at or near 0 do not explode) makes the unit the same for
+ * a shard at 0.002 and one at 0.05, and the same at night as by day for noise that scales with the value. At
+ * steps where the window holds fewer than {@link LOCAL_MIN_POINTS} points (over 15 minutes) it says nothing;
+ * `robust_z` and `seasonal_lag` judge single points there.
  *
  * @example
  * ```ts
@@ -66,7 +75,7 @@ export const LOCAL_MIN_POINTS = 8;
 export const localZ: Detector<LocalZParams, LocalZOptions> = {
   name: "local_z",
   description:
-    "log ratio to the trailing 2 h median, alone and with its run on one side (up to 30 min), in units of the series' usual deviation",
+    "log ratio to the trailing 2 h median less the same time's on earlier days, alone and with its run on one side (up to 30 min), in units of the series' usual deviation",
   fit(_train, options = {}) {
     const { window = 2 * HOUR, run = 30 * 60_000, scaleHalfLife = 3 * DAY } = options;
     return { window, run, scaleHalfLife };
@@ -111,6 +120,13 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
   const { w, r } = win;
   // The median of the w points up to i − 1 (at least half of them valid).
   const med = trailingMedian(values, w, Math.ceil(w / 2));
+  // The same time on earlier days, as a median of the few points around it (h either side; one point at a fine
+  // step is as noisy as the point judged): its change from its own trailing median is the change expected now.
+  const h = Math.max(1, Math.round(SMOOTH / step));
+  const around = trailingMedian(values, 2 * h + 1, h + 1);
+  const perDay = DAY % step === 0 ? DAY / step : 0;
+  const early = [1, 2, 3].map((k) => k * perDay), later = [1, 7, 14].map((k) => k * perDay);
+  const lagged = new Float64Array(3);
   const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
   const scale = new RobustScale(ewAlpha(pointsIn(params.scaleHalfLife, step)), warmupPoints(step));
   const ring = new Float64Array(r);
@@ -119,7 +135,19 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
     const x = values[i], m = med[i - 1], lv = level.value;
     if (x === x && m === m && lv === lv) {
       const c = 0.1 * lv + 1e-12;
-      const d = Math.log((Math.max(x, 0) + c) / (Math.max(m, 0) + c));
+      let expected = 0;
+      if (perDay > 0) {
+        const lags = i >= later[2] ? later : early;
+        let k = 0;
+        for (let j = 0; j < 3; j++) {
+          const at = i - lags[j];
+          if (at - w < 0) break;
+          const a = around[at + h], b = med[at - 1];
+          if (a === a && b === b) lagged[k++] = Math.log((Math.max(a, 0) + c) / (Math.max(b, 0) + c));
+        }
+        if (k > 0) expected = smallMedian(lagged, k);
+      }
+      const d = Math.log((Math.max(x, 0) + c) / (Math.max(m, 0) + c)) - expected;
       const s = scale.value;
       const zd = d / (s + 1e-12);
       let z = zd < 0 ? -zd : zd;
