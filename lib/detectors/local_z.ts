@@ -1,6 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
 import { num, span } from "./_explain.ts";
+import { weeklyDayChange } from "../series/weekly_day_change.ts";
 import {
   DAY,
   ewAlpha,
@@ -11,6 +12,8 @@ import {
   smallMedian,
   trailingMedian,
   warmupPoints,
+  WEEK_SLOTS,
+  weekSlot,
 } from "../series/robust.ts";
 
 /** Params of {@link localZ}. */
@@ -21,6 +24,11 @@ export interface LocalZParams extends Record<string, unknown> {
   run: number;
   /** Half-life of the running scale of log deviations, ms. */
   scaleHalfLife: number;
+  /**
+   * The family's day-over-day change by hour of the week ({@link weeklyDayChange}), over which the earlier days'
+   * change is carried; absent or `null`: none.
+   */
+  weekly?: number[] | null;
 }
 
 /** Options of {@link localZ}'s `fit`. */
@@ -78,7 +86,7 @@ export const localZ: Detector<LocalZParams, LocalZOptions> = {
     "log ratio to the trailing 2 h median less the same time's on earlier days, alone and with its run on one side (up to 30 min), in units of the series' usual deviation",
   fit(_train, options = {}) {
     const { window = 2 * HOUR, run = 30 * 60_000, scaleHalfLife = 3 * DAY } = options;
-    return { window, run, scaleHalfLife };
+    return { window, run, scaleHalfLife, weekly: weeklyDayChange(_train) };
   },
   score(series: Series, params) {
     return judge(series, params).raw;
@@ -127,8 +135,29 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
   const perDay = DAY % step === 0 ? DAY / step : 0;
   const early = [1, 2, 3].map((k) => k * perDay), later = [1, 7, 14].map((k) => k * perDay);
   const lagged = new Float64Array(3);
+  // Carried over the family's weekly rhythm as the seasonal expectation carries its lags (1, 2 and 3 days back
+  // early, 1 day later; 7 and 14 are the same weekday): the change k days back plus how much more the days
+  // between changed at the point's hour of the week than at its window's (an hour earlier, the middle of the
+  // trailing 2 hours), so a first Saturday's drop at midnight is carried from the Friday before.
+  // carried[k][slot] = the sum of the day-over-day changes at slot, slot − 24 h, … (k of them).
+  const weekly = params.weekly && params.weekly.length === WEEK_SLOTS && params.weekly.some((d) => d !== 0)
+    ? params.weekly
+    : null;
+  const carried = weekly
+    ? [0, 1, 2, 3].map((k) =>
+      Float64Array.from({ length: WEEK_SLOTS }, (_, slot) => {
+        let sum = 0;
+        for (let m = 0; m < k; m++) sum += weekly[(((slot - 24 * m) % WEEK_SLOTS) + WEEK_SLOTS) % WEEK_SLOTS];
+        return sum;
+      })
+    )
+    : null;
+  const earlyDays = [1, 2, 3], laterDays = [1, 0, 0];
+  const shift = new Float64Array(3);
+  let nextHour = 0, wasLater = false;
   const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
-  const scale = new RobustScale(ewAlpha(pointsIn(params.scaleHalfLife, step)), warmupPoints(step));
+  // Its first estimate from a whole day (as seasonal_lag's): a night's deviations are not a day's.
+  const scale = new RobustScale(ewAlpha(pointsIn(params.scaleHalfLife, step)), pointsIn(DAY, step));
   const ring = new Float64Array(r);
   let size = 0, sum = 0, head = 0;
   for (let i = 1; i < n; i++) {
@@ -137,14 +166,32 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
       const c = 0.1 * lv + 1e-12;
       let expected = 0;
       if (perDay > 0) {
-        const lags = i >= later[2] ? later : early;
+        const isLater = i >= later[2];
+        const lags = isLater ? later : early;
+        if (carried && (i >= nextHour || isLater !== wasLater)) {
+          wasLater = isLater;
+          // Once an hour (start and step are whole ms): the carries at this hour of the week and at the window's.
+          const t = series.start + i * step;
+          const hour = Math.floor(t / HOUR);
+          nextHour = Math.max(i + 1, Math.ceil(((hour + 1) * HOUR - series.start) / step));
+          const now = weekSlot(t), before = weekSlot(t - HOUR);
+          for (let j = 0; j < 3; j++) {
+            const k = (isLater ? laterDays : earlyDays)[j];
+            shift[j] = carried[k][now] - carried[k][before];
+          }
+        }
         let k = 0;
         for (let j = 0; j < 3; j++) {
           const at = i - lags[j];
           if (at - w < 0) break;
           const a = around[at + h], b = med[at - 1];
-          if (a === a && b === b) lagged[k++] = Math.log((Math.max(a, 0) + c) / (Math.max(b, 0) + c));
+          if (a === a && b === b) {
+            lagged[k++] = Math.log((Math.max(a, 0) + c) / (Math.max(b, 0) + c)) + (carried ? shift[j] : 0);
+          }
         }
+        // The median of three: the days that exist, and no change for those that do not (so one bad day of
+        // two does not become today's expectation, and a single day is not yet one).
+        while (k > 0 && k < 3) lagged[k++] = 0;
         if (k > 0) expected = smallMedian(lagged, k);
       }
       const d = Math.log((Math.max(x, 0) + c) / (Math.max(m, 0) + c)) - expected;

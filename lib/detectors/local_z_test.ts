@@ -24,11 +24,17 @@ const quantile = (a: Float64Array, q: number) => {
 };
 
 Deno.test("localZ.fit() returns the documented windows", () => {
-  assert.deepEqual(localZ.fit([]), { window: 2 * HOUR, run: 30 * MINUTE, scaleHalfLife: 3 * DAY });
+  assert.deepEqual(localZ.fit([]), {
+    window: 2 * HOUR,
+    run: 30 * MINUTE,
+    scaleHalfLife: 3 * DAY,
+    weekly: null,
+  });
   assert.deepEqual(localZ.fit([], { window: HOUR, run: 10 * MINUTE, scaleHalfLife: DAY }), {
     window: HOUR,
     run: 10 * MINUTE,
     scaleHalfLife: DAY,
+    weekly: null,
   });
   assert.equal(localZ.name, "local_z");
 });
