@@ -153,6 +153,17 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       detector: "local_z",
       reason: `its ${span(local)} window holds fewer than ${LOCAL_MIN_POINTS} points at a ${span(step)} step`,
     });
+  } else if (
+    typeof local === "number" && detectors.seasonal_lag && !(typeof rhythm === "number" && rhythm >= 1)
+  ) {
+    // One short-term expectation: the same time on earlier days where they predict the training data better
+    // than the trailing level, the last 2 hours where they do not.
+    skipped.push({
+      detector: "local_z",
+      reason: `the same time on earlier days predicts the training data better than the trailing level${
+        typeof rhythm === "number" ? ` (${rhythm.toFixed(2)}×)` : ""
+      }: seasonal_lag judges the short term`,
+    });
   }
 
   // Calibration: each detector's raw scores on all training series, subsampled by stride (none for a detector
