@@ -9,7 +9,6 @@ import {
   pointsIn,
   RobustLevel,
   RobustScale,
-  smallMedian,
   trailingMedian,
   warmupPoints,
   WEEK_SLOTS,
@@ -47,6 +46,9 @@ export interface LocalZOptions {
  */
 export const LOCAL_MIN_POINTS = 8;
 
+/** Below this step, points are read in blocks of this length (their means), ms. */
+const BLOCK = 5 * 60_000;
+
 /** How far either side of the same time on an earlier day its level is read from (a median), ms. */
 const SMOOTH = 15 * 60_000;
 
@@ -73,11 +75,12 @@ const SMOOTH = 15 * 60_000;
  * ```ts
  * import assert from "node:assert/strict";
  * import { localZ } from "./local_z.ts";
- * const values = new Float64Array(2000).map((_, i) => 1 + 0.1 * Math.sin(i * 1.7) + 0.05 * Math.cos(i * 0.3));
- * for (let i = 1500; i < 1520; i++) values[i] *= 3;
+ * // Two days at 1 minute (its scale is first read over a whole day), 20 minutes at ×3 on the second.
+ * const values = new Float64Array(2880).map((_, i) => 1 + 0.1 * Math.sin(i * 1.7) + 0.05 * Math.cos(i * 0.3));
+ * for (let i = 2500; i < 2520; i++) values[i] *= 3;
  * const s = localZ.score({ key: "k", labels: {}, start: 0, step: 60_000, values }, localZ.fit([]));
  * // One point ×3 is many usual deviations out, and its run more; the point after it ends the run.
- * assert.ok(s[1500] > 10 && s[1519] > 3 * s[1500] && s[1520] < 3 && s[1400] < 3);
+ * assert.ok(s[2500] > 10 && s[2519] > 3 * s[2500] && s[2520] < 3 && s[2400] < 3);
  * ```
  */
 export const localZ: Detector<LocalZParams, LocalZOptions> = {
@@ -125,13 +128,31 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
   const out = new Float64Array(n).fill(NaN);
   const win = windows(params, step);
   if (!win) return { raw: out };
-  const { w, r } = win;
-  // The median of the w points up to i − 1 (at least half of them valid).
-  const med = trailingMedian(values, w, Math.ceil(w / 2));
-  // The same time on earlier days, as a median of the few points around it (h either side; one point at a fine
-  // step is as noisy as the point judged): its change from its own trailing median is the change expected now.
-  const h = Math.max(1, Math.round(SMOOTH / step));
-  const around = trailingMedian(values, 2 * h + 1, h + 1);
+  const { r } = win;
+  // Below 5 minutes the points are taken in 5-minute blocks (their means): the recent level is the median of the
+  // blocks of the last 2 hours before the point's own (at least half of them there), a median of 24 at 1 minute
+  // as at 5, refreshed once a block rather than every point.
+  const B = Math.max(1, Math.floor(BLOCK / step));
+  const nb = Math.ceil(n / B);
+  const means = new Float64Array(nb);
+  for (let q = 0; q < nb; q++) {
+    let sum = 0, count = 0;
+    for (let i = q * B; i < Math.min(n, (q + 1) * B); i++) {
+      if (values[i] === values[i]) sum += values[i], count++;
+    }
+    means[q] = count ? sum / count : NaN;
+  }
+  const W = Math.max(1, Math.round(params.window / (B * step)));
+  const trailing = trailingMedian(means, W, Math.ceil(W / 2));
+  // The same time on earlier days: the median of the blocks 15 minutes either side of it (one point at a fine
+  // step is as noisy as the point judged), as a change from the level before it; once per block, when first
+  // asked for (with the floor c of that moment).
+  const hb = Math.max(1, Math.round(SMOOTH / (B * step)));
+  const centred = trailingMedian(means, 2 * hb + 1, hb + 1);
+  // change[q]: block q's centred median as a log ratio to the level before it, with the floor c of its own
+  // start; written once block q + hb is complete.
+  const change = new Float64Array(nb).fill(NaN);
+  const floorAt = new Float64Array(nb).fill(NaN);
   const perDay = DAY % step === 0 ? DAY / step : 0;
   const early = [1, 2, 3].map((k) => k * perDay), later = [1, 7, 14].map((k) => k * perDay);
   const lagged = new Float64Array(3);
@@ -160,16 +181,32 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
   const scale = new RobustScale(ewAlpha(pointsIn(params.scaleHalfLife, step)), pointsIn(DAY, step));
   const ring = new Float64Array(r);
   let size = 0, sum = 0, head = 0;
+  // The expected change, recomputed where a lag's block or the carries change (once a block at most).
+  let expected = 0, lastBlock = -1, lastLag = -1;
+  const aligned = perDay % B === 0;
   for (let i = 1; i < n; i++) {
-    const x = values[i], m = med[i - 1], lv = level.value;
+    const blk = Math.floor(i / B);
+    if (blk !== lastBlock) {
+      lastBlock = blk;
+      const lv0 = level.value;
+      floorAt[blk] = 0.1 * lv0 + 1e-12;
+      const q = blk - 1 - hb;
+      if (q >= 1) {
+        const a = centred[q + hb], m0 = trailing[q - 1], c0 = floorAt[q];
+        if (a === a && m0 === m0 && c0 === c0) {
+          change[q] = Math.log((Math.max(a, 0) + c0) / (Math.max(m0, 0) + c0));
+        }
+      }
+    }
+    const x = values[i], m = blk >= 1 ? trailing[blk - 1] : NaN, lv = level.value;
     if (x === x && m === m && lv === lv) {
       const c = 0.1 * lv + 1e-12;
-      let expected = 0;
       if (perDay > 0) {
         const isLater = i >= later[2];
         const lags = isLater ? later : early;
+        // Every lag is whole days: where a day is whole blocks, their blocks move together.
+        let moved = !aligned || Math.floor((i - lags[0]) / B) !== lastLag || isLater !== wasLater;
         if (carried && (i >= nextHour || isLater !== wasLater)) {
-          wasLater = isLater;
           // Once an hour (start and step are whole ms): the carries at this hour of the week and at the window's.
           const t = series.start + i * step;
           const hour = Math.floor(t / HOUR);
@@ -179,20 +216,27 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
             const k = (isLater ? laterDays : earlyDays)[j];
             shift[j] = carried[k][now] - carried[k][before];
           }
+          moved = true;
         }
-        let k = 0;
-        for (let j = 0; j < 3; j++) {
-          const at = i - lags[j];
-          if (at - w < 0) break;
-          const a = around[at + h], b = med[at - 1];
-          if (a === a && b === b) {
-            lagged[k++] = Math.log((Math.max(a, 0) + c) / (Math.max(b, 0) + c)) + (carried ? shift[j] : 0);
+        if (moved) {
+          wasLater = isLater;
+          lastLag = Math.floor((i - lags[0]) / B);
+          // The median of three: the days that exist, and no change for those that do not (so one bad day of
+          // two does not become today's expectation, and a single day is not yet one).
+          let k = 0;
+          for (let j = 0; j < 3; j++) {
+            const at = i - lags[j];
+            if (at < 0) break;
+            const v = change[Math.floor(at / B)];
+            if (v === v) lagged[k++] = v + (carried ? shift[j] : 0);
+          }
+          if (k === 0) expected = 0;
+          else {
+            while (k < 3) lagged[k++] = 0;
+            const p0 = lagged[0], p1 = lagged[1], p2 = lagged[2];
+            expected = Math.max(Math.min(p0, p1), Math.min(Math.max(p0, p1), p2));
           }
         }
-        // The median of three: the days that exist, and no change for those that do not (so one bad day of
-        // two does not become today's expectation, and a single day is not yet one).
-        while (k > 0 && k < 3) lagged[k++] = 0;
-        if (k > 0) expected = smallMedian(lagged, k);
       }
       const d = Math.log((Math.max(x, 0) + c) / (Math.max(m, 0) + c)) - expected;
       const s = scale.value;
