@@ -3,7 +3,7 @@ import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
 import { LOCAL_MIN_POINTS } from "../detectors/local_z.ts";
-import { span } from "../detectors/_explain.ts";
+import { formatDuration } from "../format/format_duration.ts";
 import { DEFAULT_TAIL_FRACTION, fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
 import { CARRIED_DAYS } from "../series/seasonal_expectation.ts";
@@ -151,7 +151,9 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   if (typeof local === "number" && !(Math.round(local / step) >= LOCAL_MIN_POINTS)) {
     skipped.push({
       detector: "local_z",
-      reason: `its ${span(local)} window holds fewer than ${LOCAL_MIN_POINTS} points at a ${span(step)} step`,
+      reason: `its ${formatDuration(local)} window holds fewer than ${LOCAL_MIN_POINTS} points at a ${
+        formatDuration(step)
+      } step`,
     });
   } else if (
     typeof local === "number" && detectors.seasonal_lag && !(typeof rhythm === "number" && rhythm >= 1)

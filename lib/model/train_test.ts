@@ -52,8 +52,13 @@ Deno.test("train() records what it was trained on", () => {
 });
 
 Deno.test("train() fits and calibrates every default detector", () => {
-  assert.deepEqual(Object.keys(model.detectors), [...DEFAULT_DETECTORS]);
-  assert.deepEqual(Object.keys(fam.calibration).sort(), [...DEFAULT_DETECTORS].sort());
+  // local_z reads the last 2 hours, which at an hourly step hold 2 points: left out, with its reason.
+  const used = DEFAULT_DETECTORS.filter((d) => d !== "local_z");
+  assert.deepEqual(Object.keys(model.detectors), used);
+  assert.deepEqual(Object.keys(fam.calibration).sort(), [...used].sort());
+  assert.deepEqual(model.skippedDetectors, [
+    { detector: "local_z", reason: "its 2 h window holds fewer than 8 points at a 1 h step" },
+  ]);
   for (const [name, cal] of Object.entries(fam.calibration)) {
     // Calibrated on (a subsample of) the 3840 training points' scores, NaN dropped.
     assert.ok(cal.n >= 10 && cal.n <= 3840, `${name}: n = ${cal.n}`);
@@ -124,7 +129,10 @@ Deno.test("train() adds uncalibrated static breach levels for a minutes family",
   const m = train(minutes, { family: "lag", unit: "minutes" });
   assert.equal(m.family, "lag");
   assert.equal(m.families.lag.unit, "minutes");
-  assert.deepEqual(Object.keys(m.detectors), [...DEFAULT_DETECTORS, "static_breach"]);
+  assert.deepEqual(Object.keys(m.detectors), [
+    ...DEFAULT_DETECTORS.filter((d) => d !== "local_z"),
+    "static_breach",
+  ]);
   assert.deepEqual(m.detectors.static_breach, { level1: 1440, level2: 4320 });
   assert.equal(m.families.lag.calibration.static_breach, undefined);
   assert.ok(ModelSchema.safeParse(m).success);
@@ -170,7 +178,7 @@ Deno.test("train() rejects an unknown detector, a missing family and too little 
 Deno.test("train() leaves seasonal_lag out, with its reason, when the 1 d lag predicts no better than the level", () => {
   assert.ok(model.detectors.seasonal_lag, "the presence family has a daily rhythm");
   assert.ok((model.detectors.seasonal_lag.rhythm as number) < 1);
-  assert.equal(model.skippedDetectors, undefined);
+  assert.deepEqual(model.skippedDetectors?.map((s) => s.detector), ["local_z"]);
   // The same series with the rhythm gone: white noise around each one's level.
   const rng = createRng(5);
   const noise = corpus.series.map((s) => ({
@@ -186,6 +194,20 @@ Deno.test("train() leaves seasonal_lag out, with its reason, when the 1 d lag pr
     /^no rhythm at its shortest lag in the training data: the lag predicts 1\.\d\d× worse/,
   );
   assert.ok(flat.detectors.robust_z, "the level-based detectors stay");
+  // At 5 minutes the last 2 hours are a level: local_z stands in where the earlier days are no expectation, and
+  // is left out where they are.
+  const five = generateCorpus({ seed: 3, shards: 2, days: 6, step: 5 * 60_000, anomalyRate: 0 }).series;
+  const fine = train(five);
+  const flatFine = train(
+    five.map((s) => ({ ...s, values: s.values.map(() => 100 * (1 + 0.1 * rng.normal())) })),
+  );
+  assert.ok(fine.detectors.seasonal_lag && !fine.detectors.local_z);
+  assert.match(
+    fine.skippedDetectors?.find((s) => s.detector === "local_z")?.reason ?? "",
+    /^the same time on earlier days predicts the training data better than the trailing level \(0\.\d+×\): seasonal_lag judges the short term$/,
+  );
+  assert.ok(!flatFine.detectors.seasonal_lag && flatFine.detectors.local_z);
+  assert.ok(flatFine.families.presence.calibration.local_z);
 });
 
 Deno.test("train() with exclude: a span confirmed anomalous no longer shifts the trained ranges or the calibration", async () => {
