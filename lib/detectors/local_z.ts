@@ -145,8 +145,7 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
   const W = Math.max(1, Math.round(params.window / (B * step)));
   const trailing = trailingMedian(means, W, Math.ceil(W / 2));
   // The same time on earlier days: the median of the blocks 15 minutes either side of it (one point at a fine
-  // step is as noisy as the point judged), as a change from the level before it; once per block, when first
-  // asked for (with the floor c of that moment).
+  // step is as noisy as the point judged), as a change from the level before it.
   const hb = Math.max(1, Math.round(SMOOTH / (B * step)));
   const centred = trailingMedian(means, 2 * hb + 1, hb + 1);
   // change[q]: block q's centred median as a log ratio to the level before it, with the floor c of its own
