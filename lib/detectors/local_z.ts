@@ -1,11 +1,13 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
 import { num, span } from "./_explain.ts";
+import { OneSidedRun } from "./_one_sided_run.ts";
 import { weeklyDayChange } from "../series/weekly_day_change.ts";
 import {
   DAY,
   ewAlpha,
   HOUR,
+  medianOf,
   pointsIn,
   RobustLevel,
   RobustScale,
@@ -102,23 +104,16 @@ export const localZ: Detector<LocalZParams, LocalZOptions> = {
     const w = pointsIn(params.window, step);
     const before: number[] = [];
     for (let j = Math.max(0, index - w); j < index; j++) if (values[j] === values[j]) before.push(values[j]);
-    before.sort((a, b) => a - b);
-    const m = before.length
-      ? before.length % 2
-        ? before[before.length >> 1]
-        : (before[(before.length >> 1) - 1] + before[before.length >> 1]) / 2
-      : NaN;
+    const m = medianOf(Float64Array.from(before), before.length);
     return `${num(observed)} vs ${num(m)}, the trailing ${span(params.window)} median: ${
       num(raw)
     } usual deviations (${runText})`;
   },
 };
 
-/** The windows in points at a step, or `undefined` where the trailing window holds too few points. */
-function windows(params: LocalZParams, step: number): { w: number; r: number } | undefined {
-  const w = Math.round(params.window / step);
-  if (!(w >= LOCAL_MIN_POINTS)) return undefined;
-  return { w, r: Math.max(1, Math.round(params.run / step)) };
+/** Whether local_z scores at `step`: its trailing window holds at least {@link LOCAL_MIN_POINTS} points there. */
+export function localZScoresAt(params: Pick<LocalZParams, "window">, step: number): boolean {
+  return Math.round(params.window / step) >= LOCAL_MIN_POINTS;
 }
 
 /** local_z's one pass. */
@@ -126,9 +121,7 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
   const { values, step } = series;
   const n = values.length;
   const out = new Float64Array(n).fill(NaN);
-  const win = windows(params, step);
-  if (!win) return { raw: out };
-  const { r } = win;
+  if (!localZScoresAt(params, step)) return { raw: out };
   // Below 5 minutes the points are taken in 5-minute blocks (their means): the recent level is the median of the
   // blocks of the last 2 hours before the point's own (at least half of them there), a median of 24 at 1 minute
   // as at 5, refreshed once a block rather than every point.
@@ -153,7 +146,8 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
   const change = new Float64Array(nb).fill(NaN);
   const floorAt = new Float64Array(nb).fill(NaN);
   const perDay = DAY % step === 0 ? DAY / step : 0;
-  const early = [1, 2, 3].map((k) => k * perDay), later = [1, 7, 14].map((k) => k * perDay);
+  const earlyDays = [1, 2, 3], laterDays = [1, 0, 0];
+  const early = earlyDays.map((k) => k * perDay), later = [1, 7, 14].map((k) => k * perDay);
   const lagged = new Float64Array(3);
   // Carried over the family's weekly rhythm as the seasonal expectation carries its lags (1, 2 and 3 days back
   // early, 1 day later; 7 and 14 are the same weekday): the change k days back plus how much more the days
@@ -172,14 +166,12 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
       })
     )
     : null;
-  const earlyDays = [1, 2, 3], laterDays = [1, 0, 0];
   const shift = new Float64Array(3);
   let nextHour = 0, wasLater = false;
   const level = new RobustLevel(ewAlpha(pointsIn(3 * DAY, step)), warmupPoints(step));
   // Its first estimate from a whole day (as seasonal_lag's): a night's deviations are not a day's.
   const scale = new RobustScale(ewAlpha(pointsIn(params.scaleHalfLife, step)), pointsIn(DAY, step));
-  const ring = new Float64Array(r);
-  let size = 0, sum = 0, head = 0;
+  const run = new OneSidedRun(Math.max(1, Math.round(params.run / step)));
   // The expected change, recomputed where a lag's block or the carries change (once a block at most).
   let expected = 0, lastBlock = -1, lastLag = -1;
   const aligned = perDay % B === 0;
@@ -240,28 +232,8 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
       const d = Math.log((Math.max(x, 0) + c) / (Math.max(m, 0) + c)) - expected;
       const s = scale.value;
       const zd = d / (s + 1e-12);
-      let z = zd < 0 ? -zd : zd;
       scale.update(d < 0 ? -d : d);
-      if (r >= 2) {
-        // As seasonal_lag's run: points each at least one unit out, on one side; the oldest leaves a full ring.
-        if (!(z >= 1) || (size > 0 && (zd > 0) !== (sum > 0))) {
-          size = sum = 0;
-        } else {
-          if (size === r) sum -= ring[head];
-          else size++;
-          ring[head] = zd;
-          sum += zd;
-          if (++head === r) {
-            head = 0;
-            if (size === r) {
-              sum = 0;
-              for (let k = 0; k < r; k++) sum += ring[k];
-            }
-          }
-          const run = (sum < 0 ? -sum : sum) / Math.sqrt(size);
-          if (run > z) z = run;
-        }
-      }
+      const z = run.score(zd);
       if (s === s) out[i] = z;
     }
     if (x === x) level.update(x);

@@ -1,5 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
+import { OneSidedRun } from "./_one_sided_run.ts";
 import { lagList, num, span } from "./_explain.ts";
 import { DAY, ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale } from "../series/robust.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
@@ -133,10 +134,8 @@ function judge(
   const floor = params.floor;
   const level = new RobustLevel(ewAlpha(hl), pointsIn(DAY, step));
   const scale = new RobustScale(ewAlpha(hl), pointsIn(DAY, step));
-  // The run: the z of its latest points (at most `window` of them, in a ring), their sum, and how many.
-  const w = params.window ? Math.round(params.window / step) : 0;
-  const ring = new Float64Array(Math.max(1, w));
-  let size = 0, sum = 0, head = 0;
+  // The run: the z of its latest points, at most `window` of them.
+  const run = new OneSidedRun(params.window ? Math.round(params.window / step) : 0);
   for (let i = 0; i < n; i++) {
     const x = values[i];
     const ex = e[i];
@@ -149,32 +148,8 @@ function judge(
     if (d === d) {
       const s = scale.value;
       const zd = d / (s + 1e-12);
-      let z = zd < 0 ? -zd : zd;
       scale.update(d < 0 ? -d : d);
-      if (w >= 2) {
-        // A run is a stretch of points each beyond the typical deviation (z ≥ 1, the running scale), on one
-        // side: a point within it or on the other side ends the run, so the score falls back with the values.
-        // In a full ring the oldest leaves. Its score is |Σ z| / √count (Stouffer's): a run of k points at z = h
-        // scores h√k, a lone one its own z.
-        if (!(z >= 1) || (size > 0 && (zd > 0) !== (sum > 0))) {
-          size = sum = 0;
-        } else {
-          if (size === w) sum -= ring[head];
-          else size++;
-          ring[head] = zd;
-          sum += zd;
-          if (++head === w) {
-            head = 0;
-            // Re-summed as the ring wraps, so a run that lasts days never drifts.
-            if (size === w) {
-              sum = 0;
-              for (let k = 0; k < w; k++) sum += ring[k];
-            }
-          }
-          const run = (sum < 0 ? -sum : sum) / Math.sqrt(size);
-          if (run > z) z = run;
-        }
-      }
+      const z = run.score(zd);
       // NaN until the point's own scale exists.
       if (s === s) out[i] = z;
     }

@@ -2,7 +2,7 @@ import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { DEFAULT_DETECTORS, DETECTORS } from "../detectors/registry.ts";
-import { LOCAL_MIN_POINTS } from "../detectors/local_z.ts";
+import { LOCAL_MIN_POINTS, localZScoresAt } from "../detectors/local_z.ts";
 import { formatDuration } from "../format/format_duration.ts";
 import { DEFAULT_TAIL_FRACTION, fitCalibration, fitRunLength, tailFloor } from "./calibration.ts";
 import { type FamilyModel, type Model, type Profile, SCHEMA_VERSION } from "./schema.ts";
@@ -148,7 +148,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
 
   // A trailing window of a few points is no level (a 2-hour window at 1 hour holds 2): local_z says nothing.
   const local = detectors.local_z?.window;
-  if (typeof local === "number" && !(Math.round(local / step) >= LOCAL_MIN_POINTS)) {
+  if (typeof local === "number" && !localZScoresAt({ window: local }, step)) {
     skipped.push({
       detector: "local_z",
       reason: `its ${formatDuration(local)} window holds fewer than ${LOCAL_MIN_POINTS} points at a ${
