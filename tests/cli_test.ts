@@ -358,3 +358,30 @@ Deno.test("detect says on stderr which series a note concerns: an hourly model o
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("train --timezone records the zone in the model and says so; an unknown zone fails with one line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const data = join(dir, "ny"), model = join(dir, "model.json");
+    const synth = await cli(
+      "synth",
+      ...["--days", "20", "--shards", "2", "--seed", "3", "--end", "2026-03-20T00:00:00Z"],
+      ...["--timezone", "America/New_York", "--out", data],
+    );
+    assert.equal(synth.code, 0, synth.stderr);
+    const trained = await cli("train", "--data", data, "--timezone", "America/New_York", "--out", model);
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stdout, /step 3600 s, on America\/New_York time\)/);
+    assert.equal(JSON.parse(await Deno.readTextFile(model)).timeZone, "America/New_York");
+    const bad = await cli("train", "--data", data, "--timezone", "America/Springfield", "--out", model);
+    assert.equal(bad.code, 1);
+    assert.match(
+      bad.stderr.trim(),
+      /^[^\n]*Unknown time zone "America\/Springfield": expected an IANA name[^\n]*$/,
+    );
+    // The model written before is still there, whole.
+    assert.equal(JSON.parse(await Deno.readTextFile(model)).timeZone, "America/New_York");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

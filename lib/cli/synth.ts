@@ -6,9 +6,10 @@
 import { type Command, parseFlags } from "./_command.ts";
 import { generateCorpus, type GenerateOptions } from "../synth/generate.ts";
 import { writeCorpus } from "../synth/write_corpus.ts";
+import { checkTimeZone } from "../series/local_time.ts";
 
 const help =
-  `Usage: deno task synth --out DIR [--shards N] [--days D] [--step 1h] [--seed S] [--end ISO] [--rate R] [--no-recent]
+  `Usage: deno task synth --out DIR [--shards N] [--days D] [--step 1h] [--seed S] [--end ISO] [--rate R] [--no-recent] [--timezone Z]
 
 Write a synthetic presence corpus with labelled anomalies.
 
@@ -19,7 +20,9 @@ Write a synthetic presence corpus with labelled anomalies.
   --seed S       integer seed                                     (default 42)
   --end ISO      end of the data ("now"), e.g. 2026-11-24T00:00:00Z (default 2026-11-24T00:00:00Z)
   --rate R       labelled anomalies per series per 30 days         (default 1)
-  --no-recent    do not plant anomalies in the final 24 h`;
+  --no-recent    do not plant anomalies in the final 24 h
+  --timezone Z   the rhythm follows this IANA time zone's wall clock (peak hours and weekends local), so it
+                 moves by an hour in UTC when the clocks change, e.g. America/New_York (default UTC)`;
 
 /**
  * Parses a step such as `1h`, `5m`, `60s`, `1m` or plain seconds (`300`) into milliseconds.
@@ -79,6 +82,7 @@ export const command: Command = {
       end: { type: "string" },
       rate: { type: "string" },
       "no-recent": { type: "boolean" },
+      timezone: { type: "string" },
     });
     if (positionals.length > 0) {
       throw new TypeError(`Cannot run synth: unexpected argument, current value is "${positionals[0]}"`);
@@ -94,6 +98,7 @@ export const command: Command = {
       end: parseEnd(values.end),
       anomalyRate: parseNumber("rate", values.rate, false),
       recent: !values["no-recent"],
+      timeZone: values.timezone === undefined ? undefined : checkTimeZone(values.timezone),
     };
     for (const key of Object.keys(options) as (keyof GenerateOptions)[]) {
       if (options[key] === undefined) delete options[key];

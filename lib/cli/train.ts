@@ -7,6 +7,7 @@ import { saveModel } from "../model/save_model.ts";
 import { trainFromSource } from "../pipeline/train_from_source.ts";
 import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
+import { checkTimeZone } from "../series/local_time.ts";
 
 const help = `Usage: deno task train [source flags] [--from T] [--until T] [--family presence] --out FILE
 
@@ -31,6 +32,9 @@ Options:
   --unit U           ratio | minutes | other; minutes adds the static 24 h / 72 h breach levels (default ratio)
   --detectors LIST   comma-separated detectors (default ${DEFAULT_DETECTORS.join(",")})
   --template T       Graphite path template for labels (default: the config's, ${DEFAULT_TEMPLATE})
+  --timezone Z       the IANA time zone whose wall clock the metric's days follow, e.g. Europe/Berlin: the
+                     detectors read the series on that clock, so a daily rhythm that moves by an hour in UTC when
+                     the clocks change stays "the same time yesterday" (default: the config's timeZone, UTC)
 
 ${SOURCE_HELP}`;
 
@@ -48,6 +52,7 @@ export const command: Command = {
       unit: { type: "string", default: "ratio" },
       detectors: { type: "string" },
       template: { type: "string" },
+      timezone: { type: "string" },
     });
     const files = [...(values.data ?? []), ...(values.csv ?? [])];
     if (!values.config && !values.source && !files.length) {
@@ -79,6 +84,7 @@ export const command: Command = {
       profile,
       unit,
       detectors: values.detectors?.split(",").map((d) => d.trim()).filter(Boolean),
+      timeZone: values.timezone === undefined ? undefined : checkTimeZone(values.timezone),
       onFetched: (run) => {
         console.error(
           `train: ${run.answered}/${run.asked} series from ${run.source} (${run.from} .. ${run.until})` +
@@ -104,7 +110,7 @@ export const command: Command = {
       `trained ${model.family} on ${model.trainedOn.series} series, ${model.trainedOn.points} points ` +
         `(${model.trainedOn.from.slice(0, 10)} .. ${model.trainedOn.to.slice(0, 10)}, step ${
           model.trainedOn.step / 1000
-        } s) ` +
+        } s${model.timeZone ? `, on ${model.timeZone} time` : ""}) ` +
         `in ${((performance.now() - t0) / 1000).toFixed(2)} s; thresholds strict ${
           fam.thresholds.strict.toFixed(3)
         }, ` +

@@ -8,6 +8,7 @@ import { episodeOnset } from "./episode_onset.ts";
 import { episodeVerdict } from "./episode_verdict.ts";
 import { scoreOfLogP, scoreSeries, type SeriesScores, sumsWithMemory } from "../model/score_series.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
+import { fromLocal, localTimeView } from "../series/local_time.ts";
 import { expectationOptions } from "./expectation_options.ts";
 import { DETECTORS } from "../detectors/registry.ts";
 import type { Params } from "../detectors/types.ts";
@@ -160,6 +161,8 @@ function episodes(
     & {
       /** The seasonal expectation the model's seasonal_lag uses (lags, minLags), for "expected" in the record. */
       expectation: { lags?: number[]; minLags?: number };
+      /** The model's time zone: the expectation is read on its wall clock, as the detectors read it. */
+      timeZone?: string;
       /** The model's params by detector, for the reasons. */
       params: Model["detectors"];
     },
@@ -183,7 +186,12 @@ function episodes(
     const duration = t1 - t0 + step;
     const severity = episodeVerdict(score, duration, threshold, opts, flagged);
     if (!severity) return;
-    expected ??= seasonalExpectation(series, opts.expectation);
+    if (!expected) {
+      const view = opts.timeZone ? localTimeView(series, opts.timeZone) : undefined;
+      expected = view
+        ? fromLocal(view, seasonalExpectation(view.series, opts.expectation))
+        : seasonalExpectation(series, opts.expectation);
+    }
     const reasons: Reason[] = [];
     names.forEach((name, d) => {
       // The detector's strongest point in the episode: its smallest log p (the first of equals), converted to a
@@ -351,6 +359,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
       singlePointMargin,
       digits: model.ensemble.digits,
       expectation,
+      ...(model.timeZone ? { timeZone: model.timeZone } : {}),
       params: model.detectors,
     });
     anomalies.push(...found);

@@ -89,6 +89,11 @@ export const ModelSchema = z.object({
   family: z.string(),
   families: z.record(z.string(), FamilySchema),
   detectors: z.record(z.string(), z.record(z.string(), z.unknown())),
+  /**
+   * The IANA time zone whose wall clock the metric's days follow (`--timezone`): the detectors read the series
+   * on that clock, so "the same time yesterday" stays the same local time when the clocks change. Absent: UTC.
+   */
+  timeZone: z.string().optional(),
   /** Detectors asked for but left out, and why (e.g. too little history to calibrate them). */
   skippedDetectors: z.array(z.object({ detector: z.string(), reason: z.string() })).optional(),
   ensemble: z.object({

@@ -6,6 +6,7 @@ import { compileCalibration, type CompiledCalibration } from "./compile_calibrat
 import { fitCalibration, restsAtAtom } from "./calibration.ts";
 import { DETECTORS } from "../detectors/registry.ts";
 import type { Basis } from "../detectors/types.ts";
+import { fromLocal, localTimeView } from "../series/local_time.ts";
 import { gumbelLevel } from "./gumbel.ts";
 import { smallMedian } from "../series/robust.ts";
 
@@ -330,7 +331,9 @@ function raiseToOwnThreshold(
 /**
  * Scores one series with every detector of the model, calibrates each detector's raw scores into tail
  * probabilities p, and combines them: L = −log10(min(1, D · min_d p_d)) (a Bonferroni correction over the D
- * detectors that could say something at that point), scored L / (L + digits).
+ * detectors that could say something at that point), scored L / (L + digits). A model with a `timeZone` has
+ * its detectors read the series on that zone's wall clock (`localTimeView`); the scores are the series' own
+ * points again.
  *
  * @param model The model.
  * @param family The family's part of the model.
@@ -352,6 +355,7 @@ function raiseToOwnThreshold(
 export function scoreSeries(
   model: Pick<Model, "detectors" | "ensemble"> & {
     trainedOn?: Partial<Pick<Model["trainedOn"], "points" | "step">>;
+    timeZone?: string;
   },
   family:
     & Pick<FamilyModel, "calibration">
@@ -362,13 +366,19 @@ export function scoreSeries(
   const { band } = options;
   const names = Object.keys(model.detectors);
   const bases: (Basis | undefined)[] = [];
+  // On the wall clock of the model's time zone, if it has one; the scores come back to the series' own points.
+  const view = model.timeZone ? localTimeView(series, model.timeZone) : undefined;
+  const seen = view ? view.series : series;
+  const back = (a: Float64Array) => (view ? fromLocal(view, a) : a);
   const raw = names.map((name, d) => {
     const det = DETECTORS[name];
     if (!det) throw new RangeError(`Cannot score ${series.key}: unknown detector "${name}" in the model`);
     // With a band, a distance-from-baseline detector's one pass gives its scores and its basis together.
-    const basis = band ? det.basis?.(series, model.detectors[name]) : undefined;
-    bases[d] = basis;
-    return basis ? basis.raw : det.score(series, model.detectors[name]);
+    const basis = band ? det.basis?.(seen, model.detectors[name]) : undefined;
+    bases[d] = basis && view
+      ? { raw: back(basis.raw), center: back(basis.center), unit: back(basis.unit) }
+      : basis;
+    return basis ? back(basis.raw) : back(det.score(seen, model.detectors[name]));
   });
   if (!band) return combineRaw(model, family, names, raw, series.key, series.step);
   return combineRaw(model, family, names, raw, series.key, series.step, {

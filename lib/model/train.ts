@@ -1,3 +1,4 @@
+import { checkTimeZone, fromLocal, localTimeView } from "../series/local_time.ts";
 import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
@@ -39,6 +40,13 @@ export interface TrainOptions {
   exclude?: readonly { series: string; from: number; until: number }[];
   /** Which quantile of per-series-day maximum scores sets each profile's threshold. */
   profileQuantiles?: { permissive: number; strict: number };
+  /**
+   * The IANA time zone whose wall clock the metric's days follow (people's working days, a nightly job at 02:00
+   * local time): the detectors read every series on that clock, here and in detection, so a daily rhythm that
+   * moves by an hour in UTC when the clocks change is still "the same time yesterday". Recorded in the model.
+   * @default "UTC"
+   */
+  timeZone?: string;
 }
 
 const HOUR = 3_600_000, DAY = 86_400_000;
@@ -127,9 +135,13 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     );
   }
 
+  // The series on the wall clock of the time zone, if one is given: what the detectors fit and score.
+  const zone = options.timeZone && options.timeZone !== "UTC" ? checkTimeZone(options.timeZone) : undefined;
+  const views = zone ? usable.map((s) => localTimeView(s, zone)) : undefined;
+  const seen = views ? views.map((v) => v.series) : usable;
   const detectors: Record<string, Record<string, unknown>> = {};
   for (const name of detectorNames) {
-    detectors[name] = DETECTORS[name].fit(usable, detectorOptions[name] ?? {});
+    detectors[name] = DETECTORS[name].fit(seen, detectorOptions[name] ?? {});
   }
   const skipped: { detector: string; reason: string }[] = [];
   // A lag that predicts the training data no better than its trailing level carries no rhythm, only the noise of
@@ -172,8 +184,14 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // already left out).
   const left = new Set(skipped.map((s) => s.detector));
   const none = new Float64Array(0);
-  const raw = usable.map((s) =>
-    detectorNames.map((name) => left.has(name) ? none : DETECTORS[name].score(s, detectors[name]))
+  const raw = seen.map((s, k) =>
+    detectorNames.map((name) =>
+      left.has(name)
+        ? none
+        : views
+        ? fromLocal(views[k], DETECTORS[name].score(s, detectors[name]))
+        : DETECTORS[name].score(s, detectors[name])
+    )
   );
   const calibration: FamilyModel["calibration"] = {};
   const earlyCalibration: FamilyModel["calibration"] = {};
@@ -400,6 +418,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         ...(Object.keys(seriesShift).length ? { seriesShift } : {}),
       },
     },
+    ...(zone ? { timeZone: zone } : {}),
     detectors,
     ...(skipped.length ? { skippedDetectors: skipped } : {}),
     ensemble,

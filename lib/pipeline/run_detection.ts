@@ -281,6 +281,7 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     const t0 = performance.now();
     model = train(historyBefore(series, from), {
       family: config.family,
+      timeZone: config.timeZone,
       now: from,
       exclude: anomalousSpans(decisions),
     });

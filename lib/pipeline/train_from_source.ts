@@ -15,6 +15,8 @@ export interface TrainFromSourceOptions extends FetchWindowOptions {
   unit?: "ratio" | "minutes" | "other";
   /** Detectors to train. @default DEFAULT_DETECTORS */
   detectors?: string[];
+  /** The time zone whose wall clock the metric's days follow (see `TrainOptions`). @default the config's, UTC */
+  timeZone?: string;
   /** Told what the source answered, before training (and before the error when nothing answered). @default none */
   onFetched?: (run: SourceRun) => void;
 }
@@ -65,6 +67,7 @@ export async function trainFromSource(
     unit: options.unit,
     detectors: options.detectors,
     template: config.template,
+    timeZone: options.timeZone ?? config.timeZone,
   });
   return { model, run };
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { checkTimeZone } from "../series/local_time.ts";
 import { z } from "zod";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
 import { PRESENCE_AGGREGATORS } from "../presence.ts";
@@ -64,6 +65,12 @@ export const ConfigSchema = z.object({
   template: z.string().default(DEFAULT_TEMPLATE),
   /** Family of the model these series belong to. */
   family: z.string().default("presence"),
+  /** The IANA time zone whose wall clock the metric's days follow (a model trained from this config reads its
+   * series on that clock, so a daily rhythm stays in place when the clocks change for daylight saving time).
+   * @default UTC */
+  timeZone: z.string().refine(knownZone, {
+    message: "expected an IANA time zone such as Europe/Berlin, America/New_York or UTC",
+  }).optional(),
   /** The window reported on, before "now". */
   lookback: duration.default("24h"),
   /** History fetched before the window for the seasonal baselines: the 7 d and 14 d lags (and with them level
@@ -220,4 +227,14 @@ export function parseConfig(json: unknown, file: string): Config {
  */
 export function isLive(config: Pick<Config, "source">): boolean {
   return !["replay", "csv"].includes(config.source);
+}
+
+/** Whether the runtime knows a time zone name. */
+function knownZone(zone: string): boolean {
+  try {
+    checkTimeZone(zone);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { offsetSpans } from "../series/local_time.ts";
 import type { Series } from "../series/types.ts";
 import { createRng, type Rng } from "../prng.ts";
 import { type AnomalyKind, type AnomalyLabel, PRESENCE_AGGREGATORS } from "../presence.ts";
@@ -77,6 +78,12 @@ export interface GenerateOptions {
    */
   weekly?: boolean;
   /**
+   * The IANA time zone whose wall clock the daily and weekly rhythm follow (the peak hour and the weekend are
+   * local), so the rhythm moves by an hour in UTC when the clocks change; labels and times stay UTC.
+   * @default {"UTC"}
+   */
+  timeZone?: string;
+  /**
    * Noise multiplier: every series' log-normal noise σ (10–18 % at 1) is multiplied by it, so `2` gives twice
    * the noise of `data/`. Bumps, missing points and the rest of the corpus stay the same for a given seed.
    * @default {1}
@@ -123,8 +130,8 @@ interface Shape {
 
 /** The options of a generated corpus: every base option resolved; the extras only when they were given. */
 export type ResolvedGenerateOptions =
-  & Required<Omit<GenerateOptions, "noise" | "sizes" | "kinds" | "evalSpan">>
-  & Pick<GenerateOptions, "noise" | "sizes" | "kinds" | "evalSpan">;
+  & Required<Omit<GenerateOptions, "noise" | "sizes" | "kinds" | "evalSpan" | "timeZone">>
+  & Pick<GenerateOptions, "noise" | "sizes" | "kinds" | "evalSpan" | "timeZone">;
 
 /** A generated corpus: the series, the ground-truth labels, and the options that produced them. */
 export interface Corpus {
@@ -286,7 +293,7 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
         growth: rng.uniform(-0.1, 0.25),
       };
       const seriesPlans = plans[s * aggregators.length + a];
-      const { level, expected, values } = normalSeries(shape, start, step, n, rng, weekly);
+      const { level, expected, values } = normalSeries(shape, start, step, n, rng, weekly, options.timeZone);
       const guard = new Uint8Array(n);
       for (const plan of seriesPlans) {
         guard.fill(1, Math.max(0, plan.start - margin), Math.min(n, plan.start + plan.length + margin));
@@ -323,6 +330,7 @@ export function generateCorpus(options: GenerateOptions = {}): Corpus {
       cleanDays,
       weekly,
       // The extras appear only when given, so the default options read as they always did.
+      ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
       ...(options.noise === undefined ? {} : { noise }),
       ...(sizes === undefined ? {} : { sizes: structuredClone(sizes) }),
       ...(options.kinds === undefined ? {} : { kinds: [...kinds] }),
@@ -369,7 +377,9 @@ function validateExtras(
 }
 
 function validate(
-  o: Required<Omit<GenerateOptions, "recent" | "weekly" | "noise" | "sizes" | "kinds" | "evalSpan">>,
+  o: Required<
+    Omit<GenerateOptions, "recent" | "weekly" | "noise" | "sizes" | "kinds" | "evalSpan" | "timeZone">
+  >,
 ): void {
   const fail = (detail: string, value: unknown) =>
     new RangeError(`Cannot generate corpus: ${detail}, current value is ${value}`);
@@ -551,7 +561,11 @@ function normalSeries(
   n: number,
   rng: Rng,
   weekly: boolean,
+  zone?: string,
 ): { level: Float64Array; expected: Float64Array; values: Float64Array } {
+  // The wall clock's offset from UTC per stretch (none: UTC).
+  const spans = zone ? offsetSpans(zone, start, start + n * step) : [{ at: start, offset: 0 }];
+  let span = 0;
   const level = new Float64Array(n);
   const expected = new Float64Array(n);
   const values = new Float64Array(n);
@@ -560,7 +574,9 @@ function normalSeries(
   for (let d = 1; d < totalDays; d++) wobble[d] = 0.7 * wobble[d - 1] + 0.05 * rng.normal();
   const twoW2 = 2 * shape.width * shape.width;
   for (let i = 0; i < n; i++) {
-    const t = start + i * step;
+    const utc = start + i * step;
+    while (span + 1 < spans.length && spans[span + 1].at <= utc) span++;
+    const t = utc + spans[span].offset;
     const since = (i * step) / DAY;
     const d = Math.floor(since);
     const drift = Math.exp(shape.growth * (i / n) + wobble[d] + (wobble[d + 1] - wobble[d]) * (since - d));
