@@ -263,7 +263,7 @@ export function buildReport(
       family: model.family,
       trainedOn: `${model.trainedOn.series} series, ${model.trainedOn.from.slice(0, 10)} – ${
         model.trainedOn.to.slice(0, 10)
-      }`,
+      }${model.timeZone ? `, days on ${model.timeZone} time` : ""}`,
       profile: detected.profile,
       threshold: detected.threshold,
       detectors: Object.keys(model.detectors),
