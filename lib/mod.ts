@@ -56,6 +56,14 @@ export { resample } from "./series/resample.ts";
 export type { Detector, Params } from "./detectors/types.ts";
 export { DEFAULT_DETECTORS, DETECTORS } from "./detectors/registry.ts";
 export { seasonalExpectation, type SeasonalExpectationOptions } from "./series/seasonal_expectation.ts";
+export {
+  checkTimeZone,
+  fromLocal,
+  localTimeView,
+  type LocalView,
+  offsetSpans,
+  utcOffset,
+} from "./series/local_time.ts";
 export { weeklyDayChange } from "./series/weekly_day_change.ts";
 export { derivedOf } from "./series/derived.ts";
 export { seasonalLag, type SeasonalLagOptions, type SeasonalLagParams } from "./detectors/seasonal_lag.ts";
