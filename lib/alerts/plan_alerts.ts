@@ -1,3 +1,4 @@
+import { utcOffset } from "../series/local_time.ts";
 import type { Severity } from "../detect/types.ts";
 import type { Alert, AlertState } from "./types.ts";
 import { SEVERITY_RANK } from "../detect/types.ts";
@@ -16,10 +17,10 @@ export interface PlanAlertsOptions {
   now: number;
   /** Alerts below this severity are suppressed. @default "low" */
   minSeverity?: Severity;
-  /** Hours when only alerts of at least `quietAllow` go out, UTC, `HH:MM`; may wrap midnight
-   * (`{ start: "22:00", end: "07:00" }`). Held alerts are not recorded, so a later run after the quiet hours
-   * sends them if they are still reported. @default undefined (never quiet) */
-  quietHours?: { start: string; end: string };
+  /** Hours when only alerts of at least `quietAllow` go out, `HH:MM` on the clock of `timeZone` (an IANA name;
+   * UTC without one); may wrap midnight (`{ start: "22:00", end: "07:00" }`). Held alerts are not recorded, so a
+   * later run after the quiet hours sends them if they are still reported. @default undefined (never quiet) */
+  quietHours?: { start: string; end: string; timeZone?: string };
   /** The lowest severity that goes out during quiet hours. @default "high" */
   quietAllow?: Severity;
   /** Drop a recorded episode this long after it was last reported (or after its end, the later). @default 7 days */
@@ -135,7 +136,8 @@ export function planAlerts(
         `Cannot plan alerts: quietHours start and end must differ, current value is ${quietHours.start}`,
       );
     }
-    const t = Math.floor((((now % DAY) + DAY) % DAY) / 60_000);
+    const local = quietHours.timeZone ? now + utcOffset(quietHours.timeZone, now) : now;
+    const t = Math.floor((((local % DAY) + DAY) % DAY) / 60_000);
     quiet = start < end ? t >= start && t < end : t >= start || t < end;
   }
   const episodes = cloneEpisodes(state.episodes).filter((e) =>

@@ -116,6 +116,21 @@ Deno.test("planAlerts() holds alerts below quietAllow during quiet hours that wr
   assert.equal(day.send.length, 1, "quietAllow medium lets medium through");
 });
 
+Deno.test("planAlerts() reads quiet hours on their zone's clock, across its change to summer time", () => {
+  const quietHours = { start: "22:00", end: "07:00", timeZone: "Europe/Berlin" };
+  const cases: [utc: number, quiet: boolean][] = [
+    [Date.UTC(2026, 2, 27, 21, 30), true], // 22:30 CET
+    [Date.UTC(2026, 2, 27, 20, 30), false], // 21:30 CET
+    [Date.UTC(2026, 2, 28, 6, 30), false], // 07:30 CET
+    [Date.UTC(2026, 2, 29, 5, 30), false], // 07:30 CEST: the clocks went forward at 01:00 UTC
+    [Date.UTC(2026, 2, 29, 4, 30), true], // 06:30 CEST
+  ];
+  for (const [now, quiet] of cases) {
+    const plan = planAlerts(empty(), [testAlert({ subject: "m", severity: "medium" })], { now, quietHours });
+    assert.equal(plan.held.length, quiet ? 1 : 0, new Date(now).toISOString());
+  }
+});
+
 Deno.test("planAlerts() prunes episodes retentionMs after they were last reported", () => {
   const old = episode("old", T0, T0 + H, { slack: "high" });
   const seen = { ...episode("seen", T0, T0 + H, { slack: "high" }), lastSeenAt: T0 + 7 * DAY };

@@ -26,7 +26,7 @@ export interface ReplayAlertsOptions {
   /** One alert state per minimum severity, each replayed on its own. @default low, medium, high */
   minSeverities?: readonly Severity[];
   /** Quiet hours and what still goes out in them, as the config's `alerts`. @default none */
-  quietHours?: { start: string; end: string };
+  quietHours?: { start: string; end: string; timeZone?: string };
   quietAllow?: Severity;
   /** Called after every cycle with its "now" and its alerts (for tests). */
   onCycle?: (now: number, alerts: readonly Alert[]) => void;
@@ -221,7 +221,7 @@ export function replayAlerts(
 
 type Planner = {
   m: Severity;
-  quietHours?: { start: string; end: string };
+  quietHours?: { start: string; end: string; timeZone?: string };
   quietAllow?: Severity;
   store: Map<string, AlertEpisode[]>;
   held: Set<string>;

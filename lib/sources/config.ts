@@ -101,8 +101,15 @@ export const ConfigSchema = z.object({
     state: z.string().min(1).optional(),
     /** Alerts below this severity are not sent. */
     minSeverity: SEVERITY.default("low"),
-    /** Quiet hours (UTC, may wrap midnight): alerts below `quietAllow` are held until they end. */
-    quietHours: z.object({ start: CLOCK, end: CLOCK }).strict().optional(),
+    /** Quiet hours (may wrap midnight): alerts below `quietAllow` are held until they end. On the clock of their
+     * own `timeZone` (the on-call's), else the config's `timeZone`, else UTC. */
+    quietHours: z.object({
+      start: CLOCK,
+      end: CLOCK,
+      timeZone: z.string().refine(knownZone, {
+        message: "expected an IANA time zone such as Europe/Berlin, America/New_York or UTC",
+      }).optional(),
+    }).strict().optional(),
     /** The lowest severity still sent during quiet hours. */
     quietAllow: SEVERITY.default("high"),
     /** Grafana annotations: the dashboard and panel to pin them to (else organisation-wide), extra tags. */
@@ -210,6 +217,9 @@ export function parseConfig(json: unknown, file: string): Config {
         `current value is undefined`,
     );
   }
+  // Quiet hours without a zone of their own keep the metric's wall clock.
+  const quiet = config.alerts.quietHours;
+  if (quiet && !quiet.timeZone && config.timeZone) quiet.timeZone = config.timeZone;
   return config;
 }
 
