@@ -51,6 +51,7 @@ export function modelSummary(model: Model): string {
         formatNumber(model.events.singlePointMargin)
       } of the headroom`,
     },
+    ...(model.timeZone ? [{ field: "clock", value: `days on ${model.timeZone} time` }] : []),
     { field: "schema", value: `v${model.schemaVersion}, ${model.generator}` },
   ];
   const parts = [

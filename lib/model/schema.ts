@@ -42,7 +42,8 @@ export const FamilySchema = z.object({
   /** Pooled normal range of the values, and per series. */
   range: RangeSchema,
   seriesRanges: z.record(z.string(), RangeSchema),
-  /** Seasonality: median ratio to the daily median per UTC hour (24) and per weekday (7, Sunday first). */
+  /** Seasonality: median ratio to the daily median per hour (24) and per weekday (7, Sunday first), on UTC's
+   * clock or the model's `timeZone`. */
   seasonality: z.object({
     hourOfDay: z.array(nullableNum).length(24),
     dayOfWeek: z.array(nullableNum).length(7),

@@ -410,7 +410,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         machines: uniq("machine"),
         range: valueRange(pooled.subarray(0, off)),
         seriesRanges,
-        seasonality: seasonality(train),
+        seasonality: seasonality(zone ? train.map((s) => localTimeView(s, zone).series) : train),
         calibration,
         ...(Object.keys(earlyCalibration).length ? { earlyCalibration } : {}),
         ...(Object.keys(earlyUntil).length ? { earlyUntil } : {}),

@@ -4,6 +4,7 @@ import type { Series } from "./types.ts";
 import { train } from "../model/train.ts";
 import { detect } from "../detect/detect.ts";
 import { generateCorpus } from "../synth/generate.ts";
+import { modelSummary } from "../display/model_summary.ts";
 
 const MINUTE = 60_000, HOUR = 3_600_000, DAY = 86_400_000;
 const NY = "America/New_York";
@@ -110,6 +111,12 @@ Deno.test("a model on New York time keeps a business-hours rhythm in place acros
   assert.ok(onUtc.filter((a) => new Date(a.start).getUTCHours() === 13).length >= 3 * 4, `${onUtc.length}`);
   assert.ok(onUtc.every((a) => a.start >= Date.UTC(2026, 2, 8, 7)));
   assert.deepEqual(onLocal, []);
+  // The model's seasonality summary is on the same clock: high from 09:00 local on New York's, from 14:00 on UTC's.
+  const hours = (m: typeof utc) => m.families.presence.seasonality.hourOfDay.map((v) => (v ?? 0) > 2);
+  assert.deepEqual(hours(local).map((high, h) => high === (h >= 9 && h < 17)), Array(24).fill(true));
+  assert.deepEqual(hours(utc).map((high, h) => high === (h >= 14 && h < 22)), Array(24).fill(true));
+  assert.match(modelSummary(local), /days on America\/New_York time/);
+  assert.doesNotMatch(modelSummary(utc), /days on/);
 });
 
 Deno.test("a zone model finds incidents as a UTC model does where the clocks do not change", () => {
