@@ -359,17 +359,25 @@ Deno.test("detect says on stderr which series a note concerns: an hourly model o
   }
 });
 
-Deno.test("train --timezone records the zone in the model and says so; an unknown zone fails with one line", async () => {
+Deno.test("train says which clock the rhythm followed; --timezone records the zone in the model; an unknown zone fails with one line", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const data = join(dir, "ny"), model = join(dir, "model.json");
     const synth = await cli(
       "synth",
-      ...["--days", "20", "--shards", "2", "--seed", "3", "--end", "2026-03-20T00:00:00Z"],
+      ...["--days", "20", "--shards", "6", "--seed", "3", "--end", "2026-03-20T00:00:00Z"],
       ...["--timezone", "America/New_York", "--out", data],
     );
     assert.equal(synth.code, 0, synth.stderr);
+    // Trained without the zone, train says which clock the rhythm followed across New York's change.
+    const plain = await cli("train", "--data", data, "--out", model);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(
+      plain.stderr,
+      /^train: the daily rhythm moved with the clocks of the United States and Canada on 2026-03-08: .*train with --timezone America\/New_York/m,
+    );
     const trained = await cli("train", "--data", data, "--timezone", "America/New_York", "--out", model);
+    assert.doesNotMatch(trained.stderr, /rhythm moved/);
     assert.equal(trained.code, 0, trained.stderr);
     assert.match(trained.stdout, /step 3600 s, on America\/New_York time\)/);
     assert.equal(JSON.parse(await Deno.readTextFile(model)).timeZone, "America/New_York");

@@ -8,6 +8,7 @@ import { trainFromSource } from "../pipeline/train_from_source.ts";
 import { DEFAULT_DETECTORS } from "../detectors/registry.ts";
 import { parseDurationMs } from "../series/parse_duration.ts";
 import { checkTimeZone } from "../series/local_time.ts";
+import { clockHintText } from "../series/clock_hint.ts";
 
 const help = `Usage: deno task train [source flags] [--from T] [--until T] [--family presence] --out FILE
 
@@ -98,6 +99,7 @@ export const command: Command = {
     for (const { detector, reason } of model.skippedDetectors ?? []) {
       console.error(`train: left out ${detector}: ${reason}`);
     }
+    if (model.clockHint) console.error(`train: ${clockHintText(model.clockHint)}`);
     const asked = parseDurationMs(config.step);
     if (isLive(config) && model.trainedOn.step > asked) {
       console.error(

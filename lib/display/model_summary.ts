@@ -1,3 +1,4 @@
+import { clockHintText } from "../series/clock_hint.ts";
 import { BLIP_POINTS } from "../detect/episode_verdict.ts";
 import type { Model } from "../model/schema.ts";
 import { htmlTable } from "./html_table.ts";
@@ -52,6 +53,7 @@ export function modelSummary(model: Model): string {
       } of the headroom`,
     },
     ...(model.timeZone ? [{ field: "clock", value: `days on ${model.timeZone} time` }] : []),
+    ...(model.clockHint ? [{ field: "clock", value: clockHintText(model.clockHint) }] : []),
     { field: "schema", value: `v${model.schemaVersion}, ${model.generator}` },
   ];
   const parts = [

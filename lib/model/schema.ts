@@ -95,6 +95,16 @@ export const ModelSchema = z.object({
    * on that clock, so "the same time yesterday" stays the same local time when the clocks change. Absent: UTC.
    */
   timeZone: z.string().optional(),
+  /** Trained without a time zone, on a history whose daily rhythm moved with a zone's clock change
+   * (`clockHint`): the zone that would follow it, and the evidence. */
+  clockHint: z.object({
+    zone: z.string(),
+    who: z.string(),
+    change: z.number(),
+    ratio: z.number(),
+    better: z.number().int(),
+    read: z.number().int(),
+  }).optional(),
   /** Detectors asked for but left out, and why (e.g. too little history to calibrate them). */
   skippedDetectors: z.array(z.object({ detector: z.string(), reason: z.string() })).optional(),
   ensemble: z.object({

@@ -1,4 +1,5 @@
 import { checkTimeZone, fromLocal, localTimeView } from "../series/local_time.ts";
+import { clockHint } from "../series/clock_hint.ts";
 import type { Series } from "../series/types.ts";
 import { resample } from "../series/resample.ts";
 import { DEFAULT_TEMPLATE } from "../series/template.ts";
@@ -139,6 +140,8 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   const zone = options.timeZone && options.timeZone !== "UTC" ? checkTimeZone(options.timeZone) : undefined;
   const views = zone ? usable.map((s) => localTimeView(s, zone)) : undefined;
   const seen = views ? views.map((v) => v.series) : usable;
+  // Without a zone: did the rhythm move with a zone's clock change in this history?
+  const hint = zone ? undefined : clockHint(usable);
   const detectors: Record<string, Record<string, unknown>> = {};
   for (const name of detectorNames) {
     detectors[name] = DETECTORS[name].fit(seen, detectorOptions[name] ?? {});
@@ -419,6 +422,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       },
     },
     ...(zone ? { timeZone: zone } : {}),
+    ...(hint ? { clockHint: hint } : {}),
     detectors,
     ...(skipped.length ? { skippedDetectors: skipped } : {}),
     ensemble,

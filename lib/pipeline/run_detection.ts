@@ -1,3 +1,4 @@
+import { clockHintText } from "../series/clock_hint.ts";
 import { type Config, isLive } from "../sources/config.ts";
 import { fetchSource, type SourceRun } from "../sources/fetch_source.ts";
 import { fleetSize } from "../sources/fleet_size.ts";
@@ -289,6 +290,7 @@ export async function runDetection(config: Config, options: RunDetectionOptions 
     timings.train = performance.now() - t0;
     log(`trained on ${model.trainedOn.series} series, ${model.trainedOn.points} points before the window`);
     for (const { detector, reason } of model.skippedDetectors ?? []) log(`left out ${detector}: ${reason}`);
+    if (model.clockHint) log(clockHintText(model.clockHint));
   }
   dispatch(model, series.filter((s) => !done.has(s.key)), detectOptions(model, from, until, series.length));
   await settle();
