@@ -39,6 +39,11 @@ const Partition = z.object({
   count: z.number().int().min(1).max(10_000),
 }).strict().refine((p) => p.index < p.count, { message: "index must be < count" });
 
+/** An IANA time zone name this runtime knows. */
+const ZONE = z.string().refine(knownZone, {
+  message: "expected an IANA time zone such as Europe/Berlin, America/New_York or UTC",
+});
+
 /** The configuration file's schema. */
 export const ConfigSchema = z.object({
   /** Where series come from. `replay` serves CSV exports as if live ("now" = the end of the data). */
@@ -68,9 +73,7 @@ export const ConfigSchema = z.object({
   /** The IANA time zone whose wall clock the metric's days follow (a model trained from this config reads its
    * series on that clock, so a daily rhythm stays in place when the clocks change for daylight saving time).
    * @default UTC */
-  timeZone: z.string().refine(knownZone, {
-    message: "expected an IANA time zone such as Europe/Berlin, America/New_York or UTC",
-  }).optional(),
+  timeZone: ZONE.optional(),
   /** The window reported on, before "now". */
   lookback: duration.default("24h"),
   /** History fetched before the window for the seasonal baselines: the 7 d and 14 d lags (and with them level
@@ -106,9 +109,7 @@ export const ConfigSchema = z.object({
     quietHours: z.object({
       start: CLOCK,
       end: CLOCK,
-      timeZone: z.string().refine(knownZone, {
-        message: "expected an IANA time zone such as Europe/Berlin, America/New_York or UTC",
-      }).optional(),
+      timeZone: ZONE.optional(),
     }).strict().optional(),
     /** The lowest severity still sent during quiet hours. */
     quietAllow: SEVERITY.default("high"),
