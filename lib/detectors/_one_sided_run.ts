@@ -1,3 +1,5 @@
+import type { RobustScale } from "../series/robust.ts";
+
 /**
  * A run of points on one side, judged together (`seasonal_lag`'s and `local_z`'s): a stretch of points each
  * beyond the typical deviation (|z| ≥ 1 in units of the running scale), on one side; a point within it or on the
@@ -46,4 +48,17 @@ export class OneSidedRun {
     const run = (sum < 0 ? -sum : sum) / Math.sqrt(this.#size);
     return run > z ? run : z;
   }
+}
+
+/**
+ * One point's deviation `d` judged as `seasonal_lag` and `local_z` judge theirs: in units of the running scale as
+ * it stood before the point (the scale then learns |d|), alone and with its run; `NaN` until the scale has a
+ * value (the run still takes the point).
+ */
+export function judgeDeviation(d: number, scale: RobustScale, run: OneSidedRun): number {
+  const s = scale.value;
+  const zd = d / (s + 1e-12);
+  scale.update(d < 0 ? -d : d);
+  const z = run.score(zd);
+  return s === s ? z : NaN;
 }

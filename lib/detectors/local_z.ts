@@ -1,7 +1,7 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
 import { num, span } from "./_explain.ts";
-import { OneSidedRun } from "./_one_sided_run.ts";
+import { judgeDeviation, OneSidedRun } from "./_one_sided_run.ts";
 import { weeklyDayChange } from "../series/weekly_day_change.ts";
 import {
   DAY,
@@ -230,11 +230,7 @@ function judge(series: Series, params: LocalZParams): { raw: Float64Array } {
         }
       }
       const d = Math.log((Math.max(x, 0) + c) / (Math.max(m, 0) + c)) - expected;
-      const s = scale.value;
-      const zd = d / (s + 1e-12);
-      scale.update(d < 0 ? -d : d);
-      const z = run.score(zd);
-      if (s === s) out[i] = z;
+      out[i] = judgeDeviation(d, scale, run);
     }
     if (x === x) level.update(x);
   }

@@ -1,6 +1,6 @@
 import type { Series } from "../series/types.ts";
 import type { Detector } from "./types.ts";
-import { OneSidedRun } from "./_one_sided_run.ts";
+import { judgeDeviation, OneSidedRun } from "./_one_sided_run.ts";
 import { lagList, num, span } from "./_explain.ts";
 import { DAY, ewAlpha, medianOf, pointsIn, RobustLevel, RobustScale } from "../series/robust.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
@@ -145,14 +145,8 @@ function judge(
       unit[i] = (scale.value + 1e-12) * (Math.abs(ex) + floor * lv + 1e-12);
     }
     const d = x === x && ex === ex && lv === lv ? (x - ex) / (Math.abs(ex) + floor * lv + 1e-12) : NaN;
-    if (d === d) {
-      const s = scale.value;
-      const zd = d / (s + 1e-12);
-      scale.update(d < 0 ? -d : d);
-      const z = run.score(zd);
-      // NaN until the point's own scale exists.
-      if (s === s) out[i] = z;
-    }
+    // NaN until the point's own scale exists.
+    if (d === d) out[i] = judgeDeviation(d, scale, run);
     if (x === x) level.update(x);
   }
   return { raw: out, center: withBasis ? e : undefined, unit };

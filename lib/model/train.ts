@@ -136,9 +136,11 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
     );
   }
 
-  // The series on the wall clock of the time zone, if one is given: what the detectors fit and score.
+  // The series on the wall clock of the time zone, if one is given: what the detectors fit and score (and the
+  // seasonality summary reads).
   const zone = options.timeZone && options.timeZone !== "UTC" ? checkTimeZone(options.timeZone) : undefined;
-  const views = zone ? usable.map((s) => localTimeView(s, zone)) : undefined;
+  const viewOf = zone ? new Map(train.map((s) => [s, localTimeView(s, zone)])) : undefined;
+  const views = viewOf ? usable.map((s) => viewOf.get(s)!) : undefined;
   const seen = views ? views.map((v) => v.series) : usable;
   // Without a zone: did the rhythm move with a zone's clock change in this history?
   const hint = zone ? undefined : clockHint(usable);
@@ -188,13 +190,11 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   const left = new Set(skipped.map((s) => s.detector));
   const none = new Float64Array(0);
   const raw = seen.map((s, k) =>
-    detectorNames.map((name) =>
-      left.has(name)
-        ? none
-        : views
-        ? fromLocal(views[k], DETECTORS[name].score(s, detectors[name]))
-        : DETECTORS[name].score(s, detectors[name])
-    )
+    detectorNames.map((name) => {
+      if (left.has(name)) return none;
+      const r = DETECTORS[name].score(s, detectors[name]);
+      return views ? fromLocal(views[k], r) : r;
+    })
   );
   const calibration: FamilyModel["calibration"] = {};
   const earlyCalibration: FamilyModel["calibration"] = {};
@@ -413,7 +413,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         machines: uniq("machine"),
         range: valueRange(pooled.subarray(0, off)),
         seriesRanges,
-        seasonality: seasonality(zone ? train.map((s) => localTimeView(s, zone).series) : train),
+        seasonality: seasonality(viewOf ? train.map((s) => viewOf.get(s)!.series) : train),
         calibration,
         ...(Object.keys(earlyCalibration).length ? { earlyCalibration } : {}),
         ...(Object.keys(earlyUntil).length ? { earlyUntil } : {}),

@@ -64,10 +64,12 @@ export function clockHint(series: readonly Series[]): ClockHint | undefined {
   const from = Math.min(...read.map((s) => s.start));
   const to = Math.max(...read.map((s) => s.start + s.values.length * s.step));
   for (const { zone, who } of CLOCK_RULES) {
-    for (const span of offsetSpans(zone, from, to).slice(1)) {
+    const spans = offsetSpans(zone, from, to);
+    for (let k = 1; k < spans.length; k++) {
+      const span = spans[k];
       const ratios: number[] = [];
       for (const s of read) {
-        const r = weekAfterRatio(s, span.at, span.offset - offsetBefore(zone, span.at));
+        const r = weekAfterRatio(s, span.at, span.offset - spans[k - 1].offset);
         if (r === r && r !== 1) ratios.push(r);
       }
       const better = ratios.filter((r) => r < 1).length;
@@ -88,11 +90,6 @@ function binomialTail(n: number, k: number): number {
     term = (term * (n - j)) / (j + 1);
   }
   return p;
-}
-
-/** The zone's offset just before a change, ms. */
-function offsetBefore(zone: string, at: number): number {
-  return offsetSpans(zone, at - DAY, at)[0].offset;
 }
 
 /**
