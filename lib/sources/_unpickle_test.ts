@@ -90,3 +90,101 @@ Deno.test("unpickle() keys of a hostile dict cannot reach Object.prototype", () 
   assert.deepEqual(Object.keys(d), ["__proto__"]);
   assert.equal(({} as Record<string, unknown>).polluted, undefined);
 });
+
+/** Protocol-5 opcodes for `[{"values": floats}, …]`, a FRAME hint put where `frameAt(i)` says within the floats. */
+function floatListsPickle(
+  lists: (number | null)[][],
+  frameAt: (list: number, i: number) => boolean,
+): Uint8Array {
+  const out: number[] = [0x80, 5, 0x5d, 0x28];
+  const f = new Uint8Array(8);
+  const fv = new DataView(f.buffer);
+  lists.forEach((values, l) => {
+    out.push(0x7d, 0x8c, 6, ...new TextEncoder().encode("values"), 0x5d);
+    for (let b = 0; b < values.length; b += 1000) {
+      out.push(0x28);
+      for (let i = b; i < Math.min(b + 1000, values.length); i++) {
+        if (frameAt(l, i)) out.push(0x95, 0, 0, 1, 0, 0, 0, 0, 0);
+        const v = values[i];
+        if (v === null) out.push(0x4e);
+        else {
+          fv.setFloat64(0, v, false);
+          out.push(0x47, ...f);
+        }
+      }
+      out.push(0x65);
+    }
+    out.push(0x73); // SETITEM
+  });
+  out.push(0x65, 0x2e);
+  return Uint8Array.from(out);
+}
+
+Deno.test("unpickle() with floatLists reads batches of floats and Nones into Float64Arrays, across FRAME hints", () => {
+  const lists = [
+    Array.from({ length: 2500 }, (_, i) => (i % 97 === 5 ? null : Math.sin(i) * 1e3)),
+    [null, null, -0, Infinity, -1.5e-300],
+    [],
+  ];
+  // FRAME hints inside a batch (as protocol 5 writes them every 64 KB, wherever a frame ends).
+  const bytes = floatListsPickle(lists, (l, i) => l === 0 && (i === 17 || i === 1500));
+  const plain = unpickle(bytes) as { values: unknown[] }[];
+  const typed = unpickle(bytes, { floatLists: true }) as { values: unknown }[];
+  assert.equal(typed.length, 3);
+  for (let l = 0; l < 2; l++) {
+    assert.ok(typed[l].values instanceof Float64Array, `list ${l} is typed`);
+    assert.deepEqual(
+      [...(typed[l].values as Float64Array)],
+      plain[l].values.map((v) => (v === null ? NaN : v)),
+      `list ${l}: the same values, None as NaN`,
+    );
+  }
+  assert.ok(Object.is((typed[1].values as Float64Array)[2], -0));
+  assert.deepEqual(typed[2].values, [], "an empty list stays a list");
+});
+
+Deno.test("unpickle() with floatLists leaves a list with anything but floats a plain array, and one list one object", () => {
+  // The CPython fixture's values mix floats and ints: not typed, and the same as without the option.
+  const [d] = unpickle(b64(FIXTURES[5]), { floatLists: true }) as Record<string, unknown>[];
+  const [p] = unpickle(b64(FIXTURES[5])) as Record<string, unknown>[];
+  assert.ok(Array.isArray(d.values));
+  assert.deepEqual(d.values, p.values);
+  // A batch of floats, then a batch holding a string: an array, the floats first.
+  const floats = floatListsPickle([[1.5, 2.5]], () => false);
+  const body = [...floats.subarray(0, floats.length - 3)]; // before SETITEM, APPENDS, STOP
+  body.push(0x28, 0x8c, 1, 0x78, 0x65, 0x73, 0x65, 0x2e);
+  const [mixed] = unpickle(Uint8Array.from(body), { floatLists: true }) as { values: unknown }[];
+  assert.deepEqual(mixed.values, [1.5, 2.5, "x"]);
+  // One list memoised and referred to twice: one Float64Array, twice.
+  const twice = Uint8Array.from([
+    0x80,
+    5,
+    0x5d,
+    0x94,
+    0x28,
+    0x47,
+    0x3f,
+    0xf8,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0x65,
+    0x5d,
+    0x28,
+    0x68,
+    0,
+    0x68,
+    0,
+    0x65,
+    0x86,
+    0x2e,
+  ]);
+  const [first, pair] = unpickle(twice, { floatLists: true }) as [Float64Array, unknown[]];
+  assert.ok(first instanceof Float64Array);
+  assert.deepEqual([...first], [1.5]);
+  assert.equal(pair[0], first);
+  assert.equal(pair[1], first);
+});

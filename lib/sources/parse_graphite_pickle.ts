@@ -40,7 +40,7 @@ export function parseGraphitePickle(
   const malformed = (detail: string) => malformedAnswer(target, detail);
   let data: unknown;
   try {
-    data = unpickle(body);
+    data = unpickle(body, { floatLists: true });
   } catch (error) {
     return malformed((error as Error).message);
   }
@@ -56,7 +56,8 @@ export function parseGraphitePickle(
     if (
       typeof info !== "object" || info === null || typeof info.name !== "string" ||
       typeof info.start !== "number" || !Number.isFinite(info.start) || typeof info.step !== "number" ||
-      !Number.isFinite(info.step) || !(info.step > 0) || !Array.isArray(info.values)
+      !Number.isFinite(info.step) || !(info.step > 0) ||
+      !(Array.isArray(info.values) || info.values instanceof Float64Array)
     ) {
       return malformed(
         "expected series with a string `name`, finite numbers `start` and `step` > 0 and a `values` list",
@@ -66,9 +67,12 @@ export function parseGraphitePickle(
     seen.add(info);
     seen.add(info.values);
     const key = info.name;
-    const cells = info.values as unknown[];
-    const values = new Float64Array(cells.length);
+    const cells = info.values instanceof Float64Array ? [] : info.values as unknown[];
+    const values = info.values instanceof Float64Array ? info.values : new Float64Array(cells.length);
     let present = 0;
+    if (cells.length === 0) {
+      for (let i = 0; i < values.length; i++) if (values[i] === values[i]) present++;
+    }
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i];
       if (c === null) {
@@ -88,7 +92,7 @@ export function parseGraphitePickle(
         target,
         series: key,
         kind: "all-null",
-        reason: cells.length === 0 ? "no points in the window" : `all ${cells.length} values are null`,
+        reason: values.length === 0 ? "no points in the window" : `all ${values.length} values are null`,
       });
       continue;
     }
