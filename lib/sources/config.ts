@@ -141,7 +141,8 @@ export const ConfigSchema = z.object({
    * before them again (Graphite may fill late points). Default: 3 steps of each series. */
   overlap: duration.optional(),
   /** Worker threads that score a watch's series, each on a core of its own: `auto` uses every core (at most 8)
-   * for a live fleet of at least 1 000 series and none below (the watch's own thread scores them); 1: none. */
+   * for a live fleet of at least 1 000 series, or whose cycle scores at least 4 M points (series × (`lookback` +
+   * `history`) / `step`: 174 series with the defaults), and none below (the own thread scores them); 1: none. */
   workers: z.union([z.literal("auto"), z.number().int().min(1).max(64)]).default("auto"),
   /** A directory where a live watch keeps the series it fetched across restarts (a binary file per source and
    * fleet, rewritten atomically after every cycle): a restarted watch fetches only what is new. Default: off. */
