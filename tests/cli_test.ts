@@ -141,6 +141,19 @@ Deno.test("every command answers --help; unknown commands and flags fail with on
   assert.equal(badFlag.stderr.trim().split("\n").length, 1);
 });
 
+Deno.test("detect --cache is refused in one line where a cache cannot follow the clock", async () => {
+  const live = ["--source", "graphite", "--url", "http://127.0.0.1:9", "--model", "m.json", "--cache", "c"];
+  const until = await cli("detect", ...live, "--until", "now-1h");
+  assert.equal(until.code, 1);
+  assert.equal(
+    until.stderr,
+    'error: Cannot use --cache c: --until ends the window before the clock, and the cache follows the clock; run without it, current value is "c"\n',
+  );
+  const files = await cli("detect", "--csv", join(ROOT, "data"), "--cache", "c");
+  assert.equal(files.code, 1);
+  assert.match(files.stderr, /^error: Cannot use --cache c: the csv source reads its files whole every run;/);
+});
+
 Deno.test("train then detect on the sample corpus finds the labelled anomalies of the last 24 h", async () => {
   const dir = await Deno.makeTempDir();
   try {

@@ -78,25 +78,20 @@ Deno.test({
         `trained on ${model.trainedOn.from} .. ${model.trainedOn.to}`,
       );
 
-      const out = join(dir, "anomalies.json");
-      const got = await cli([
-        "detect",
-        "--config",
-        config,
-        "--model",
-        modelFile,
-        "--from",
-        "-24h",
-        "--out",
-        out,
-      ]);
-      assert.equal(got.code, 0, got.stderr);
-      const { run, anomalies } = JSON.parse(await Deno.readTextFile(out)) as {
-        run: { answered: number; window: { from: string; until: string } };
-        anomalies: Found[];
+      const detect = async (out: string, ...more: string[]) => {
+        const got = await cli(["detect", "--config", config, "--model", modelFile, ...more, "--out", out]);
+        assert.equal(got.code, 0, got.stderr);
+        return { stderr: got.stderr, ...found(await Deno.readTextFile(out)) };
       };
-      assert.equal(run.answered, SHARDS * AGGREGATORS);
-      const from = Date.parse(run.window.from), until = Date.parse(run.window.until);
+      const found = (text: string) => {
+        const { run, anomalies } = JSON.parse(text) as {
+          run: { answered: number; window: { from: string; until: string } };
+          anomalies: Found[];
+        };
+        assert.equal(run.answered, SHARDS * AGGREGATORS);
+        return { run, anomalies, from: Date.parse(run.window.from), until: Date.parse(run.window.until) };
+      };
+      const { run, anomalies, from, until } = await detect(join(dir, "anomalies.json"), "--from", "-24h");
 
       // Every labelled incident of the scored window: the generator plants one of each kind in the last 24 h.
       const labels = gen.labels.filter((l) => l.end >= from && l.start <= until);
@@ -124,6 +119,30 @@ Deno.test({
           falseEvents.map(describe).join("; ")
         }`,
       );
+      // Run from cron with a cache: the first run keeps what it fetched, the next one reads it back, fetches only
+      // the minutes since, and finds the same incidents.
+      const cacheDir = join(dir, "cache");
+      const first = await detect(join(dir, "cached1.json"), "--cache", cacheDir);
+      assert.match(first.stderr, /history cache: the whole range fetched \(\d+ points\), [\d.]+ MB kept in /);
+      const second = await detect(join(dir, "cached2.json"), "--cache", cacheDir);
+      const line = second.stderr.match(
+        /history cache: (\d+) series read back from .*, (\d+) new points fetched/,
+      );
+      assert.ok(line, second.stderr);
+      assert.equal(Number(line[1]), SHARDS * AGGREGATORS);
+      assert.ok(
+        Number(line[2]) <= SHARDS * AGGREGATORS * 30,
+        `${line[2]} points fetched: more than the new minutes`,
+      );
+      for (const [name, r] of [["first", first], ["second", second]] as const) {
+        const lost = labels.filter((l) => !r.anomalies.some((a) => matches(a, l)));
+        assert.deepEqual(lost.map((l) => l.kind), [], `the ${name} run with the cache`);
+        const extra = r.anomalies.filter((a) => !labels.some((l) => matches(a, l)));
+        assert.ok(
+          extra.length <= Math.floor(seriesDays / 100),
+          `the ${name} run: ${extra.map(describe).join("; ")}`,
+        );
+      }
       console.log(
         `cold start: fed ${fed.points} points in ${(fed.feedMs / 1000).toFixed(1)} s (+${
           (fed.flushMs / 1000).toFixed(1)
@@ -131,7 +150,7 @@ Deno.test({
           strict.toFixed(2)
         } decades; ${labels.length}/${labels.length} labels found, ${falseEvents.length} false events in ${
           seriesDays.toFixed(0)
-        } series-days`,
+        } series-days; then from cron with --cache: ${line[0]}`,
       );
     } finally {
       await live?.stop();

@@ -1,7 +1,8 @@
 import { type Command, parseFlags } from "./_command.ts";
 import { parseNumber, parseProfile, writeJsonAtomic } from "./_io.ts";
 import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
-import { isLive } from "../sources/config.ts";
+import { type Config, isLive } from "../sources/config.ts";
+import { type HistoryCache, historyCache } from "../pipeline/history_cache.ts";
 import { runDetection } from "../pipeline/run_detection.ts";
 import { detectWorkers } from "../pipeline/detect_workers.ts";
 import { openDetectPool } from "../detect/detect_pool.ts";
@@ -29,6 +30,9 @@ Options:
                      the data for files, the clock for live sources; default: the config's lookback (24 h)
   --profile P        strict | permissive (default: the model's)
   --threshold X      explicit ensemble threshold 0..1 (overrides the profile)
+  --cache DIR        live sources: keep the fetched series in DIR (or the config's cache) for the next run, which
+                     then fetches only what is new since this one (a detect run from cron every few minutes);
+                     not with --until or --partition (the cache follows the clock)
   --write-back H:P   write score, expected, lower, upper and anomalous of every scored series over the window
                      to carbon's plaintext receiver (or the config's writeBack.carbon); README "Grafana"
 
@@ -46,10 +50,12 @@ export const command: Command = {
       until: { type: "string" },
       profile: { type: "string" },
       threshold: { type: "string" },
+      cache: { type: "string" },
       ...WRITE_BACK_FLAG,
     });
     const profile = parseProfile("detect", values.profile);
     const config = await resolveConfig(values);
+    const history = detectCache(config, values);
     const writeBack = openWriteBack(config, { carbon: values["write-back"] });
     const options = {
       writeBack: writeBack && { to: writeBack },
@@ -72,8 +78,10 @@ export const command: Command = {
       ...options,
       from: values.from,
       pool,
+      history,
     })
       .finally(() => pool?.close());
+    if (history) console.error(`detect: ${cacheLine(history, values.cache ?? config.cache!)}`);
     const bySeverity = countBySeverity(detected.anomalies);
     // A stalled carbon holds the run for at most writeBack.wait; what is still pending is said, not lost silently.
     const written = await writeBack?.close(parseDurationMs(config.writeBack.wait));
@@ -107,3 +115,44 @@ export const command: Command = {
     return run.answered === 0 ? 1 : run.failed > 0 ? 2 : 0;
   },
 };
+
+/**
+ * The history cache a live `detect` keeps its series in between runs (`--cache DIR`, else the config's `cache`):
+ * undefined for none, or where it cannot follow the clock (a window ending at `--until`, a partition), which is
+ * said on stderr when the cache is the config's and refused when it is the flag's.
+ */
+function detectCache(
+  config: Config,
+  values: { cache?: string; until?: string },
+): HistoryCache | undefined {
+  const dir = values.cache ?? config.cache;
+  if (dir === undefined) return undefined;
+  const why = !isLive(config)
+    ? `the ${config.source} source reads its files whole every run`
+    : values.until !== undefined
+    ? `--until ends the window before the clock, and the cache follows the clock`
+    : config.partition
+    ? `a partition's run keeps no cache`
+    : undefined;
+  if (why === undefined) {
+    return historyCache(config, { cache: dir, warn: (line) => console.error(`detect: ${line}`) });
+  }
+  if (values.cache !== undefined) {
+    throw new TypeError(`Cannot use --cache ${dir}: ${why}; run without it, current value is "${dir}"`);
+  }
+  console.error(`detect: the config's cache ${dir} is not used: ${why}`);
+  return undefined;
+}
+
+/** One line about what the history cache did this run. */
+function cacheLine(history: HistoryCache, dir: string): string {
+  const { stats } = history;
+  const read = stats.cachedSeries ? `${stats.cachedSeries} series read back from ${dir}, ` : "";
+  const fetched = stats.full
+    ? `the whole range fetched (${stats.fetchedPoints} points)`
+    : `${stats.fetchedPoints} new points fetched from ${new Date(stats.fetchedFrom).toISOString()}`;
+  const saved = stats.savedBytes !== undefined
+    ? `, ${(stats.savedBytes / 1e6).toFixed(1)} MB kept in ${dir} for the next run`
+    : "";
+  return `history cache: ${read}${fetched}${saved}`;
+}

@@ -8,7 +8,8 @@
  * memory) against a cold one (a fresh cache: the whole range fetched). Ours scores as the product does: on worker
  * threads where the config's `workers: auto` says so (`detectWorkers`; with 16 days, 600 series at 1 minute are
  * 13.8 M points a cycle), opened for each cycle as `deno task detect` does, and once for all cycles as a watch
- * does. Prints JSON on stdout. Usage:
+ * does; and `deno task detect --cache DIR` as cron would run it (each run reading the cache file back, fetching
+ * only what is new, rewriting the file). Prints JSON on stdout. Usage:
  * bench_live.ts [RUNS] [DAYS] [ONLY] (DAYS of data fed, default 3; the cycle fetches all but the first 22 h of it:
  * 16 gives the 15 days of history the weekly lags want; ONLY: a comma-separated list of the output's keys to
  * measure, e.g. `direct_ours,incremental_cycle`, default all).
@@ -83,6 +84,20 @@ try {
   };
   const grafana = await standin(0), slow = await standin(20);
   const windowFrom = end - 24 * HOUR;
+  /** The fleet as a watch or a cron'd detect reads it from Graphite directly. */
+  const direct = parseConfig({
+    source: "graphite",
+    url: graphite.url,
+    machines,
+    aggregators,
+    lookback: "24h",
+    history: `${days * 24 - 46}h`,
+  }, "bench");
+  /** A pool of the size `workers: auto` gives `config`, or none. */
+  const poolFor = (config: typeof direct) => {
+    const workers = detectWorkers(config);
+    return workers > 1 ? openDetectPool(workers) : undefined;
+  };
   const keys = corpus.series.map((s) => s.key);
   // Ours is what `deno task detect` runs (runDetection: wildcard requests, each answer scored as it arrives);
   // the original fetches the 600 series one after the other in JSON, then scores them.
@@ -109,8 +124,7 @@ try {
         format,
       }, "bench");
       // As `deno task detect` runs: on worker threads opened for the run when `workers: auto` says so.
-      const workers = detectWorkers(config);
-      const pool = workers > 1 ? openDetectPool(workers) : undefined;
+      const pool = poolFor(config);
       const run = await runDetection(config, {
         loaded: model,
         until: new Date(until).toISOString(),
@@ -119,7 +133,7 @@ try {
         writeBack,
         pool,
       }).finally(() => pool?.close());
-      poolSize = workers;
+      poolSize = detectWorkers(config);
       ({ series: fetched, detected: result } = run);
       tFetch = performance.now() - t0; // fetch and detect overlap here: the detect column is what was left
     } else {
@@ -189,17 +203,10 @@ try {
   // A watch's cycles, cold (a fresh cache: the whole range) and warm (the cycle before kept: 5 new minutes and
   // 3 minutes of overlap fetched), as runWatchCycle runs them: runDetection, then hydration from the series in memory.
   if (wanted("incremental_cycle")) {
-    const config = parseConfig({
-      source: "graphite",
-      url: graphite.url,
-      machines,
-      aggregators,
-      lookback: "24h",
-      history: `${days * 24 - 46}h`,
-    }, "bench");
+    const config = direct;
     // As a watch runs: one pool for all its cycles when `workers: auto` says so.
     const workers = detectWorkers(config);
-    const pool = workers > 1 ? openDetectPool(workers) : undefined;
+    const pool = poolFor(config);
     const watchCycle = async (cache: HistoryCache, at: number) => {
       let fetchMs = 0;
       const timed: HistoryCache = {
@@ -255,6 +262,50 @@ try {
     });
     pool?.close();
     out.incremental_cycle = { workers, cold: sum(cold), warm: sum(warm) };
+  }
+  if (wanted("cached_detect")) {
+    // `deno task detect --cache DIR` run from cron: each run a new process would be, reading the cache file back
+    // (a new historyCache on the same directory), fetching the minutes since the run before and the overlap,
+    // scoring on a pool opened for the run, and rewriting the file. Runs 5 minutes apart on the data's clock.
+    const config = direct;
+    const dir = await Deno.makeTempDir({ prefix: "bench_cache_" });
+    const run = async (at: number) => {
+      const t0 = performance.now();
+      const cache = historyCache(config, { cache: dir });
+      const pool = poolFor(config);
+      const got = await runDetection(config, {
+        loaded: model,
+        until: new Date(at).toISOString(),
+        now: Date.now(),
+        history: cache,
+        feedback: false,
+        pool,
+      }).finally(() => pool?.close());
+      return {
+        ms: performance.now() - t0,
+        full: cache.stats.full,
+        fetched: cache.stats.fetchedPoints,
+        savedMs: cache.stats.saveMs ?? 0,
+        anomalies: got.detected.anomalies.length,
+      };
+    };
+    try {
+      const first = await run(until - (runs + 1) * 5 * 60_000); // writes the file: the whole range
+      const later = [];
+      for (let r = runs; r >= 0; r--) later.push(await run(until - r * 5 * 60_000));
+      later.shift(); // the first run from the file warms the page cache and graphite-web, as a cron's would be
+      out.cached_detect = {
+        workers: detectWorkers(config),
+        first_ms: Math.round(first.ms),
+        median_ms: Math.round(median(later.map((x) => x.ms))),
+        save_ms: Math.round(median(later.map((x) => x.savedMs))),
+        points_fetched: later[0].fetched,
+        anomalies: later.at(-1)!.anomalies,
+        runs_ms: later.map((x) => Math.round(x.ms)),
+      };
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
   }
   if (wanted("write_back_cycle")) {
     // Write-back to the real carbon. A watch cycle writes its new points (the last 5 minutes here) and the band
