@@ -17,7 +17,8 @@ export interface UnpickleOptions {
   /**
    * A list built only of floats and Nones comes back as a `Float64Array`, None as NaN: graphite-web's values,
    * read in one tight loop per batch into a typed array instead of a JavaScript array of numbers (several times
-   * faster, and far less garbage). A list that receives anything else is an array as usual. @default false
+   * faster, and far less garbage). A list that receives anything else is an array as usual, but the Nones it
+   * got in batches of floats are NaN there too. @default false
    */
   floatLists?: boolean;
 }

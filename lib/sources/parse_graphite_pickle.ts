@@ -67,12 +67,12 @@ export function parseGraphitePickle(
     seen.add(info);
     seen.add(info.values);
     const key = info.name;
-    const cells = info.values instanceof Float64Array ? [] : info.values as unknown[];
-    const values = info.values instanceof Float64Array ? info.values : new Float64Array(cells.length);
+    // Values of floats and Nones only come typed (None as NaN); others (ints among them) as a list to convert.
+    const typed = info.values instanceof Float64Array;
+    const cells = typed ? [] : info.values as unknown[];
+    const values = typed ? info.values as Float64Array : new Float64Array(cells.length);
     let present = 0;
-    if (cells.length === 0) {
-      for (let i = 0; i < values.length; i++) if (values[i] === values[i]) present++;
-    }
+    if (typed) { for (let i = 0; i < values.length; i++) if (values[i] === values[i]) present++; }
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i];
       if (c === null) {
