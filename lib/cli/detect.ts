@@ -74,6 +74,7 @@ export const command: Command = {
     }
     const workers = detectWorkers(config);
     const pool = workers > 1 ? openDetectPool(workers) : undefined;
+    if (pool) console.error(`detect: scoring on ${workers} worker threads`);
     const { run, from, until, detected, model } = await runDetection(config, {
       ...options,
       from: values.from,

@@ -1,3 +1,4 @@
+import { detectWorkers } from "../pipeline/detect_workers.ts";
 import { type Command, parseFlags } from "./_command.ts";
 import { writeJsonAtomic } from "./_io.ts";
 import { configRecord, grafanaToken, resolveConfig, SOURCE_FLAGS, SOURCE_HELP } from "./_source.ts";
@@ -83,9 +84,10 @@ export const command: Command = {
     }
     const control: WatchControl = { stopping: false, inCycle: false };
     const writeBack = openWriteBack(config, { carbon: values["write-back"] });
+    const workers = detectWorkers(config);
     console.error(
       `watching ${config.source} every ${intervalText}; alerts to ${sinks.map((s) => s.name).join(", ")}; ` +
-        `state ${statePath}`,
+        `state ${statePath}${workers > 1 ? `; scoring on ${workers} worker threads` : ""}`,
     );
     const code = await withStopSignals(control, () =>
       runWatch(config, {
