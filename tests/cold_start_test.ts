@@ -2,7 +2,9 @@
  * End-to-end, issue 11's cold start: a real Graphite (carbon-cache + graphite-web on loopback) holding 72 h of
  * 1-minute data for 20 shards × 6 aggregators, no week of history. `deno task train --source graphite --from -72h`
  * learns from it, incidents included, as a user would on day 3; `deno task detect --from -24h` must then find the
- * stall, spike, flatline and dropout of the last day with at most 1 false event per 100 series-days.
+ * stall, spike, flatline and dropout of the last day with at most 1 false event per 100 series-days. Then
+ * `detect --cache DIR` twice, as cron would run it: the second run reads the kept series back, fetches only the
+ * minutes since the first, and finds the same incidents.
  *
  * The fleet keeps reporting while the test runs (tests/support/feed_live.ts): fed once and left, every series
  * would stop at the same minute and the live edge would grow into a dropout of the whole fleet as the clock runs
