@@ -415,6 +415,33 @@ Deno.test({
         `${restarted.log.history!.fetchedPoints} points`,
       );
       assert.equal(restarted.log.answered, first.log.answered);
+      // Two cycles back to back: the first writes the file, the second (under 15 minutes later) does not, and the
+      // watch writes it as it stops.
+      const twice = join(tmp, "cache2");
+      const run2 = await watch(
+        [
+          "--config",
+          config,
+          "--cycles",
+          "2",
+          "--interval",
+          "0",
+          "--cache",
+          twice,
+          "--out",
+          join(tmp, "w2.json"),
+          "--log-json",
+        ],
+      ).output();
+      assert.equal(run2.code, 0, decode(run2.stderr).slice(-2000));
+      const [c1, c2] = logs(decode(run2.stdout));
+      assert.ok(c1.history!.savedBytes! > 0, "the first cycle writes the file");
+      assert.equal(c2.history!.savedBytes, undefined, "the second does not");
+      const [file2] = [...Deno.readDirSync(twice)].map((e) => join(twice, e.name));
+      assert.ok(
+        Deno.statSync(file2).mtime!.getTime() >= Date.parse(c2.now),
+        "written again after the second cycle began: at the stop",
+      );
       // A file cut short: a warning, the whole range fetched, the same answer.
       const bytes = await Deno.readFile(file);
       await Deno.writeFile(file, bytes.subarray(0, bytes.length - 100));

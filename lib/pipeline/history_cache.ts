@@ -45,6 +45,11 @@ export interface HistoryCache {
     until: number,
     options?: RangeFetchOptions,
   ): Promise<{ series: Series[]; run: SourceRun }>;
+  /**
+   * With a `cache` directory, writes the file now if a fetch since the last write has not been written (with
+   * `saveEvery`, a watch stopping); otherwise nothing. A file that cannot be written is a warning.
+   */
+  flush(): Promise<void>;
   /** What the last fetch did. */
   readonly stats: HistoryCacheStats;
 }
@@ -85,6 +90,13 @@ export interface HistoryCacheOptions {
    * is a warning, and the whole range is fetched. @default undefined (kept in memory only)
    */
   cache?: string;
+  /**
+   * With `cache`: the least time between two writes of the file, on the fetches' clock (their `until`), ms; a
+   * fetch sooner after the last write keeps its points in memory only (`flush` writes them). A restart reads
+   * the last file written and fetches from where it ends, so this bounds what a restart after a crash fetches
+   * again, never what it returns. @default 0 (after every fetch: a process that runs once, `detect`)
+   */
+  saveEvery?: number;
   /** Lines about the cache file: one that cannot be read or written. @default none */
   warn?: (line: string) => void;
 }
@@ -170,6 +182,30 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
     ? undefined
     : join(options.cache, `history-${fnv1a(fingerprint)}.bin`);
   let unread = file !== undefined;
+  const saveEvery = options.saveEvery ?? 0;
+  /** The `until` of the fetch last written to the file, and whether a fetch since has not been. */
+  let savedUntil = -Infinity, unsaved = false;
+  const save = async (until: number) => {
+    const t0 = performance.now();
+    const kept = [...entries.values()].filter((e) => e.series).map((e) => ({
+      series: e.series!,
+      known: e.known,
+    }));
+    try {
+      stats.savedBytes = await writeHistoryFile(file!, kept, fingerprint);
+      savedUntil = until;
+      unsaved = false;
+    } catch (err) {
+      warn(
+        `Cannot write the history cache ${file}: ${
+          (err as Error).message
+        }, current value is ${kept.length} ` +
+          `series; kept in memory, a restart fetches what the last file written lacks (without one, the whole range)`,
+      );
+    }
+    stats.saveMs = performance.now() - t0;
+  };
+  let lastUntil = -Infinity;
   const overlapOf = (e: Entry) => options.overlap ?? 3 * (e.series?.step ?? 60_000);
   let stats: HistoryCacheStats = {
     full: true,
@@ -181,6 +217,9 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
   return {
     get stats() {
       return stats;
+    },
+    async flush() {
+      if (file && unsaved) await save(lastUntil);
     },
     async fetch(from, until, o = {}) {
       let cachedSeries: number | undefined;
@@ -195,6 +234,8 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
           e.series = kept.series;
           e.known = kept.known;
           cachedSeries++;
+          // The file holds these points already: with `saveEvery`, the next write is due that long after them.
+          if (kept.known > savedUntil && Number.isFinite(kept.known)) savedUntil = kept.known;
         }
       }
       let start = Infinity;
@@ -243,24 +284,9 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
       }
       stats = { full, fetchedFrom: start, fetchedPoints, keptSeries, keptPoints };
       if (cachedSeries !== undefined) stats.cachedSeries = cachedSeries;
-      if (file) {
-        const t0 = performance.now();
-        const kept = [...entries.values()].filter((e) => e.series).map((e) => ({
-          series: e.series!,
-          known: e.known,
-        }));
-        try {
-          stats.savedBytes = await writeHistoryFile(file, kept, fingerprint);
-        } catch (err) {
-          warn(
-            `Cannot write the history cache ${file}: ${
-              (err as Error).message
-            }, current value is ${kept.length} ` +
-              `series; kept in memory, a restart fetches the whole range`,
-          );
-        }
-        stats.saveMs = performance.now() - t0;
-      }
+      lastUntil = until;
+      unsaved = true;
+      if (file && !(until - savedUntil < saveEvery)) await save(until);
       const run: SourceRun = {
         ...got.run,
         answered: series.length,

@@ -198,6 +198,60 @@ Deno.test("historyCache() with a cache directory: a restarted cache returns what
   }
 });
 
+Deno.test("historyCache() with saveEvery writes its file at most that often; flush() writes what is left; a restart reads the last one written", async () => {
+  const { g, dir } = await cachedFleet();
+  try {
+    for (const k of KEYS) g.write(k, 301, 330, (m) => (m * 7) % 13);
+    const t0 = 300 * MIN + 20_500;
+    const cache = historyCache(config, { source: g.source, cache: dir, saveEvery: 10 * MIN });
+    const written = async () => await Deno.readFile(await cacheFile(dir));
+    await both(cache, g, t0);
+    assert.ok(cache.stats.savedBytes! > 0, "the first fetch is written");
+    const first = await written();
+    await both(cache, g, t0 + 5 * MIN);
+    assert.equal(cache.stats.savedBytes, undefined, "5 minutes later: not written");
+    assert.deepEqual(await written(), first);
+    await both(cache, g, t0 + 10 * MIN);
+    assert.ok(cache.stats.savedBytes! > 0, "10 minutes after the last write: written");
+    const second = await written();
+    assert.notDeepEqual(second, first);
+    await both(cache, g, t0 + 15 * MIN);
+    assert.deepEqual(await written(), second);
+    // A crash now: a new process reads the file of t0 + 10 min and fetches from there (on a copy of it).
+    const copy = await Deno.makeTempDir({ prefix: "history_cache_crash_" });
+    try {
+      const file = await cacheFile(dir);
+      await Deno.copyFile(file, `${copy}/${file.split("/").at(-1)}`);
+      const crashed = historyCache(config, { source: g.source, cache: copy });
+      const afterCrash = await both(crashed, g, t0 + 20 * MIN);
+      assert.deepEqual(afterCrash.got, afterCrash.full);
+      assert.equal(crashed.stats.fetchedFrom, t0 + 10 * MIN - 3 * MIN, "from the last file written");
+    } finally {
+      await Deno.remove(copy, { recursive: true });
+    }
+    // flush(): what the first cache kept since its last write, written now; nothing more to write after it.
+    await cache.flush();
+    const flushed = await written();
+    assert.notDeepEqual(flushed, second);
+    await cache.flush();
+    assert.deepEqual(await written(), flushed);
+    const restarted = historyCache(config, { source: g.source, cache: dir, saveEvery: 10 * MIN });
+    const after = await both(restarted, g, t0 + 20 * MIN);
+    assert.deepEqual(after.got, after.full);
+    assert.equal(restarted.stats.fetchedFrom, t0 + 15 * MIN - 3 * MIN, "from the flushed file");
+    assert.equal(
+      restarted.stats.savedBytes,
+      undefined,
+      "5 minutes after what the file it read holds: not written",
+    );
+    assert.deepEqual(await written(), flushed);
+    await both(restarted, g, t0 + 25 * MIN);
+    assert.ok(restarted.stats.savedBytes! > 0, "10 minutes after it: written");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("historyCache() with a corrupt, cut, old-version or foreign cache file warns and fetches the whole range", async () => {
   const { g, dir } = await cachedFleet();
   try {

@@ -59,10 +59,18 @@ export interface RunWatchOptions {
   incremental?: boolean;
   /**
    * A directory where the kept series survive a restart (`historyCache`'s `cache`): a restarted watch fetches
-   * only what is new since it stopped. @default the config's `cache` (none: kept in memory only)
+   * only what is new since it stopped. The file is rewritten at most every {@link CACHE_SAVE_EVERY} of the
+   * watch's clock, and when the watch stops. @default the config's `cache` (none: kept in memory only)
    */
   cache?: string;
 }
+
+/**
+ * The least time between two writes of a watch's cache file. Each write is the whole history (1.85 GB and 4.8 s
+ * for 10 000 series × 16 days at 1 minute), while a restart reading an older file only fetches the minutes it
+ * lacks: written every 15 minutes (and at a stop), a restart after a crash fetches at most 15 minutes more.
+ */
+export const CACHE_SAVE_EVERY = 15 * 60_000;
 
 const sleepUnless = (ms: number, control: WatchControl) =>
   new Promise<void>((resolve) => {
@@ -158,6 +166,7 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
     ? historyCache(config, {
       overlap: config.overlap ? parseDurationMs(config.overlap) : undefined,
       cache: options.cache ?? config.cache,
+      saveEvery: CACHE_SAVE_EVERY,
       warn,
     })
     : undefined;
@@ -220,5 +229,6 @@ export async function runWatch(config: Config, options: RunWatchOptions): Promis
     return lastCode;
   } finally {
     pool?.close();
+    await history?.flush();
   }
 }

@@ -145,7 +145,9 @@ export const ConfigSchema = z.object({
    * `history`) / `step`: 174 series with the defaults), and none below (the own thread scores them); 1: none. */
   workers: z.union([z.literal("auto"), z.number().int().min(1).max(64)]).default("auto"),
   /** A directory where a live watch keeps the series it fetched across restarts (a binary file per source and
-   * fleet, rewritten atomically after every cycle): a restarted watch fetches only what is new. Default: off. */
+   * fleet, rewritten atomically after the first cycle, at most every 15 minutes after it and at a stop), and
+   * `detect` between runs (after every run): a restarted watch or the next run fetches only what is new.
+   * Default: off. */
   cache: z.string().min(1).optional(),
   /** Hydration: the context around each anomaly's peak. */
   hydrate: z.object({ before: duration.default("12h"), after: duration.default("12h") }).strict().default({

@@ -213,6 +213,7 @@ try {
         get stats() {
           return cache.stats;
         },
+        flush: () => cache.flush(),
         async fetch(from, until, options) {
           const t = performance.now();
           const got = await cache.fetch(from, until, options);

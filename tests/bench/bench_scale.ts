@@ -11,7 +11,8 @@
  * so the peak RSS measured is the watch's own. No HTTP and no Graphite: what is measured is the watch's
  * own work. Then, as `deno task watch --cache DIR` runs them, `runWatchCycle` three times on one cache: cold at
  * END − 10 min (the whole range), warm at END − 5 min and at END (5 new minutes and the 3-minute overlap each),
- * the cache rewritten to its file after each fetch; then once more at END with a new cache on the same directory,
+ * the cache written to its file by the first (then at most every 15 minutes, as a watch does: not by the two
+ * warm ones) and when the watch stops; then once more at END with a new cache on the same directory,
  * as a restarted watch (it reads the file back and fetches the overlap only). With a
  * write-back (to a connection that discards: the lines are made and queued, as in a watch) and a sink that
  * delivers everything. Per stage: time (the cycle log's `stages`) and peak RSS (VmHWM, reset through
@@ -25,6 +26,7 @@ import { writeCorpus } from "../../lib/synth/write_corpus.ts";
 import { loadCsv } from "../../lib/series/load_csv.ts";
 import { parseConfig } from "../../lib/sources/config.ts";
 import type { Series } from "../../lib/series/types.ts";
+import { CACHE_SAVE_EVERY } from "../../lib/pipeline/run_watch.ts";
 import { historyCache, type RangeFetch } from "../../lib/pipeline/history_cache.ts";
 import { type CycleStage, runWatchCycle } from "../../lib/pipeline/run_watch_cycle.ts";
 import { openWriteBack } from "../../lib/pipeline/write_back.ts";
@@ -174,8 +176,13 @@ async function run(): Promise<void> {
     url: "http://replay.invalid",
     machines: { prefix: "n", from: 200, to: 200 + machines - 1, suffix: "-primary-meraki-com" },
   }, "bench");
-  // As `deno task watch --cache DIR` keeps it: on disk too, rewritten after every fetch.
-  const cached = { source: replaySource(stored, replayFile), cache: join(state, "history") };
+  // As `deno task watch --cache DIR` keeps it: on disk too, rewritten at most every 15 minutes of its clock and
+  // when it stops.
+  const cached = {
+    source: replaySource(stored, replayFile),
+    cache: join(state, "history"),
+    saveEvery: CACHE_SAVE_EVERY,
+  };
   let cache = historyCache(config, cached);
   const writeBack = openWriteBack(config, {
     carbon: "127.0.0.1:9",
@@ -189,7 +196,10 @@ async function run(): Promise<void> {
   try {
     for (const [n, at] of [[1, end - 10 * MINUTE], [2, end - 5 * MINUTE], [3, end], [4, end]]) {
       // The fourth: a watch restarted with the cache directory (the process's own cache let go first).
-      if (n === 4) cache = historyCache(config, cached);
+      if (n === 4) {
+        await cache.flush(); // the watch stopping
+        cache = historyCache(config, cached);
+      }
       const peaks: Partial<Record<CycleStage, number>> = {};
       const memory: Partial<Record<CycleStage, { heapMb: number; externalMb: number }>> = {};
       peakAndReset();
