@@ -82,7 +82,7 @@ export const command: Command = {
       history,
     })
       .finally(() => pool?.close());
-    if (history) console.error(`detect: ${cacheLine(history, values.cache ?? config.cache!)}`);
+    if (history) console.error(`detect: ${cacheLine(history, values.cache ?? config.cache)}`);
     const bySeverity = countBySeverity(detected.anomalies);
     // A stalled carbon holds the run for at most writeBack.wait; what is still pending is said, not lost silently.
     const written = await writeBack?.close(parseDurationMs(config.writeBack.wait));
@@ -146,7 +146,7 @@ function detectCache(
 }
 
 /** One line about what the history cache did this run. */
-function cacheLine(history: HistoryCache, dir: string): string {
+function cacheLine(history: HistoryCache, dir: string | undefined): string {
   const { stats } = history;
   const read = stats.cachedSeries ? `${stats.cachedSeries} series read back from ${dir}, ` : "";
   const fetched = stats.full

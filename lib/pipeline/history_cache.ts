@@ -183,8 +183,8 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
     : join(options.cache, `history-${fnv1a(fingerprint)}.bin`);
   let unread = file !== undefined;
   const saveEvery = options.saveEvery ?? 0;
-  /** The `until` of the fetch last written to the file, and whether a fetch since has not been. */
-  let savedUntil = -Infinity, unsaved = false;
+  /** The `until` of the fetch last written to the file (or of the file read back), and of the last fetch. */
+  let savedUntil = -Infinity, lastUntil = -Infinity;
   const save = async (until: number) => {
     const t0 = performance.now();
     const kept = [...entries.values()].filter((e) => e.series).map((e) => ({
@@ -194,7 +194,6 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
     try {
       stats.savedBytes = await writeHistoryFile(file!, kept, fingerprint);
       savedUntil = until;
-      unsaved = false;
     } catch (err) {
       warn(
         `Cannot write the history cache ${file}: ${
@@ -205,7 +204,6 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
     }
     stats.saveMs = performance.now() - t0;
   };
-  let lastUntil = -Infinity;
   const overlapOf = (e: Entry) => options.overlap ?? 3 * (e.series?.step ?? 60_000);
   let stats: HistoryCacheStats = {
     full: true,
@@ -219,7 +217,7 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
       return stats;
     },
     async flush() {
-      if (file && unsaved) await save(lastUntil);
+      if (file && lastUntil > savedUntil) await save(lastUntil);
     },
     async fetch(from, until, o = {}) {
       let cachedSeries: number | undefined;
@@ -235,7 +233,7 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
           e.known = kept.known;
           cachedSeries++;
           // The file holds these points already: with `saveEvery`, the next write is due that long after them.
-          if (kept.known > savedUntil && Number.isFinite(kept.known)) savedUntil = kept.known;
+          savedUntil = Math.max(savedUntil, kept.known);
         }
       }
       let start = Infinity;
@@ -285,7 +283,6 @@ export function historyCache(config: Config, options: HistoryCacheOptions = {}):
       stats = { full, fetchedFrom: start, fetchedPoints, keptSeries, keptPoints };
       if (cachedSeries !== undefined) stats.cachedSeries = cachedSeries;
       lastUntil = until;
-      unsaved = true;
       if (file && !(until - savedUntil < saveEvery)) await save(until);
       const run: SourceRun = {
         ...got.run,

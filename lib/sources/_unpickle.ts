@@ -48,10 +48,11 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): Valu
   const stack: Value[] = [];
   const marks: number[] = [];
   const memo: Value[] = [];
-  /** With `floatLists`: the values of each list built so far only of float batches (the list itself stays empty). */
+  /**
+   * With `floatLists`: the values of each list built so far only of float batches (the list itself stays empty;
+   * one that held anything first is never typed).
+   */
   const floats = new Map<Value[], { buf: Float64Array; len: number }>();
-  /** Lists that received anything else: never typed. */
-  const mixed = new WeakSet<Value[]>();
   let pos = 0;
   const fail = (detail: string): never => {
     throw new SyntaxError(`Cannot read the pickle: ${detail}, at byte ${pos} of ${n}`);
@@ -141,7 +142,6 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): Valu
   };
   /** A list's float batches so far, back in the list itself (it is about to receive something else). */
   const untype = (l: Value[]) => {
-    mixed.add(l);
     const typed = floats.get(l);
     if (!typed) return;
     floats.delete(l);
@@ -167,7 +167,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): Valu
     const list = stack[stack.length - 1];
     if (count === 0 || end >= n || bytes[end] !== 0x65 || !Array.isArray(list)) return false;
     let typed = floats.get(list);
-    if (!typed && list.length === 0 && !mixed.has(list)) {
+    if (!typed && list.length === 0) {
       floats.set(list, typed = { buf: new Float64Array(Math.max(1024, count)), len: 0 });
     }
     if (typed) {
@@ -232,7 +232,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions = {}): Valu
   const appendTo = (list: Value, items: Value[]) => {
     if (!Array.isArray(list)) fail("APPENDS on something that is not a list");
     const l = list as Value[];
-    if (!mixed.has(l)) untype(l);
+    untype(l);
     for (let i = 0; i < items.length; i++) l.push(items[i]);
   };
 

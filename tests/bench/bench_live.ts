@@ -27,7 +27,7 @@ import { fetchGraphite } from "../../lib/sources/graphite.ts";
 import { type HistoryCache, historyCache } from "../../lib/pipeline/history_cache.ts";
 import { graphiteAvailable, startGraphite } from "../support/graphite.ts";
 import { detectWorkers } from "../../lib/pipeline/detect_workers.ts";
-import { openDetectPool } from "../../lib/detect/detect_pool.ts";
+import { type DetectPool, openDetectPool } from "../../lib/detect/detect_pool.ts";
 
 const HOUR = 3_600_000, STEP = 60_000;
 const runs = Number(Deno.args[0] ?? 5);
@@ -93,6 +93,16 @@ try {
     lookback: "24h",
     history: `${days * 24 - 46}h`,
   }, "bench");
+  /** `runDetection` on `direct` at `at`, from a history cache, as a watch's cycle or a cron'd detect runs it. */
+  const detectAt = (at: number, history: HistoryCache, pool?: DetectPool) =>
+    runDetection(direct, {
+      loaded: model,
+      until: new Date(at).toISOString(),
+      now: Date.now(),
+      history,
+      feedback: false,
+      pool,
+    });
   /** A pool of the size `workers: auto` gives `config`, or none. */
   const poolFor = (config: typeof direct) => {
     const workers = detectWorkers(config);
@@ -203,10 +213,9 @@ try {
   // A watch's cycles, cold (a fresh cache: the whole range) and warm (the cycle before kept: 5 new minutes and
   // 3 minutes of overlap fetched), as runWatchCycle runs them: runDetection, then hydration from the series in memory.
   if (wanted("incremental_cycle")) {
-    const config = direct;
     // As a watch runs: one pool for all its cycles when `workers: auto` says so.
-    const workers = detectWorkers(config);
-    const pool = poolFor(config);
+    const workers = detectWorkers(direct);
+    const pool = poolFor(direct);
     const watchCycle = async (cache: HistoryCache, at: number) => {
       let fetchMs = 0;
       const timed: HistoryCache = {
@@ -222,14 +231,7 @@ try {
         },
       };
       const t0 = performance.now();
-      const run = await runDetection(config, {
-        loaded: model,
-        until: new Date(at).toISOString(),
-        now: Date.now(),
-        history: timed,
-        feedback: false,
-        pool,
-      });
+      const run = await detectAt(at, timed, pool);
       hydrate(run.detected.anomalies, run.series);
       const ms = performance.now() - t0;
       return {
@@ -244,10 +246,10 @@ try {
     };
     const cold: Awaited<ReturnType<typeof watchCycle>>[] = [];
     const warm: Awaited<ReturnType<typeof watchCycle>>[] = [];
-    await watchCycle(historyCache(config), until - 5 * 60_000); // warm-up: graphite-web's workers, the JIT
+    await watchCycle(historyCache(direct), until - 5 * 60_000); // warm-up: graphite-web's workers, the JIT
     for (let r = 0; r < runs; r++) {
       // Each run: a cold cycle five minutes before the end (a fresh cache), then a warm one at the end.
-      const cache = historyCache(config);
+      const cache = historyCache(direct);
       cold.push(await watchCycle(cache, until - 5 * 60_000));
       warm.push(await watchCycle(cache, until));
     }
@@ -268,23 +270,14 @@ try {
     // `deno task detect --cache DIR` run from cron: each run a new process would be, reading the cache file back
     // (a new historyCache on the same directory), fetching the minutes since the run before and the overlap,
     // scoring on a pool opened for the run, and rewriting the file. Runs 5 minutes apart on the data's clock.
-    const config = direct;
     const dir = await Deno.makeTempDir({ prefix: "bench_cache_" });
     const run = async (at: number) => {
       const t0 = performance.now();
-      const cache = historyCache(config, { cache: dir });
-      const pool = poolFor(config);
-      const got = await runDetection(config, {
-        loaded: model,
-        until: new Date(at).toISOString(),
-        now: Date.now(),
-        history: cache,
-        feedback: false,
-        pool,
-      }).finally(() => pool?.close());
+      const cache = historyCache(direct, { cache: dir });
+      const pool = poolFor(direct);
+      const got = await detectAt(at, cache, pool).finally(() => pool?.close());
       return {
         ms: performance.now() - t0,
-        full: cache.stats.full,
         fetched: cache.stats.fetchedPoints,
         savedMs: cache.stats.saveMs ?? 0,
         anomalies: got.detected.anomalies.length,
@@ -296,7 +289,7 @@ try {
       for (let r = runs; r >= 0; r--) later.push(await run(until - r * 5 * 60_000));
       later.shift(); // the first run from the file warms the page cache and graphite-web, as a cron's would be
       out.cached_detect = {
-        workers: detectWorkers(config),
+        workers: detectWorkers(direct),
         first_ms: Math.round(first.ms),
         median_ms: Math.round(median(later.map((x) => x.ms))),
         save_ms: Math.round(median(later.map((x) => x.savedMs))),
