@@ -6,7 +6,7 @@ import type { Anomaly, Reason } from "./types.ts";
 import { flaggedRuns } from "./flagged_runs.ts";
 import { episodeOnset } from "./episode_onset.ts";
 import { episodeVerdict } from "./episode_verdict.ts";
-import { scoreOfLogP, scoreSeries, type SeriesScores, sumsWithMemory } from "../model/score_series.ts";
+import { scoreOfLogP, scoreSeries, type SeriesScores, stepBound } from "../model/score_series.ts";
 import { seasonalExpectation } from "../series/seasonal_expectation.ts";
 import { fromLocal, localTimeView } from "../series/local_time.ts";
 import { expectationOptions } from "./expectation_options.ts";
@@ -103,8 +103,9 @@ const MIN_HISTORY = 6 * HOUR, MIN_POINTS = 24;
  * Which baselines judge a series with `span` of history, for its note. `weekly`: what the model knows of the
  * family's weekly rhythm — `unknown` (less than a week of a fleet), `none`, or `rhythm` (its day-over-day profile,
  * over which the days before are carried). Where it is known, sustained change is judged from the fourth day.
+ * `shape`: the family's ensemble holds rhythm loss, which waits for three earlier days.
  */
-function baselinesNote(span: number, weekly: "unknown" | "none" | "rhythm"): string {
+function baselinesNote(span: number, weekly: "unknown" | "none" | "rhythm", shape: boolean): string {
   const sustained = weekly === "unknown"
     ? "; level shift and stall with them"
     : "; level shift and stall from 3 days";
@@ -118,10 +119,11 @@ function baselinesNote(span: number, weekly: "unknown" | "none" | "rhythm"): str
       sustained
     : `the recent past and ${lags}; the 7 d and 14 d lags join at 15 days${sustained}` +
       (weekly === "unknown" ? ", so a weekly rhythm may look unusual until then" : "");
-  return `${hours(span)} of history: scored against ${joins}`;
+  return `${hours(span)} of history: scored against ${joins}` +
+    (shape && span < 4 * DAY ? "; the usual daily shape (rhythm loss) from 4 days" : "");
 }
 
-/** What is left out of a series scored at `step` by a model trained at `modelStep`: `bound` (see `sumsWithMemory`). */
+/** What is left out of a series scored at `step` by a model trained at `modelStep`: `bound` (see `stepBound`). */
 function otherStepNote(step: number, modelStep: number, bound: ReadonlySet<string>): string {
   const names = [...bound].map((n) => n.replaceAll("_", " ")).join(", ");
   return `scored at a ${hours(step)} step with a model trained at ${hours(modelStep)}: ${names} left out ` +
@@ -288,7 +290,9 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     : dayChange.some((d) => d !== 0)
     ? "rhythm"
     : "none";
-  const bound = sumsWithMemory(family);
+  const bound = stepBound(family);
+  // rhythm_loss is in the family's ensemble (not left out for no rhythm) and waits for 3 earlier days.
+  const shape = family.calibration.rhythm_loss !== undefined;
   for (const s of series) {
     const key = s.key;
     if (s.labels.family && s.labels.family !== model.family) {
@@ -341,7 +345,7 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     }
     const span = s.values.length * s.step;
     if (span < 15 * DAY) {
-      notes.push({ series: key, reason: "short_history", detail: baselinesNote(span, weeklyKnown) });
+      notes.push({ series: key, reason: "short_history", detail: baselinesNote(span, weeklyKnown, shape) });
     }
     if (s.step !== step && bound.size) {
       notes.push({ series: key, reason: "other_step", detail: otherStepNote(s.step, step, bound) });

@@ -39,8 +39,8 @@ export const DETECTORS: Readonly<Record<string, Detector>> = Object.freeze({
  * first hours, `seasonal_lag` the same time earlier from the second day, `level_shift` and `stall` sustained
  * change against the seasonal expectation from the fourth day where the family's weekly rhythm is known (a week
  * of a fleet; see `weeklyDayChange`) and from two weeks where it is not, `flatline` and `missing_data` stuck
- * values and gaps from the first points. `rhythm_loss` and `isolation_forest` stay available by name (`rhythm_loss` added false events on
- * the presence corpus without finding anything the others missed).
+ * values and gaps from the first points, `rhythm_loss` a day that lost the usual daily shape from the fourth
+ * day. `isolation_forest` stays available by name.
  */
 export const DEFAULT_DETECTORS: readonly string[] = Object.freeze([
   "seasonal_lag",
@@ -50,4 +50,5 @@ export const DEFAULT_DETECTORS: readonly string[] = Object.freeze([
   "stall",
   "flatline",
   "missing_data",
+  "rhythm_loss",
 ]);

@@ -187,3 +187,14 @@ Deno.test("parseModel() accepts the model with or without the family option", ()
   assert.deepEqual(parseModel(copy(), "m.json"), model);
   assert.deepEqual(parseModel(copy(), "m.json", { family: "presence" }), model);
 });
+
+Deno.test("parseModel() refuses a rhythm_loss trained before the usual shape, saying to retrain", () => {
+  const m = copy();
+  assert.equal(typeof m.detectors.rhythm_loss?.days, "number"); // in the default ensemble
+  m.detectors.rhythm_loss = { window: 86_400_000 };
+  assert.throws(() => parseModel(m, "m.json"), {
+    name: "RangeError",
+    message:
+      /^Cannot load model m\.json: its rhythm_loss was trained before .*retrain with `deno task train`/,
+  });
+});

@@ -52,6 +52,14 @@ export function parseModel(json: unknown, file: string, options: LoadModelOption
   if (!model.families[model.family]) {
     throw new TypeError(`Cannot load model ${file}: family "${model.family}" has no entry in families`);
   }
+  const rhythm = model.detectors.rhythm_loss;
+  if (rhythm && typeof rhythm.days !== "number") {
+    throw new RangeError(
+      `Cannot load model ${file}: its rhythm_loss was trained before the detector read the usual daily shape ` +
+        `of the last 14 days (detectors.rhythm_loss has no "days"); retrain with \`deno task train\`, current value ` +
+        `is ${JSON.stringify(rhythm)}`,
+    );
+  }
   if (options.family && options.family !== model.family) {
     throw new RangeError(
       `Cannot load model ${file}: it was trained for family "${model.family}", not "${options.family}", ` +

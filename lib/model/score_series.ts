@@ -121,6 +121,35 @@ export const RUN_LENGTH: ReadonlySet<string> = new Set(["flatline", "missing_dat
 const NO_NAMES: ReadonlySet<string> = new Set();
 
 /**
+ * Detectors whose raw score is a statistic of hourly bins with its noise read from the bins themselves
+ * (`rhythm_loss`'s t of the daily shape): at a finer step each bin averages more points, the same day-to-day
+ * change of shape is more standard errors, and an hourly model's calibration does not hold (on 1-minute data an
+ * hourly model's `rhythm_loss` raised 94 false events where the 1-minute model's raised none).
+ */
+const BINNED: ReadonlySet<string> = new Set(["rhythm_loss"]);
+
+/**
+ * What a family's calibrations hold at the model's step only, and so is left out of a series scored at any
+ * other: the sums with memory ({@link sumsWithMemory}) and the statistics of hourly bins ({@link BINNED}).
+ *
+ * @param family The family's calibrations.
+ * @returns Detector names.
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { stepBound } from "./score_series.ts";
+ * import { fitCalibration } from "./calibration.ts";
+ * const spread = fitCalibration(Float64Array.from({ length: 1000 }, (_, i) => i / 100));
+ * assert.deepEqual([...stepBound({ calibration: { rhythm_loss: spread, robust_z: spread } })], ["rhythm_loss"]);
+ * ```
+ */
+export function stepBound(family: Pick<FamilyModel, "calibration">): ReadonlySet<string> {
+  const names = new Set(sumsWithMemory(family));
+  for (const name of Object.keys(family.calibration)) if (BINNED.has(name)) names.add(name);
+  return names;
+}
+
+/**
  * The sums with memory among a family's detectors (level shift's CUSUM; see {@link restsAtAtom}): their family
  * calibration holds at the model's step only, and they are left out at any other; training refits them
  * without its incidents. Their tail is made of how long deviations persist in
@@ -421,7 +450,7 @@ export function combineRaw(
   // fitted to its first few hours instead, a level shift raised 37 false events a day on 60 series.
   const minAlone = Math.round(OWN_ALONE / step);
   const modelStep = model.trainedOn?.step;
-  const bound = modelStep !== undefined && modelStep !== step ? sumsWithMemory(family) : NO_NAMES;
+  const bound = modelStep !== undefined && modelStep !== step ? stepBound(family) : NO_NAMES;
   // Where each early calibration ends, in points.
   const untilOf = (name: string) => Math.round(earlyEnd(family, name) / step);
   const logP = names.map(() => new Float64Array(n));
