@@ -291,8 +291,9 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     ? "rhythm"
     : "none";
   const bound = stepBound(family);
-  // rhythm_loss is in the family's ensemble (not left out for no rhythm) and waits for 3 earlier days.
-  const shape = family.calibration.rhythm_loss !== undefined;
+  // rhythm_loss is in the ensemble (not left out for no rhythm) and waits for 3 earlier days.
+  const shape = model.detectors.rhythm_loss !== undefined &&
+    !(model.skippedDetectors ?? []).some((s) => s.detector === "rhythm_loss");
   for (const s of series) {
     const key = s.key;
     if (s.labels.family && s.labels.family !== model.family) {

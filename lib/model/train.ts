@@ -58,6 +58,15 @@ const MIN_OFF = 100;
 /** Fewest scores a calibration is fitted from: the family's, each part of a warm-up split's, a sum's refit. */
 const MIN_SAMPLE = 100;
 
+/**
+ * Detectors whose family calibration needs a week of their scores in training: `rhythm_loss` judges a day's
+ * shape against earlier days carried over the weekly profile, so its null differs by the day of the week, and
+ * calibrated on a few weekdays it judged the first weekend as a lost rhythm (1-minute fleets with 9 days of
+ * history: 16 false events where 8 without it; calibrated on each series' own first week instead, 11). With
+ * less, it is left out.
+ */
+const WEEK_OF_SCORES: ReadonlySet<string> = new Set(["rhythm_loss"]);
+
 /** The step most series use. */
 function commonStep(series: readonly Series[]): number {
   const counts = new Map<number, number>();
@@ -230,6 +239,18 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         earlyCalibration[name] = { ...fitCalibration(early.sample), n: early.valid };
         calibration[name] = { ...fitCalibration(later.sample), n: later.valid };
         earlyUntil[name] = warm * step;
+        return;
+      }
+    }
+    if (WEEK_OF_SCORES.has(name)) {
+      const span = raw.reduce((a, r) => Math.max(a, scoredSpan(r[d])), 0);
+      if (span < 7 * perDay) {
+        skipped.push({
+          detector: name,
+          reason:
+            `its scores span ${(span / perDay).toFixed(1)} days of the training data, and its calibration ` +
+            `needs a week (its usual shape differs by the day of the week)`,
+        });
         return;
       }
     }
@@ -545,4 +566,12 @@ function ownShifts(
     if (rise > 0) out[s.key] = rise;
   });
   return out;
+}
+
+/** Points from a score array's first finite value to its last, both included (0 with none). */
+function scoredSpan(r: Float64Array): number {
+  let first = 0, last = r.length - 1;
+  while (first <= last && r[first] !== r[first]) first++;
+  while (last >= first && r[last] !== r[last]) last--;
+  return last - first + 1;
 }
