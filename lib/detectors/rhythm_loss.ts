@@ -61,8 +61,8 @@ export const rhythmLoss: Detector<RhythmLossParams, RhythmLossOptions> = {
   explain(raw, _observed, _expected, params) {
     return `the daily rhythm faded over the last ${
       span(params.window)
-    }: its swing is smaller than the usual shape's ` +
-      `by ${num(raw)} standard errors`;
+    }: the day follows the usual daily shape ` +
+      `${num(zOfDecades(raw))} standard errors less than it should`;
   },
 };
 
@@ -216,4 +216,17 @@ export function normalTailDecades(z: number): number {
   }
   const z2 = z * z;
   return (z2 / 2 + Math.log(z * Math.sqrt(2 * Math.PI)) - Math.log(1 - 1 / z2 + 3 / (z2 * z2))) / Math.LN10;
+}
+
+/** The z whose {@link normalTailDecades} is `decades` (bisection; for explanations only). */
+export function zOfDecades(decades: number): number {
+  if (!(decades > 0)) return 0;
+  let lo = 0, hi = 1;
+  while (normalTailDecades(hi) < decades) hi *= 2;
+  for (let k = 0; k < 50; k++) {
+    const mid = (lo + hi) / 2;
+    if (normalTailDecades(mid) < decades) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { daily, DAY, finite, HOUR, MISSING } from "../../tests/support/test_series.ts";
 import { createRng } from "../prng.ts";
-import { normalTailDecades, rhythmLoss } from "./rhythm_loss.ts";
+import { normalTailDecades, rhythmLoss, zOfDecades } from "./rhythm_loss.ts";
 import type { Series } from "../series/types.ts";
 
 const LOST = 17 * 24; // from day 17 on: the daily mean (10) plus the same 10 % noise, no rhythm
@@ -136,4 +136,16 @@ Deno.test("normalTailDecades() is −log10 of the normal upper tail, continuous 
     assert.ok(Math.abs(normalTailDecades(z) + Math.log10(p)) < 0.01, `z=${z}: ${normalTailDecades(z)}`);
   }
   assert.ok(Math.abs(normalTailDecades(4.9999) - normalTailDecades(5)) < 0.01);
+});
+
+Deno.test("zOfDecades() inverts normalTailDecades(), and rhythmLoss explains a score in standard errors", () => {
+  for (const z of [0.5, 2, 4.2, 7]) {
+    assert.ok(Math.abs(zOfDecades(normalTailDecades(z)) - z) < 1e-6, `z=${z}`);
+  }
+  assert.equal(zOfDecades(0), 0);
+  const text = rhythmLoss.explain(normalTailDecades(4), 1, 1, rhythmLoss.fit([]), { step: HOUR });
+  assert.match(
+    text,
+    /^the daily rhythm faded over the last 24 h: the day follows the usual daily shape 4 standard errors/,
+  );
 });

@@ -247,9 +247,15 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
       if (span < 7 * perDay) {
         skipped.push({
           detector: name,
-          reason:
-            `its scores span ${(span / perDay).toFixed(1)} days of the training data, and its calibration ` +
-            `needs a week (its usual shape differs by the day of the week)`,
+          reason: span === 0
+            ? `it scores nothing at a ${
+              formatDuration(step)
+            } step (its hourly bins need a step that divides an ` +
+              `hour or a day)`
+            : `its scores span ${
+              (span / perDay).toFixed(1)
+            } days of the training data, and its calibration ` +
+              `needs a week (its usual shape differs by the day of the week)`,
         });
         return;
       }
