@@ -71,7 +71,9 @@ export const rhythmLoss: Detector<RhythmLossParams, RhythmLossOptions> = {
  * is longer), log(x + c) with c 10% of the series' running level. A bin's usual value is the median of the same
  * bin on each of the last `days` days, each carried to today over the family's day-over-day profile `weekly`
  * (so Saturday's usual shape is read from the weekdays before it). Over the trailing `window`, the bins are
- * regressed on their usual values: the slope is about 1 while the shape holds and about 0 when it is gone. The
+ * regressed on their usual values, with an intercept for each calendar day the window holds (levels move from
+ * one day to the next — a weekend, a busier day — and a window across midnight would otherwise read the step
+ * as a change of shape): the slope is about 1 while the shape holds and about 0 when it is gone. The
  * usual values are medians of a few noisy days, and noise in a regressor pulls the slope towards 0 (regression
  * dilution), so their sampling variance — from the spread of the days around each median, pooled over the
  * window — is taken out of the regressor's variance; where it is half of it or more, the shape is not known
@@ -141,31 +143,51 @@ function shapeLoss(
   }
   const pooled = new Float64Array(span);
   let b = -1, sum = 0, count = 0;
-  // The trailing complete bins' sums, re-read at each new bin.
-  let c0 = 0, sx0 = 0, sy0 = 0, sxx0 = 0, syy0 = 0, sxy0 = 0, inv0 = 0, np = 0, noise = NaN;
+  // The trailing complete bins' sums, re-read at each new bin: the day before the current bin's (a) and the
+  // current bin's day so far (b), each with its own intercept.
+  let ca = 0, sxa = 0, sya = 0, sxxa = 0, syya = 0, sxya = 0;
+  let cb = 0, sxb = 0, syb = 0, sxxb = 0, syyb = 0, sxyb = 0;
+  let inv0 = 0, np = 0, noise = NaN;
   for (let i = 0; i < n; i++) {
     const j = Math.floor((start + i * step) / bin) - first;
     if (j !== b) {
       b = j;
       sum = count = 0;
-      c0 =
-        sx0 =
-        sy0 =
-        sxx0 =
-        syy0 =
-        sxy0 =
-        inv0 =
+      ca =
+        sxa =
+        sya =
+        sxxa =
+        syya =
+        sxya =
           0;
+      cb =
+        sxb =
+        syb =
+        sxxb =
+        syyb =
+        sxyb =
+          0;
+      inv0 = 0;
       np = 0;
+      const today = Math.floor(((first + j) * bin) / DAY);
       for (let q = Math.max(0, j - span + 1); q < j; q++) {
         const x = usual[q], y = mean[q];
         if (x !== x || y !== y) continue;
-        c0++;
-        sx0 += x;
-        sy0 += y;
-        sxx0 += x * x;
-        syy0 += y * y;
-        sxy0 += x * y;
+        if (Math.floor(((first + q) * bin) / DAY) === today) {
+          cb++;
+          sxb += x;
+          syb += y;
+          sxxb += x * x;
+          syyb += y * y;
+          sxyb += x * y;
+        } else {
+          ca++;
+          sxa += x;
+          sya += y;
+          sxxa += x * x;
+          syya += y * y;
+          sxya += x * y;
+        }
         inv0 += 1 / counts[q];
         pooled[np++] = spread[q];
       }
@@ -180,20 +202,27 @@ function shapeLoss(
     const x = usual[j];
     if (x !== x) continue;
     const y = sum / count;
-    const c = c0 + 1;
+    const c2 = cb + 1, c = ca + c2;
     if (4 * c < 3 * span) continue;
-    const sx = sx0 + x, sy = sy0 + y;
-    const vx = sxx0 + x * x - (sx * sx) / c,
-      vy = syy0 + y * y - (sy * sy) / c,
-      cxy = sxy0 + x * y - (sx * sy) / c;
-    const known = vx - noise;
-    if (!(known > noise)) {
+    const tx = sxb + x, ty = syb + y;
+    let vx = sxxb + x * x - (tx * tx) / c2,
+      vy = syyb + y * y - (ty * ty) / c2,
+      cxy = sxyb + x * y - (tx * ty) / c2;
+    if (ca > 0) {
+      vx += sxxa - (sxa * sxa) / ca;
+      vy += syya - (sya * sya) / ca;
+      cxy += sxya - (sxa * sya) / ca;
+    }
+    // Each day's intercept takes one degree of freedom, from the noise as from the residuals.
+    const groups = ca > 0 ? 2 : 1;
+    const known = vx - (noise * (c - groups)) / c;
+    if (!(known > vx - known)) {
       out[i] = 0;
       continue;
     }
     const slope = cxy / known;
     const rss = Math.max(0, vy - (cxy * cxy) / vx);
-    const se = Math.sqrt(rss / (c - 2) / known);
+    const se = Math.sqrt(rss / (c - groups - 1) / known);
     out[i] = se > 0 ? normalTailDecades((1 - slope) / se) : 0;
   }
   return out;

@@ -149,3 +149,16 @@ Deno.test("zOfDecades() inverts normalTailDecades(), and rhythmLoss explains a s
     /^the daily rhythm faded over the last 24 h: the day follows the usual daily shape 4 standard errors/,
   );
 });
+
+Deno.test("rhythmLoss.score() gives each day in its window its own level: a weekend's lower level is no lost shape", () => {
+  // From day 12 (a Saturday) the whole day at 60 % of the level, the shape unchanged, with no weekly profile to
+  // say so: a window across midnight holds two levels, each day's own intercept takes them apart.
+  const s = daily(7, 14);
+  const saturday = 12 * 24;
+  for (let i = saturday; i < s.values.length; i++) s.values[i] *= 0.6;
+  const p = rhythmLoss.fit([]);
+  const normal = Math.max(...finite(rhythmLoss.score(daily(7, 14), p)));
+  const score = rhythmLoss.score(s, p);
+  const after = Math.max(...finite(score.subarray(saturday, saturday + 24)));
+  assert.ok(after <= normal + 0.5, `${after} vs normal max ${normal}`);
+});
