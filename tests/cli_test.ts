@@ -359,7 +359,7 @@ Deno.test("detect says on stderr which series a note concerns: an hourly model o
       detected.stderr,
       new RegExp(
         `^detect: ${series} series other step, e\\.g\\. scored at a 1 min step with a model trained at 1 h: ` +
-          "level shift, rhythm loss left out \\(their calibrations hold at 1 h only; train at 1 min to use them\\)$",
+          "level shift left out \\(its calibration holds at 1 h only; train at 1 min to use it\\)$",
         "m",
       ),
     );

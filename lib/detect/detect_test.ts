@@ -155,8 +155,8 @@ Deno.test("detect() scores a series on another step at its own step, and says wh
   // Level shift's CUSUM is calibrated at the model's step only: left out at 7 minutes, and the note says so.
   assert.equal(
     r.notes[1].detail,
-    "scored at a 7 min step with a model trained at 1 h: level shift, rhythm loss left out (their calibrations " +
-      "hold at 1 h only; train at 7 min to use them)",
+    "scored at a 7 min step with a model trained at 1 h: level shift left out (its calibration holds at 1 h " +
+      "only; train at 7 min to use it)",
   );
   const scores = r.scores!.get("seven")!.scores;
   const ls = scores.names.indexOf("level_shift");

@@ -454,11 +454,12 @@ Deno.test("train() keeps rhythm_loss only where its training scores span a week,
   // rhythm_loss scores from about the fourth day (three earlier days make the usual shape): 10 days of training
   // hold 6 days of its scores, 12 days more than a week.
   const cut = (days: number) => corpus.series.map((s) => ({ ...s, values: s.values.slice(0, days * 24) }));
-  const short = train(cut(10));
+  const detectors = [...DEFAULT_DETECTORS, "rhythm_loss"];
+  const short = train(cut(10), { detectors });
   assert.equal(short.detectors.rhythm_loss, undefined);
   const why = short.skippedDetectors?.find((s) => s.detector === "rhythm_loss")?.reason ?? "";
   assert.match(why, /^its scores span 6\.\d days of the training data, and its calibration needs a week/);
-  const long = train(cut(12));
+  const long = train(cut(12), { detectors });
   assert.equal(long.detectors.rhythm_loss?.days, 14);
   assert.ok(long.families.presence.calibration.rhythm_loss);
 });
