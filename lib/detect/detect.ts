@@ -291,9 +291,8 @@ export function detect(model: Model, series: readonly Series[], options: DetectO
     ? "rhythm"
     : "none";
   const bound = stepBound(family);
-  // rhythm_loss is in the ensemble (not left out for no rhythm) and waits for 3 earlier days.
-  const shape = model.detectors.rhythm_loss !== undefined &&
-    !(model.skippedDetectors ?? []).some((s) => s.detector === "rhythm_loss");
+  // rhythm_loss is in the ensemble (train deletes what it leaves out) and waits for 3 earlier days.
+  const shape = model.detectors.rhythm_loss !== undefined;
   for (const s of series) {
     const key = s.key;
     if (s.labels.family && s.labels.family !== model.family) {

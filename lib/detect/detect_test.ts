@@ -353,3 +353,15 @@ Deno.test("detect() keeps nothing derived from a series once it is scored, and s
   assert.deepEqual(again, first);
   assert.ok(first.scored === series.length && first.anomalies.length > 0);
 });
+
+Deno.test("detect()'s short-history note says when rhythm_loss, asked for by name, starts judging", () => {
+  const withShape = train(corpus.series, { detectors: ["robust_z", "seasonal_lag", "rhythm_loss"] });
+  assert.ok(withShape.detectors.rhythm_loss);
+  const short = { ...corpus.series[0], values: corpus.series[0].values.slice(0, 3 * 24) };
+  const note = (m: typeof model) =>
+    detect(m, [short]).notes.find((n) => n.reason === "short_history")!.detail;
+  assert.match(note(withShape), /; the usual daily shape \(rhythm loss\) from 4 days$/);
+  assert.doesNotMatch(note(model), /rhythm loss/); // not in the default ensemble
+  const longer = { ...short, values: corpus.series[0].values.slice(0, 5 * 24) };
+  assert.doesNotMatch(detect(withShape, [longer]).notes[0].detail, /rhythm loss/); // already judging
+});

@@ -123,8 +123,8 @@ const NO_NAMES: ReadonlySet<string> = new Set();
 /**
  * Detectors whose raw score is a statistic of hourly bins with its noise read from the bins themselves
  * (`rhythm_loss`'s t of the daily shape): at a finer step each bin averages more points, the same day-to-day
- * change of shape is more standard errors, and an hourly model's calibration does not hold (on 1-minute data an
- * hourly model's `rhythm_loss` raised 94 false events where the 1-minute model's raised none).
+ * change of shape is more standard errors, and an hourly model's calibration does not hold (the hourly `data/`
+ * model's `rhythm_loss` raised 94 false events on the 1-minute corpus of `tests/bench/step_transfer.ts`).
  */
 const BINNED: ReadonlySet<string> = new Set(["rhythm_loss"]);
 
