@@ -5,6 +5,7 @@ import {
   DAY,
   ewAlpha,
   HOUR,
+  medianOf,
   pointsIn,
   RobustLevel,
   select,
@@ -135,7 +136,7 @@ function shapeLoss(
       if (v === v) buf[k++] = v + carry;
     }
     if (k < 3) continue;
-    const m = select(buf, k, k >> 1) / 2 + select(buf, k, (k - 1) >> 1) / 2;
+    const m = medianOf(buf, k);
     for (let t = 0; t < k; t++) dev[t] = Math.abs(buf[t] - m);
     usual[j] = m;
     spread[j] = select(dev, k, k >> 1) * Math.sqrt(k / (k - 1));
@@ -143,51 +144,24 @@ function shapeLoss(
   }
   const pooled = new Float64Array(span);
   let b = -1, sum = 0, count = 0;
-  // The trailing complete bins' sums, re-read at each new bin: the day before the current bin's (a) and the
-  // current bin's day so far (b), each with its own intercept.
-  let ca = 0, sxa = 0, sya = 0, sxxa = 0, syya = 0, sxya = 0;
-  let cb = 0, sxb = 0, syb = 0, sxxb = 0, syyb = 0, sxyb = 0;
+  // The trailing complete bins' sums (count, Σx, Σy, Σx², Σy², Σxy), re-read at each new bin: the day before the
+  // current bin's and the current bin's day so far, each with its own intercept.
+  const before = new Float64Array(6), today = new Float64Array(6);
   let inv0 = 0, np = 0, noise = NaN;
   for (let i = 0; i < n; i++) {
     const j = Math.floor((start + i * step) / bin) - first;
     if (j !== b) {
       b = j;
       sum = count = 0;
-      ca =
-        sxa =
-        sya =
-        sxxa =
-        syya =
-        sxya =
-          0;
-      cb =
-        sxb =
-        syb =
-        sxxb =
-        syyb =
-        sxyb =
-          0;
+      before.fill(0);
+      today.fill(0);
       inv0 = 0;
       np = 0;
-      const today = Math.floor(((first + j) * bin) / DAY);
+      const day = Math.floor(((first + j) * bin) / DAY);
       for (let q = Math.max(0, j - span + 1); q < j; q++) {
         const x = usual[q], y = mean[q];
         if (x !== x || y !== y) continue;
-        if (Math.floor(((first + q) * bin) / DAY) === today) {
-          cb++;
-          sxb += x;
-          syb += y;
-          sxxb += x * x;
-          syyb += y * y;
-          sxyb += x * y;
-        } else {
-          ca++;
-          sxa += x;
-          sya += y;
-          sxxa += x * x;
-          syya += y * y;
-          sxya += x * y;
-        }
+        addPair(Math.floor(((first + q) * bin) / DAY) === day ? today : before, x, y);
         inv0 += 1 / counts[q];
         pooled[np++] = spread[q];
       }
@@ -202,16 +176,16 @@ function shapeLoss(
     const x = usual[j];
     if (x !== x) continue;
     const y = sum / count;
-    const c2 = cb + 1, c = ca + c2;
+    const ca = before[0], c2 = today[0] + 1, c = ca + c2;
     if (4 * c < 3 * span) continue;
-    const tx = sxb + x, ty = syb + y;
-    let vx = sxxb + x * x - (tx * tx) / c2,
-      vy = syyb + y * y - (ty * ty) / c2,
-      cxy = sxyb + x * y - (tx * ty) / c2;
+    const tx = today[1] + x, ty = today[2] + y;
+    let vx = today[3] + x * x - (tx * tx) / c2,
+      vy = today[4] + y * y - (ty * ty) / c2,
+      cxy = today[5] + x * y - (tx * ty) / c2;
     if (ca > 0) {
-      vx += sxxa - (sxa * sxa) / ca;
-      vy += syya - (sya * sya) / ca;
-      cxy += sxya - (sxa * sya) / ca;
+      vx += before[3] - (before[1] * before[1]) / ca;
+      vy += before[4] - (before[2] * before[2]) / ca;
+      cxy += before[5] - (before[1] * before[2]) / ca;
     }
     // Each day's intercept takes one degree of freedom, from the noise as from the residuals.
     const groups = ca > 0 ? 2 : 1;
@@ -226,6 +200,16 @@ function shapeLoss(
     out[i] = se > 0 ? normalTailDecades((1 - slope) / se) : 0;
   }
   return out;
+}
+
+/** Adds the pair (x, y) to sums laid out as count, Σx, Σy, Σx², Σy², Σxy. */
+function addPair(s: Float64Array, x: number, y: number): void {
+  s[0]++;
+  s[1] += x;
+  s[2] += y;
+  s[3] += x * x;
+  s[4] += y * y;
+  s[5] += x * y;
 }
 
 /**
