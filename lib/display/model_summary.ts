@@ -79,9 +79,11 @@ export function modelSummary(model: Model): string {
         "acf 72 h": ac["72h"],
         "acf 7 d": ac["7d"],
         "own threshold": Object.keys(f.seriesShift ?? {}).length,
+        "own weekly depth": Object.keys(f.weeklyGain ?? {}).length,
       }], {
         caption: "ensemble thresholds (strict, permissive), normal range of the values, autocorrelation, " +
-          "series with a threshold of their own (hotter than the family's)",
+          "series with a threshold of their own (hotter than the family's), series whose weeks follow the " +
+          "family's weekly profile to a depth of their own",
       }),
       htmlTable(
         [

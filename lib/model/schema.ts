@@ -71,6 +71,12 @@ export const FamilySchema = z.object({
    * (see `train`); detection lowers that series' L by it.
    */
   seriesShift: z.record(z.string(), z.number().nonnegative()).optional(),
+  /**
+   * Per series key, its own gains on the two parts of the family's weekly day-over-day profile (`weeklyGains`):
+   * `[level, swing]`, where they are not both 1. The detectors that carry earlier days over the profile carry
+   * them over the series' own (`withWeeklyGain`).
+   */
+  weeklyGain: z.record(z.string(), z.tuple([z.number().min(0).max(4), z.number().min(0).max(4)])).optional(),
 });
 
 /** The whole model file. */

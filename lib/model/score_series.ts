@@ -9,6 +9,7 @@ import type { Basis } from "../detectors/types.ts";
 import { fromLocal, localTimeView } from "../series/local_time.ts";
 import { gumbelLevel } from "./gumbel.ts";
 import { smallMedian } from "../series/robust.ts";
+import { withWeeklyGain } from "../series/weekly_day_change.ts";
 
 const DAY = 86_400_000;
 
@@ -388,12 +389,17 @@ export function scoreSeries(
   },
   family:
     & Pick<FamilyModel, "calibration">
-    & Partial<Pick<FamilyModel, "thresholds" | "seriesShift" | "earlyCalibration" | "earlyUntil">>,
+    & Partial<
+      Pick<FamilyModel, "thresholds" | "seriesShift" | "earlyCalibration" | "earlyUntil" | "weeklyGain">
+    >,
   series: Series,
   options: ScoreSeriesOptions = {},
 ): SeriesScores {
   const { band } = options;
   const names = Object.keys(model.detectors);
+  // The series' own gains on the family's weekly profile (its level and swing), learned in training (none for a
+  // series it did not see).
+  const params = withWeeklyGain(model.detectors, family.weeklyGain?.[series.key]);
   const bases: (Basis | undefined)[] = [];
   // On the wall clock of the model's time zone, if it has one; the scores come back to the series' own points.
   const view = model.timeZone ? localTimeView(series, model.timeZone) : undefined;
@@ -403,11 +409,11 @@ export function scoreSeries(
     const det = DETECTORS[name];
     if (!det) throw new RangeError(`Cannot score ${series.key}: unknown detector "${name}" in the model`);
     // With a band, a distance-from-baseline detector's one pass gives its scores and its basis together.
-    const basis = band ? det.basis?.(seen, model.detectors[name]) : undefined;
+    const basis = band ? det.basis?.(seen, params[name]) : undefined;
     bases[d] = basis && view
       ? { raw: back(basis.raw), center: back(basis.center), unit: back(basis.unit) }
       : basis;
-    return basis ? back(basis.raw) : back(det.score(seen, model.detectors[name]));
+    return basis ? back(basis.raw) : back(det.score(seen, params[name]));
   });
   if (!band) return combineRaw(model, family, names, raw, series.key, series.step);
   return combineRaw(model, family, names, raw, series.key, series.step, {

@@ -13,6 +13,7 @@ import { seasonality, valueRange } from "./family_stats.ts";
 import { combineRaw, logPOfScore, OWN_DAYS, RUN_LENGTH, sumsWithMemory } from "./score_series.ts";
 import { quantileSorted } from "../series/summarize.ts";
 import { profileThresholds } from "./profile_thresholds.ts";
+import { weeklyDayChange, weeklyGains, withWeeklyGain } from "../series/weekly_day_change.ts";
 
 /** Options for {@link train}. */
 export interface TrainOptions {
@@ -198,13 +199,19 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
   // already left out).
   const left = new Set(skipped.map((s) => s.detector));
   const none = new Float64Array(0);
-  const raw = seen.map((s, k) =>
-    detectorNames.map((name) => {
+  // Each series' own gains on the family's weekly profile (its level and swing), where the family has one:
+  // scored with them here as detection scores it.
+  const weeklyGain = Object.values(detectors).some((p) => Array.isArray(p.weekly))
+    ? weeklyGains(seen, weeklyDayChange(seen))
+    : {};
+  const raw = seen.map((s, k) => {
+    const params = withWeeklyGain(detectors, weeklyGain[s.key]);
+    return detectorNames.map((name) => {
       if (left.has(name)) return none;
-      const r = DETECTORS[name].score(s, detectors[name]);
+      const r = DETECTORS[name].score(s, params[name]);
       return views ? fromLocal(views[k], r) : r;
-    })
-  );
+    });
+  });
   const calibration: FamilyModel["calibration"] = {};
   const earlyCalibration: FamilyModel["calibration"] = {};
   const earlyUntil: Record<string, number> = {};
@@ -446,6 +453,7 @@ export function train(series: readonly Series[], options: TrainOptions = {}): Mo
         ...(Object.keys(earlyUntil).length ? { earlyUntil } : {}),
         thresholds,
         ...(Object.keys(seriesShift).length ? { seriesShift } : {}),
+        ...(Object.keys(weeklyGain).length ? { weeklyGain } : {}),
       },
     },
     ...(zone ? { timeZone: zone } : {}),

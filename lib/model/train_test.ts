@@ -345,7 +345,7 @@ Deno.test("train() raises the threshold of a series whose normal days run hotter
   const n = Object.keys(shift).length;
   const row = html.slice(html.indexOf("own threshold"));
   const cells = [...row.slice(0, row.indexOf("</tbody>")).matchAll(/>([^<>]*)<\/td>/g)].map((c) => c[1]);
-  assert.equal(cells[cells.length - 1], String(n), cells.join(" "));
+  assert.equal(cells[cells.length - 2], String(n), cells.join(" "));
 });
 
 Deno.test("train() reads level shift's tail from its excursions off the atom, not from the time it rests there", () => {
@@ -462,4 +462,34 @@ Deno.test("train() keeps rhythm_loss only where its training scores span a week,
   const long = train(cut(12), { detectors });
   assert.equal(long.detectors.rhythm_loss?.days, 14);
   assert.ok(long.families.presence.calibration.rhythm_loss);
+});
+
+Deno.test("train() learns each series' own gain on the family's weekly profile, and detection carries it", () => {
+  const fleet = mixedFleet(40, 12, 0);
+  const m = train(fleet);
+  const gains = m.families.presence.weeklyGain ?? {};
+  assert.ok(Object.keys(gains).length >= 6, JSON.stringify(gains));
+  assert.deepEqual(ModelSchema.parse(JSON.parse(JSON.stringify(m))).families.presence.weeklyGain, gains);
+  // The series whose weekends drop most follows the profile most; scored with its gain, its first weekends
+  // (before the weekly lags, judged by the days before carried over the profile) look less like a shift.
+  const level = (key: string) => gains[key]?.[0] ?? 1;
+  const deep = fleet.reduce((a, s) => (level(s.key) > level(a.key) ? s : a));
+  assert.ok(level(deep.key) > 1.2, `${deep.key}: ${gains[deep.key]}`);
+  const { weeklyGain: _, ...familyOnly } = m.families.presence;
+  const shift = (family: typeof familyOnly) => {
+    const s = scoreSeries(m, family, deep);
+    const d = s.names.indexOf("level_shift");
+    let worst = 0;
+    for (let i = 5 * 24; i < 14 * 24; i++) worst = Math.min(worst, s.logP[d][i] || 0);
+    return -worst;
+  };
+  const own = shift(m.families.presence), family = shift(familyOnly);
+  assert.ok(
+    own < 0.7 * family,
+    `level shift's L over the first two weekends: ${own} with its gain, ${family} without`,
+  );
+  // The model's summary says how many series have a weekly depth of their own.
+  const row = modelSummary(m).slice(modelSummary(m).indexOf("own weekly depth"));
+  const cells = [...row.slice(0, row.indexOf("</tbody>")).matchAll(/>([^<>]*)<\/td>/g)].map((c) => c[1]);
+  assert.equal(cells[cells.length - 1], String(Object.keys(gains).length), cells.join(" "));
 });
