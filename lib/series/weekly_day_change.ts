@@ -178,7 +178,7 @@ function gainEstimate(
 ): { level?: Slope; swing?: Slope } | undefined {
   const perSlot: Map<number, number[]>[] = Array.from({ length: WEEK_SLOTS }, () => new Map());
   addSeries(series, perSlot);
-  // Per week and day of the week: the hours' changes (one sample per hour: the first, as the family's are).
+  // Per week and day of the week: the hours' changes (one sample per hour, the median of its points).
   const days = new Map<string, { week: number; day: number; hours: { slot: number; y: number }[] }>();
   const covered = new Map<number, number>();
   let active = 0;
