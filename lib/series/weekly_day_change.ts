@@ -55,9 +55,7 @@ export function weeklyDayChange(train: readonly Series[]): number[] | null {
     }
     if (all.length < 8) continue;
     covered++;
-    const pooled = Float64Array.from(all);
-    const centre = medianOf(pooled.slice(), pooled.length);
-    const spread = 1.4826 * medianOf(pooled.map((v) => Math.abs(v - centre)), pooled.length);
+    const spread = madSigma(Float64Array.from(all));
     const d = medianOf(Float64Array.from(weekly), weekly.length);
     // Clear of zero at a 1% level over all 168 slots together (Bonferroni: 4 standard errors, the standard
     // error of a median being about 1.253 σ / √n).
@@ -155,9 +153,7 @@ function slopeOf(samples: { x: number; y: number; week: number }[]): Slope | und
   const residuals = Float64Array.from(used, (v) => Math.abs(v.y - gain * v.x));
   const sigma = 1.4826 * medianOf(residuals, residuals.length);
   const sumX2 = used.reduce((a, v) => a + v.x * v.x, 0);
-  const perWeek = Float64Array.from(weeks.values(), median);
-  const mid = medianOf(perWeek.slice(), perWeek.length);
-  const between = 1.4826 * medianOf(perWeek.map((g) => Math.abs(g - mid)), perWeek.length);
+  const between = madSigma(Float64Array.from(weeks.values(), median));
   return {
     gain,
     se: Math.max((1.2533 * sigma) / Math.sqrt(sumX2), (1.2533 * between) / Math.sqrt(weeks.size)),
@@ -205,6 +201,17 @@ function gainEstimate(
   return { level: slopeOf(level), swing: slopeOf(swing) };
 }
 
+/** Whether a slope is one to pool: both its gain and its standard error finite. */
+function usable(e: Slope | undefined): e is Slope {
+  return e !== undefined && Number.isFinite(e.se) && Number.isFinite(e.gain);
+}
+
+/** σ read robustly: 1.4826 × the median absolute deviation of `a` from its median (reorders `a`). */
+function madSigma(a: Float64Array): number {
+  const centre = medianOf(a, a.length);
+  return 1.4826 * medianOf(a.map((v) => Math.abs(v - centre)), a.length);
+}
+
 /** The weighted median of `x` (weights > 0): the smallest value whose cumulative weight reaches half. */
 function weightedMedian(x: number[], w: number[]): number {
   const order = x.map((_, k) => k).sort((a, b) => x[a] - x[b]);
@@ -223,8 +230,8 @@ function weightedMedian(x: number[], w: number[]): number {
  * to 80% follows the profile's level about twice as far, one that barely dips nearly not at all) and how far its
  * daily shape does (a weekend's smaller swing). Each gain is read off the series' own history
  * ({@link gainEstimate}) and pooled towards the family's 1 by how sure it is (empirical Bayes: 1 + (ĝ − 1) · τ² /
- * (τ² + se²), τ² the spread of the true gains across the family, the variance of the estimates less their mean
- * squared error), so a family whose series share one weekly rhythm keeps the profile as it is, and so does a
+ * (τ² + se²), τ² the spread of the true gains across the family, the variance of the estimates less their
+ * median squared error), so a family whose series share one weekly rhythm keeps the profile as it is, and so does a
  * series with under two weeks of its own. Gains are within 0..4, rounded to 2 decimals; a series is returned
  * only where one of them is not 1.
  *
@@ -254,18 +261,14 @@ export function weeklyGains(
   const parts = partsOf(profile);
   const estimates = train.map((s) => gainEstimate(s, profile, parts));
   const pooled = (which: "level" | "swing") => {
-    const known = estimates.map((e) => e?.[which]).filter((e): e is Slope =>
-      e !== undefined && Number.isFinite(e.se) && Number.isFinite(e.gain)
-    );
+    const known = estimates.map((e) => e?.[which]).filter(usable);
     if (known.length < 2) return () => 1;
-    // The spread of the true gains: the estimates' variance (robust: MAD) less their mean squared error.
-    const g = Float64Array.from(known, (e) => e.gain);
-    const centre = medianOf(g.slice(), g.length);
-    const spread = 1.4826 * medianOf(g.map((x) => Math.abs(x - centre)), g.length);
+    // The spread of the true gains: the estimates' variance (robust: MAD) less their median squared error.
+    const spread = madSigma(Float64Array.from(known, (e) => e.gain));
     const se2 = Float64Array.from(known, (e) => e.se * e.se);
     const tau2 = Math.max(0, spread * spread - medianOf(se2, se2.length));
     return (e: Slope | undefined) => {
-      if (tau2 === 0 || !e || !Number.isFinite(e.se) || !Number.isFinite(e.gain)) return 1;
+      if (tau2 === 0 || !usable(e)) return 1;
       const pooled = 1 + ((e.gain - 1) * tau2) / (tau2 + e.se * e.se);
       return Math.round(Math.min(4, Math.max(0, pooled)) * 100) / 100;
     };
